@@ -1,0 +1,22 @@
+/**
+ * The dockgate catalog: every `command_type` (83, seed 004) and every device request type the
+ * platform knows. The only place a command is described (DESIGN.md invariant 1).
+ */
+import { DOMAINS, type CommandDef, type Domain } from './types.js';
+import { deviceCommands } from './commands/device.js';
+
+/** All commands, in seed 004 order (domain, then command_type). */
+export const commands: CommandDef[] = [...deviceCommands];
+
+/** Lookup by `command_type`. */
+export const commandsByType: ReadonlyMap<string, CommandDef> = new Map(commands.map((c) => [c.command_type, c]));
+
+/** Commands grouped by domain, in `DOMAINS` order. */
+export function commandsByDomain(list: CommandDef[] = commands): Map<Domain, CommandDef[]> {
+  const m = new Map<Domain, CommandDef[]>(DOMAINS.map((d) => [d, []]));
+  for (const c of list) m.get(c.domain)!.push(c);
+  return m;
+}
+
+export { DOMAINS };
+export type { CommandDef, Domain };

@@ -1,0 +1,120 @@
+/**
+ * Small builders for catalog fields, so a 83-command catalog stays readable.
+ * Each returns plain data (a `Field`); fields are required unless `{ required: false }` is given,
+ * because seed 004 marks almost every payload field required.
+ *
+ * Example: `int('Air conditioner mode', { enum: { 0: 'idle', 1: 'cooling' } })`.
+ */
+import type {
+  ArrayField,
+  BooleanField,
+  EnumMember,
+  Field,
+  IntegerField,
+  NumberField,
+  ObjectField,
+  StringField,
+} from './types.js';
+
+type Common = { required?: boolean; unit?: string; deprecated?: boolean; note?: string };
+
+function common(o: Common | undefined): { required: boolean; unit?: string; deprecated?: boolean; note?: string } {
+  const out: { required: boolean; unit?: string; deprecated?: boolean; note?: string } = { required: o?.required ?? true };
+  if (o?.unit !== undefined) out.unit = o.unit;
+  if (o?.deprecated !== undefined) out.deprecated = o.deprecated;
+  if (o?.note !== undefined) out.note = o.note;
+  return out;
+}
+
+function members<T extends string | number>(rec: Record<string, string>, asNumber: boolean): EnumMember<T>[] {
+  return Object.entries(rec).map(([k, meaning]) => ({ value: (asNumber ? Number(k) : k) as T, meaning }));
+}
+
+/** Integer field. `enum` maps each code to its meaning (`{0: 'idle', 1: 'cooling'}`). */
+export function int(
+  description: string,
+  o?: Common & { min?: number; max?: number; enum?: Record<number, string> },
+): IntegerField {
+  const f: IntegerField = { type: 'integer', description, ...common(o) };
+  if (o?.min !== undefined) f.minimum = o.min;
+  if (o?.max !== undefined) f.maximum = o.max;
+  if (o?.enum) f.enum = members<number>(o.enum as Record<string, string>, true);
+  return f;
+}
+
+/** Number (float) field with optional inclusive range. */
+export function num(description: string, o?: Common & { min?: number; max?: number }): NumberField {
+  const f: NumberField = { type: 'number', description, ...common(o) };
+  if (o?.min !== undefined) f.minimum = o.min;
+  if (o?.max !== undefined) f.maximum = o.max;
+  return f;
+}
+
+/** String field. `enum` maps each value to its meaning (`{ir: 'infrared', wide: 'wide-angle'}`). */
+export function str(
+  description: string,
+  o?: Common & {
+    enum?: Record<string, string>;
+    minLength?: number;
+    maxLength?: number;
+    maxBytes?: number;
+    pattern?: string;
+    format?: StringField['format'];
+  },
+): StringField {
+  const f: StringField = { type: 'string', description, ...common(o) };
+  if (o?.enum) f.enum = members<string>(o.enum, false);
+  if (o?.minLength !== undefined) f.minLength = o.minLength;
+  if (o?.maxLength !== undefined) f.maxLength = o.maxLength;
+  if (o?.maxBytes !== undefined) f.maxBytes = o.maxBytes;
+  if (o?.pattern !== undefined) f.pattern = o.pattern;
+  if (o?.format !== undefined) f.format = o.format;
+  return f;
+}
+
+export function bool(description: string, o?: Common): BooleanField {
+  return { type: 'boolean', description, ...common(o) };
+}
+
+/** Closed object with known properties. */
+export function obj(description: string, properties: Record<string, Field>, o?: Common): ObjectField {
+  return { type: 'object', description, properties, ...common(o) };
+}
+
+/**
+ * Open object: the DJI reference does not give its shape, so any properties are accepted.
+ * The description must say that the shape is not documented.
+ */
+export function openObj(description: string, o?: Common): ObjectField {
+  return { type: 'object', description, open: true, ...common(o) };
+}
+
+export function arr(description: string, items: Field, o?: Common & { minItems?: number; maxItems?: number }): ArrayField {
+  const f: ArrayField = { type: 'array', description, items, ...common(o) };
+  if (o?.minItems !== undefined) f.minItems = o.minItems;
+  if (o?.maxItems !== undefined) f.maxItems = o.maxItems;
+  return f;
+}
+
+/** Shared field: DJI camera/payload enumeration value `{type}-{subtype}-{gimbalindex}`, e.g. `39-0-7`. */
+export function payloadIndex(description = 'Camera enumeration value'): StringField {
+  return str(`${description}: \`{type}-{subtype}-{gimbalindex}\`, e.g. \`39-0-7\`.`, {
+    pattern: '^\\d+-\\d+-\\d+$',
+  });
+}
+
+/** Remote-debug progress (cover_open, drone_open, …): events with the command's own method, by bid. */
+export function remoteDebugProgress(method: string): import('./types.js').ProgressSpec {
+  return {
+    event_method: method,
+    correlate_by: 'bid',
+    status_path: 'output.status',
+    percent_path: 'output.progress.percent',
+    step_path: 'output.progress.step_key',
+    succeeded: ['ok'],
+    failed: ['failed', 'rejected', 'canceled', 'timeout'],
+    need_reply: true,
+  };
+}
+
+export type { Field };
