@@ -98,8 +98,10 @@ export function arr(description: string, items: Field, o?: Common & { minItems?:
 
 /** Shared field: DJI camera/payload enumeration value `{type}-{subtype}-{gimbalindex}`, e.g. `39-0-7`. */
 export function payloadIndex(description = 'Camera enumeration value'): StringField {
-  return str(`${description}: \`{type}-{subtype}-{gimbalindex}\`, e.g. \`39-0-7\`.`, {
-    pattern: '^\\d+-\\d+-\\d+$',
+  // Not enforced as a pattern: the seed allows any string here, and the public contract may not
+  // be narrower than the seed. DJI's form is given in the description and the note.
+  return str(`${description}: DJI writes it \`{type}-{subtype}-{gimbalindex}\`, e.g. \`39-0-7\`.`, {
+    note: 'DJI form `{type}-{subtype}-{gimbalindex}` (dji-payloads.md); not enforced because seed 004 allows any string.',
   });
 }
 
@@ -113,8 +115,28 @@ export function remoteDebugProgress(method: string): import('./types.js').Progre
     step_path: 'output.progress.step_key',
     succeeded: ['ok'],
     failed: ['failed', 'rejected', 'canceled', 'timeout'],
-    need_reply: true,
+    // DJI Dock 3 cmd-page examples carry no `need_reply` on remote-debug progress events; the
+    // gateway answers any event that does set it anyway.
+    need_reply: false,
   };
 }
 
 export type { Field };
+
+/** Latitude in degrees, −90…90 (WGS84), as DJI uses for targets, points and docks. */
+export function latitude(description = 'Latitude', o?: Common): NumberField {
+  return num(`${description} (WGS84, degrees; south negative).`, { min: -90, max: 90, unit: 'degrees', ...o });
+}
+
+/** Longitude in degrees, −180…180 (WGS84). */
+export function longitude(description = 'Longitude', o?: Common): NumberField {
+  return num(`${description} (WGS84, degrees; west negative).`, { min: -180, max: 180, unit: 'degrees', ...o });
+}
+
+/**
+ * `note` text for a seed field on which DJI documents a constraint that seed 004 does not state:
+ * the constraint is shown, not enforced, so every payload the seed allows stays valid.
+ */
+export function djiOnlyConstraint(constraint: string): string {
+  return `DJI documents ${constraint}; not enforced by the schema because seed 004 states no constraint (values outside it may be rejected by the dock).`;
+}
