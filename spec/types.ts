@@ -152,6 +152,13 @@ export interface CommandDef {
   reply: ReplyMode;
   /** Present when completion comes later from progress events. */
   progress?: ProgressSpec;
+  /**
+   * Public payload field whose (string) value the dispatcher uses as the envelope `bid` instead of
+   * a fresh UUID. DJI's reference server publishes `flighttask_prepare` / `flighttask_execute`
+   * with `bid = flight_id`, so `flighttask_progress` events carry the flight id as `bid` whether
+   * a dock echoes the command `bid` or fills in the flight id itself.
+   */
+  bid_from?: string;
   /** Present when the seed payload differs from DJI `data`. */
   wire?: WireForm;
   /** Deprecated by DJI (still accepted). */
@@ -179,4 +186,22 @@ export interface DeviceRequestDef {
   auto_reply: boolean;
   /** An example request `data` (used by the simulator and docs). */
   example: Record<string, unknown> | null;
+}
+
+/**
+ * Thrown by a `WireForm.translate` when a payload that passed the public schema cannot be put on
+ * the wire (e.g. `custom_data_transmission_*` data whose JSON exceeds DJI's 256-byte `value`).
+ * The server answers 400 VALIDATION_FAILED with `details: [{field, rule, message}]`.
+ */
+export class PayloadTranslationError extends Error {
+  constructor(
+    /** Payload path, e.g. `payload.data`. */
+    readonly field: string,
+    /** Short rule name, e.g. `wire_max_bytes`. */
+    readonly rule: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PayloadTranslationError';
+  }
 }
