@@ -120,7 +120,7 @@ export interface CommandFilter {
   command_type?: string;
   status?: CommandStatus;
   limit: number;
-  /** Opaque cursor from a previous page (`next_cursor`). */
+  /** Opaque cursor from a previous page (`next_cursor`); an invalid one rejects with `InvalidCursorError`. */
   cursor?: string;
 }
 
@@ -196,6 +196,8 @@ export interface Store {
    * already remembered and not yet expired (a replay). Atomic across instances.
    */
   rememberNonce(api_id: string, nonce: string, expires_at: string): Promise<boolean>;
+  /** Delete every expired nonce; returns how many. (rememberNonce also purges a bounded batch every 1,000 calls.) */
+  purgeExpired(now: string): Promise<number>;
 
   // commands
   /**

@@ -1,0 +1,432 @@
+/**
+ * The embedded store: one SQLite file (better-sqlite3), WAL journal, `synchronous=NORMAL` (a commit
+ * survives a process crash; the last few may be lost on power loss), 5 s busy timeout. Calls are
+ * synchronous underneath and wrapped in promises to honour the async `Store` contract; every call
+ * is one or two prepared statements, cached on first use.
+ *
+ * Nonce purge: every `NONCE_PURGE_EVERY`-th `rememberNonce` also deletes up to
+ * `NONCE_PURGE_BATCH` expired nonces (bounded work, well above the insert rate); `purgeExpired(now)`
+ * deletes all of them at once (tests, maintenance).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CommandStatus } from '../../spec/api.js';
+import { decodeCursor } from './cursor.js';
+import { loadMigrations } from './migrations.js';
+import {
+  COMMAND_INSERT_COLUMNS,
+  CREDENTIAL_COLUMNS,
+  DEVICE_REQUEST_INSERT_COLUMNS,
+  DEVICE_REQUEST_REPLY_COLUMNS,
+  MAX_COMMAND_MESSAGES,
+  OPEN_STATUSES_SQL,
+  byAcceptance,
+  commandPatchColumns,
+  commandValues,
+  credentialPatchColumns,
+  credentialValues,
+  deviceRequestReplyValues,
+  deviceRequestValues,
+  iso,
+  newCommand,
+  page,
+  positiveLimit,
+  rowToCommand,
+  rowToCredential,
+  rowToDeviceRequest,
+  statusCounts,
+  type Row,
+} from './rows.js';
+import {
+  StoreUnavailableError,
+  type CommandFilter,
+  type CommandPatch,
+  type CommandRecord,
+  type CreateOutcome,
+  type Credential,
+  type DeviceRequestFilter,
+  type DeviceRequestRecord,
+  type DeviceRequestReply,
+  type Page,
+  type RecordedMessage,
+  type Store,
+} from './types.js';
+
+export const NONCE_PURGE_EVERY = 1000;
+export const NONCE_PURGE_BATCH = 5000;
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+const SQL = {
+  insertCredential: `INSERT INTO credentials (${CREDENTIAL_COLUMNS.join(', ')}) VALUES (${placeholders(CREDENTIAL_COLUMNS.length)})`,
+  getCredential: 'SELECT * FROM credentials WHERE api_id = ?',
+  listCredentials: 'SELECT * FROM credentials ORDER BY created_at, api_id',
+  countCredentials: 'SELECT count(*) AS n FROM credentials',
+  // A row that exists but has expired is taken over; a live one is left alone (0 changes = replay).
+  rememberNonce: `INSERT INTO nonces (api_id, nonce, expires_at) VALUES (?, ?, ?)
+    ON CONFLICT (api_id, nonce) DO UPDATE SET expires_at = excluded.expires_at WHERE nonces.expires_at <= ?`,
+  purgeNoncesBatch: `DELETE FROM nonces WHERE (api_id, nonce) IN
+    (SELECT api_id, nonce FROM nonces WHERE expires_at <= ? LIMIT ${NONCE_PURGE_BATCH})`,
+  purgeNonces: 'DELETE FROM nonces WHERE expires_at <= ?',
+  insertCommand: `INSERT INTO commands (${COMMAND_INSERT_COLUMNS.join(', ')}) VALUES (${placeholders(COMMAND_INSERT_COLUMNS.length)})
+    ON CONFLICT (api_id, idempotency_key) DO NOTHING`,
+  commandByKey: 'SELECT * FROM commands WHERE api_id = ? AND idempotency_key = ?',
+  getCommand: 'SELECT * FROM commands WHERE command_id = ?',
+  commandByTid: 'SELECT * FROM commands WHERE tid = ?',
+  progressByBid: `SELECT * FROM commands WHERE gateway_sn = ? AND bid = ? AND status IN (${OPEN_STATUSES_SQL})
+    AND command_type IN (SELECT value FROM json_each(?)) ORDER BY accepted_at, command_id LIMIT 1`,
+  progressByKey: `SELECT * FROM commands WHERE gateway_sn = ? AND progress_key = ? AND status IN (${OPEN_STATUSES_SQL})
+    AND command_type IN (SELECT value FROM json_each(?)) ORDER BY accepted_at, command_id LIMIT 1`,
+  drcCommand: `SELECT * FROM commands WHERE gateway_sn = ? AND command_type = ? AND transport = 'drc/down'
+    AND status IN (${OPEN_STATUSES_SQL}) ORDER BY accepted_at, command_id LIMIT 1`,
+  drcCommandBySeq: `SELECT * FROM commands WHERE gateway_sn = ? AND command_type = ? AND transport = 'drc/down'
+    AND status IN (${OPEN_STATUSES_SQL}) AND seq = ? ORDER BY accepted_at, command_id LIMIT 1`,
+  recordMessage: `UPDATE commands SET messages = CASE
+      WHEN json_array_length(messages) >= ${MAX_COMMAND_MESSAGES} THEN json_insert(json_remove(messages, '$[0]'), '$[#]', json(@m))
+      ELSE json_insert(messages, '$[#]', json(@m)) END
+    WHERE command_id = @id`,
+  claimDispatch: `UPDATE commands SET dispatch_owner = @owner, dispatch_lease_until = @until
+    WHERE command_id IN (SELECT command_id FROM commands
+      WHERE dispatch_state = 'pending' AND status = 'ACCEPTED' AND (dispatch_lease_until IS NULL OR dispatch_lease_until <= @now)
+      ORDER BY accepted_at, command_id LIMIT @limit)
+    RETURNING *`,
+  nextDrcSeq: `INSERT INTO drc_seq (gateway_sn, seq) VALUES (?, 1)
+    ON CONFLICT (gateway_sn) DO UPDATE SET seq = seq + 1 RETURNING seq`,
+  expire: `UPDATE commands SET status = 'TIMED_OUT', failure_code = 'TIMED_OUT',
+      failure_reason = 'No terminal status within ' || timeout_seconds || ' s of acceptance',
+      completed_at = @now, updated_at = @now
+    WHERE status IN (${OPEN_STATUSES_SQL}) AND deadline_at <= @now
+    RETURNING *`,
+  countPending: `SELECT count(*) AS n FROM commands WHERE status IN (${OPEN_STATUSES_SQL})`,
+  countByStatus: 'SELECT status, count(*) AS n FROM commands GROUP BY status',
+  insertDeviceRequest: `INSERT INTO device_requests (${DEVICE_REQUEST_INSERT_COLUMNS.join(', ')})
+    VALUES (${placeholders(DEVICE_REQUEST_INSERT_COLUMNS.length)}) ON CONFLICT (device_id, tid) DO NOTHING`,
+  deviceRequestByTid: 'SELECT * FROM device_requests WHERE device_id = ? AND tid = ?',
+  getDeviceRequest: 'SELECT * FROM device_requests WHERE request_id = ?',
+  replyDeviceRequest: `UPDATE device_requests SET ${DEVICE_REQUEST_REPLY_COLUMNS.map((c) => `${c} = ?`).join(', ')}
+    WHERE request_id = ? AND replied_at IS NULL RETURNING *`,
+  clearTopology: 'DELETE FROM topology WHERE gateway_sn = ?',
+  putTopology: `INSERT INTO topology (device_sn, gateway_sn, updated_at) VALUES (?, ?, ?)
+    ON CONFLICT (device_sn) DO UPDATE SET gateway_sn = excluded.gateway_sn, updated_at = excluded.updated_at`,
+  gatewayOf: 'SELECT gateway_sn FROM topology WHERE device_sn = ?',
+} as const;
+
+const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|NOTADB)/;
+
+/** Map "the database cannot be used right now" errors to StoreUnavailableError; others pass through. */
+function mapError(err: unknown): unknown {
+  const e = err as { code?: unknown; message?: unknown };
+  if (typeof e?.code === 'string' && UNAVAILABLE_CODES.test(e.code)) {
+    return new StoreUnavailableError(`SQLite store unavailable: ${String(e.message)}`, { cause: err });
+  }
+  if (err instanceof TypeError && /database connection is not open/.test(err.message)) {
+    return new StoreUnavailableError('SQLite store is closed', { cause: err });
+  }
+  return err;
+}
+
+const bool01 = (b: boolean) => (b ? 1 : 0);
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+  private nonceInserts = 0;
+
+  /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
+  constructor(readonly file: string) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  /** The statement for `sql`, prepared once. */
+  private st(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Run synchronously, settle as a promise, with unavailability mapped. */
+  private run<T>(fn: () => T): Promise<T> {
+    try {
+      return Promise.resolve(fn());
+    } catch (err) {
+      return Promise.reject(mapError(err));
+    }
+  }
+
+  migrate(): Promise<void> {
+    return this.run(() => {
+      const migrations = loadMigrations('sqlite');
+      // IMMEDIATE takes the write lock first, so two processes opening a new file migrate once.
+      this.db
+        .transaction(() => {
+          this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+          const applied = new Set(this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
+          for (const m of migrations) {
+            if (applied.has(m.version)) continue;
+            this.db.exec(m.sql);
+            this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+          }
+        })
+        .immediate();
+    });
+  }
+
+  close(): Promise<void> {
+    if (this.db.open) this.db.close();
+    this.statements.clear();
+    return Promise.resolve();
+  }
+
+  ping(): Promise<boolean> {
+    return this.run(() => this.st('SELECT 1').pluck().get() === 1).catch(() => false);
+  }
+
+  // credentials
+
+  createCredential(c: Credential): Promise<void> {
+    return this.run(() => {
+      try {
+        this.st(SQL.insertCredential).run(credentialValues(c, bool01));
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new Error(`credential ${c.api_id} already exists`, { cause: err });
+        throw err;
+      }
+    });
+  }
+
+  getCredential(api_id: string): Promise<Credential | null> {
+    return this.run(() => {
+      const r = this.st(SQL.getCredential).get(api_id) as Row | undefined;
+      return r ? rowToCredential(r) : null;
+    });
+  }
+
+  listCredentials(): Promise<Credential[]> {
+    return this.run(() => (this.st(SQL.listCredentials).all() as Row[]).map((r) => ({ ...rowToCredential(r), api_key: '' })));
+  }
+
+  updateCredential(api_id: string, patch: Partial<Omit<Credential, 'api_id' | 'created_at'>>): Promise<Credential | null> {
+    return this.run(() => {
+      const cols = credentialPatchColumns(patch, bool01);
+      const sql = `UPDATE credentials SET ${cols.map(([c]) => `${c} = ?`).join(', ')} WHERE api_id = ? RETURNING *`;
+      const r = this.st(sql).get(...cols.map(([, v]) => v), api_id) as Row | undefined;
+      return r ? rowToCredential(r) : null;
+    });
+  }
+
+  countCredentials(): Promise<number> {
+    return this.run(() => (this.st(SQL.countCredentials).get() as Row).n as number);
+  }
+
+  rememberNonce(api_id: string, nonce: string, expires_at: string): Promise<boolean> {
+    return this.run(() => {
+      const now = new Date().toISOString();
+      const fresh = this.st(SQL.rememberNonce).run(api_id, nonce, iso(expires_at, 'expires_at'), now).changes === 1;
+      if (++this.nonceInserts % NONCE_PURGE_EVERY === 0) this.st(SQL.purgeNoncesBatch).run(now);
+      return fresh;
+    });
+  }
+
+  /** Delete every nonce that expired at or before `now`; returns how many. */
+  purgeExpired(now: string): Promise<number> {
+    return this.run(() => this.st(SQL.purgeNonces).run(iso(now, 'now')).changes);
+  }
+
+  // commands
+
+  createCommand(c: CommandRecord): Promise<CreateOutcome> {
+    return this.run(() => {
+      const rec = newCommand(c);
+      if (this.st(SQL.insertCommand).run(commandValues(rec)).changes === 1) return { kind: 'created', command: rec };
+      const r = this.st(SQL.commandByKey).get(c.api_id, c.idempotency_key) as Row | undefined;
+      if (!r) throw new Error(`command insert for ${c.api_id}/${c.idempotency_key} ignored but no row found`);
+      const existing = rowToCommand(r);
+      return { kind: existing.request_hash === c.request_hash ? 'replayed' : 'conflict', command: existing };
+    });
+  }
+
+  private one(sql: string, ...params: unknown[]): CommandRecord | null {
+    const r = this.st(sql).get(...params) as Row | undefined;
+    return r ? rowToCommand(r) : null;
+  }
+
+  getCommand(command_id: string): Promise<CommandRecord | null> {
+    return this.run(() => this.one(SQL.getCommand, command_id));
+  }
+
+  listCommands(f: CommandFilter): Promise<Page<CommandRecord>> {
+    return this.run(() => {
+      const limit = positiveLimit(f.limit);
+      const where = ['api_id = ?'];
+      const params: unknown[] = [f.api_id];
+      for (const k of ['device_id', 'command_type', 'status'] as const) {
+        if (f[k] != null) {
+          where.push(`${k} = ?`);
+          params.push(f[k]);
+        }
+      }
+      if (f.cursor != null) {
+        const c = decodeCursor(f.cursor);
+        where.push('(accepted_at, command_id) < (?, ?)');
+        params.push(c.at, c.id);
+      }
+      const sql = `SELECT * FROM commands WHERE ${where.join(' AND ')} ORDER BY accepted_at DESC, command_id DESC LIMIT ?`;
+      const rows = this.st(sql).all(...params, limit + 1) as Row[];
+      return page(rows, limit, rowToCommand, (r) => r.accepted_at as string, (r) => r.command_id as string);
+    });
+  }
+
+  findCommandByTid(tid: string): Promise<CommandRecord | null> {
+    return this.run(() => this.one(SQL.commandByTid, tid));
+  }
+
+  findProgressCommand(gateway_sn: string, command_types: string[], by: 'bid' | 'progress_key', key: string): Promise<CommandRecord | null> {
+    return this.run(() => {
+      if (by !== 'bid' && by !== 'progress_key') throw new TypeError(`by must be 'bid' or 'progress_key', got ${String(by)}`);
+      return this.one(by === 'bid' ? SQL.progressByBid : SQL.progressByKey, gateway_sn, key, JSON.stringify(command_types));
+    });
+  }
+
+  findDrcCommand(gateway_sn: string, method: string, seq: number | null): Promise<CommandRecord | null> {
+    return this.run(() =>
+      seq == null ? this.one(SQL.drcCommand, gateway_sn, method) : this.one(SQL.drcCommandBySeq, gateway_sn, method, seq),
+    );
+  }
+
+  transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<CommandRecord | null> {
+    return this.run(() => {
+      const cols = commandPatchColumns(patch);
+      const sql = `UPDATE commands SET ${cols.map(([c]) => `${c} = ?`).join(', ')}
+        WHERE command_id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`;
+      return this.one(sql, ...cols.map(([, v]) => v), command_id, JSON.stringify(from));
+    });
+  }
+
+  recordCommandMessage(command_id: string, m: RecordedMessage): Promise<void> {
+    return this.run(() => {
+      const msg = JSON.stringify({ ...m, received_at: iso(m.received_at, 'received_at') });
+      this.st(SQL.recordMessage).run({ m: msg, id: command_id });
+    });
+  }
+
+  claimPendingDispatch(owner: string, limit: number, lease_ms: number): Promise<CommandRecord[]> {
+    return this.run(() => {
+      const now = Date.now();
+      const rows = this.st(SQL.claimDispatch).all({
+        owner,
+        now: new Date(now).toISOString(),
+        until: new Date(now + lease_ms).toISOString(),
+        limit: positiveLimit(limit),
+      }) as Row[];
+      return rows.map(rowToCommand).sort(byAcceptance);
+    });
+  }
+
+  nextDrcSeq(gateway_sn: string): Promise<number> {
+    return this.run(() => this.st(SQL.nextDrcSeq).pluck().get(gateway_sn) as number);
+  }
+
+  expireCommands(now: string): Promise<CommandRecord[]> {
+    return this.run(() => (this.st(SQL.expire).all({ now: iso(now, 'now') }) as Row[]).map(rowToCommand).sort(byAcceptance));
+  }
+
+  countPending(): Promise<number> {
+    return this.run(() => (this.st(SQL.countPending).get() as Row).n as number);
+  }
+
+  countCommandsByStatus(): Promise<Record<string, number>> {
+    return this.run(() => statusCounts(this.st(SQL.countByStatus).all() as Row[]));
+  }
+
+  // device requests
+
+  insertDeviceRequest(r: DeviceRequestRecord): Promise<DeviceRequestRecord> {
+    return this.run(() => {
+      const values = deviceRequestValues(r);
+      if (this.st(SQL.insertDeviceRequest).run(values).changes === 1) {
+        return { ...r, received_at: values[7] as string, replied_at: (values[13] as string | null) };
+      }
+      return rowToDeviceRequest(this.st(SQL.deviceRequestByTid).get(r.device_id, r.tid) as Row);
+    });
+  }
+
+  getDeviceRequest(request_id: string): Promise<DeviceRequestRecord | null> {
+    return this.run(() => {
+      const r = this.st(SQL.getDeviceRequest).get(request_id) as Row | undefined;
+      return r ? rowToDeviceRequest(r) : null;
+    });
+  }
+
+  listDeviceRequests(f: DeviceRequestFilter): Promise<Page<DeviceRequestRecord>> {
+    return this.run(() => {
+      const limit = positiveLimit(f.limit);
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (f.allowed_devices != null) {
+        where.push('device_id IN (SELECT value FROM json_each(?))');
+        params.push(JSON.stringify(f.allowed_devices));
+      }
+      for (const k of ['vendor', 'device_id', 'request_type'] as const) {
+        if (f[k] != null) {
+          where.push(`${k} = ?`);
+          params.push(f[k]);
+        }
+      }
+      if (f.cursor != null) {
+        const c = decodeCursor(f.cursor);
+        where.push('(received_at, request_id) < (?, ?)');
+        params.push(c.at, c.id);
+      }
+      const sql = `SELECT * FROM device_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY received_at DESC, request_id DESC LIMIT ?`;
+      const rows = this.st(sql).all(...params, limit + 1) as Row[];
+      return page(rows, limit, rowToDeviceRequest, (r) => r.received_at as string, (r) => r.request_id as string);
+    });
+  }
+
+  replyDeviceRequest(request_id: string, reply: DeviceRequestReply): Promise<DeviceRequestRecord | null> {
+    return this.run(() => {
+      const r = this.st(SQL.replyDeviceRequest).get(...deviceRequestReplyValues(reply), request_id) as Row | undefined;
+      return r ? rowToDeviceRequest(r) : null;
+    });
+  }
+
+  // topology
+
+  setTopology(gateway_sn: string, sub_devices: string[], at: string): Promise<void> {
+    return this.run(() => {
+      const when = iso(at, 'at');
+      this.db.transaction(() => {
+        this.st(SQL.clearTopology).run(gateway_sn);
+        for (const sn of new Set(sub_devices)) {
+          if (sn !== gateway_sn) this.st(SQL.putTopology).run(sn, gateway_sn, when);
+        }
+      })();
+    });
+  }
+
+  gatewayOf(device_sn: string): Promise<string | null> {
+    return this.run(() => (this.st(SQL.gatewayOf).pluck().get(device_sn) as string | undefined) ?? null);
+  }
+}
+
+/** Open (creating the folder and file) and migrate the SQLite store at `file`. */
+export async function openSqliteStore(file: string): Promise<SqliteStore> {
+  mkdirSync(dirname(file), { recursive: true });
+  const store = new SqliteStore(file);
+  try {
+    await store.migrate();
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
