@@ -1,0 +1,90 @@
+/**
+ * Accepting a command: turns a validated create-command body into the `CommandRecord` the store
+ * inserts (contracts.md "Accepting a command"). Pure apart from `store.gatewayOf` and fresh ids.
+ *
+ * `request_hash` (idempotency): SHA-256 of the canonical JSON of the body *as sent* — object keys
+ * sorted, no whitespace — before `timeout_seconds`' default is applied. So a retry may re-serialise
+ * the JSON freely (key order, spacing), but omitting `timeout_seconds` and sending `30` explicitly
+ * are different bodies (409 IDEMPOTENCY_CONFLICT), exactly as a client reading its own bodies expects.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { LIMITS } from '../../spec/api.js';
+import { commandsByType } from '../../spec/catalog.js';
+import type { CommandRecord, Store } from '../store/types.js';
+
+/** The create-command body after validation (a variant of the generated `CreateCommandRequest`). */
+export interface CreateCommandBody {
+  vendor: 'dji';
+  device_id: string;
+  command_type: string;
+  payload: Record<string, unknown>;
+  idempotency_key: string;
+  timeout_seconds?: number;
+}
+
+/** JSON with object keys sorted at every level (arrays keep their order). */
+export function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  if (Array.isArray(v)) return '[' + v.map(canonicalJson).join(',') + ']';
+  const keys = Object.keys(v).sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const val = (v as Record<string, unknown>)[keys[i]];
+    if (val === undefined) continue;
+    out += (out.length > 1 ? ',' : '') + JSON.stringify(keys[i]) + ':' + canonicalJson(val);
+  }
+  return out + '}';
+}
+
+/** SHA-256 hex of `canonicalJson(body)`. */
+export function requestHash(body: unknown): string {
+  return createHash('sha256').update(canonicalJson(body)).digest('hex');
+}
+
+/**
+ * Build the record for `body` created by `api_id` at `now`. Throws the catalog's
+ * `PayloadTranslationError` when the payload cannot be put on the wire (→ 400 VALIDATION_FAILED),
+ * or an Error for a `command_type` missing from the catalog (the validators reject those first).
+ */
+export async function buildCommandRecord(store: Pick<Store, 'gatewayOf'>, api_id: string, body: CreateCommandBody, now: Date = new Date()): Promise<CommandRecord> {
+  const def = commandsByType.get(body.command_type);
+  if (!def) throw new Error(`command_type ${body.command_type} is not in the catalog`);
+  const wire_data = def.wire?.translate ? def.wire.translate(body.payload) : body.payload;
+  const timeout_seconds = body.timeout_seconds ?? LIMITS.timeoutSeconds.default;
+  const corr = def.progress?.correlate_by;
+  const keyValue = corr !== undefined && corr !== 'bid' ? body.payload[corr.payload_field] : undefined;
+  const accepted_at = now.toISOString();
+  return {
+    command_id: randomUUID(),
+    api_id,
+    vendor: 'dji',
+    device_id: body.device_id,
+    gateway_sn: (await store.gatewayOf(body.device_id)) ?? body.device_id,
+    command_type: body.command_type,
+    payload: body.payload,
+    wire_data,
+    transport: def.transport,
+    idempotency_key: body.idempotency_key,
+    request_hash: requestHash(body),
+    timeout_seconds,
+    tid: randomUUID(),
+    bid: randomUUID(),
+    progress_key: keyValue === undefined || keyValue === null ? null : String(keyValue),
+    seq: null,
+    status: 'ACCEPTED',
+    dispatch_state: 'pending',
+    response_code: null,
+    response_message: null,
+    vendor_response: null,
+    failure_code: null,
+    failure_reason: null,
+    progress: null,
+    messages: [],
+    accepted_at,
+    delivered_at: null,
+    response_received_at: null,
+    completed_at: null,
+    updated_at: accepted_at,
+    deadline_at: timeout_seconds === 0 ? null : new Date(now.getTime() + timeout_seconds * 1000).toISOString(),
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * `npm start`: the gateway process. Loads the configuration, opens the store (creating a
+ * development credential on first start), starts the embedded broker unless MQTT_URL is set,
+ * starts the MQTT core and serves HTTP. SIGTERM/SIGINT shut down gracefully.
+ *
+ * `startGateway(config)` is the same composition for tests, the mock and benchmarks.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import { createApp, type AppDeps } from './app.js';
+import { createCredential } from './cli/credentials.js';
+import { ConfigError, loadConfig, optionsTable, type Config } from './config.js';
+import { createLogger } from './http/logger.js';
+import { startEmbeddedBroker } from './mqtt/broker.js';
+import { startMqttCore, type MqttCore } from './mqtt/core.js';
+import { openStore } from './store/index.js';
+import type { Store } from './store/types.js';
+
+/** A running gateway. */
+export interface Gateway {
+  /** `http://host:port` of the API. */
+  url: string;
+  /** Broker URL the gateway uses (docks connect here when embedded). */
+  mqttUrl: string;
+  /** Set when the store was empty and a development credential was created (the key is shown once). */
+  devCredential: { api_id: string; api_key: string } | null;
+  store: Store;
+  mqtt: MqttCore;
+  logger: Logger;
+  /** Stop accepting, finish in-flight requests (up to shutdownTimeoutMs), close MQTT, broker, store. Idempotent. */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Start every part of the gateway from `config`; `logger` defaults to pino at config.logLevel; `extendApp` is `AppDeps.extend` (the mock server's hook). */
+export async function startGateway(config: Config, o: { logger?: Logger; extendApp?: AppDeps['extend'] } = {}): Promise<Gateway> {
+  const logger = o.logger ?? createLogger(config.logLevel);
+  const cleanups: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const f of cleanups.splice(0).reverse()) await f().catch((err: unknown) => logger.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    const store = await openStore(config);
+    cleanups.push(() => store.close());
+
+    let devCredential: Gateway['devCredential'] = null;
+    if (config.devCredential && (await store.countCredentials()) === 0) {
+      const c = await createCredential(store, { name: 'development' });
+      devCredential = { api_id: c.api_id, api_key: c.api_key };
+    }
+
+    let mqttUrl = config.mqttUrl;
+    if (mqttUrl === null) {
+      const broker = await startEmbeddedBroker({ host: config.mqttHost, port: config.mqttPort, logger });
+      cleanups.push(() => broker.close());
+      mqttUrl = broker.url;
+    }
+
+    const mqtt = await startMqttCore({
+      store,
+      url: mqttUrl,
+      logger,
+      instanceId: config.instanceId,
+      shareGroup: config.mqttShareGroup,
+      autoReply: { config: { ...config.djiConfig } },
+    });
+    cleanups.push(() => mqtt.close());
+
+    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp });
+    const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+    // serve() listens immediately; wait for it (or its error) before reporting the URL.
+    const port = server.listening ? (server.address() as AddressInfo).port : await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.once('listening', () => resolve((server.address() as AddressInfo).port));
+    });
+    cleanups.push(() => closeServer(server, config.shutdownTimeoutMs));
+
+    let closing: Promise<void> | null = null;
+    return {
+      url: `http://${urlHost(config.host)}:${port}`,
+      mqttUrl,
+      devCredential,
+      store,
+      mqtt,
+      logger,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}
+
+/**
+ * Stop accepting, let in-flight requests finish, then force-close what is left after `graceMs`.
+ * Keep-alive connections whose request finished are closed as soon as they turn idle (polled), so
+ * shutdown does not wait for the keep-alive timeout.
+ */
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log('usage: npm start -- [--option value]…  (or the same names as environment variables)\n\n' + optionsTable());
+    return;
+  }
+  const config = loadConfig(process.argv.slice(2), process.env);
+  const gw = await startGateway(config);
+  const log = gw.logger;
+  const lines = [
+    `dockgate ${config.instanceId} is running`,
+    `  API:     ${gw.url}/api/v1/open`,
+    `  docs:    ${gw.url}/docs   (spec: ${gw.url}/openapi.json)`,
+    `  health:  ${gw.url}/healthz  ${gw.url}/readyz`,
+    `  MQTT:    ${gw.mqttUrl}${config.mqttUrl === null ? '  (embedded broker; point docks here)' : ''}`,
+  ];
+  if (gw.devCredential) {
+    lines.push(
+      '',
+      'Created a development credential (all scopes, all devices). The key is shown only now:',
+      `  API ID:  ${gw.devCredential.api_id}`,
+      `  API key: ${gw.devCredential.api_key}`,
+      'Manage credentials with: npm run credentials -- list',
+    );
+  }
+  // Plain stdout for humans; the JSON log line carries no secret.
+  process.stdout.write(lines.join('\n') + '\n');
+  log.info({ url: gw.url, mqtt_url: gw.mqttUrl, instance_id: config.instanceId, dev_credential_api_id: gw.devCredential?.api_id }, 'gateway started');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    gw.close().then(
+      () => {
+        log.info('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e: unknown) => {
+    console.error(e instanceof ConfigError ? `configuration error: ${e.message}` : e);
+    process.exit(e instanceof ConfigError ? 2 : 1);
+  });
+}

@@ -1,0 +1,52 @@
+/** server/commands/accept.ts and the device-request reply mapping (pure parts). */
+import { describe, expect, it } from 'vitest';
+import { buildCommandRecord, canonicalJson, requestHash } from '../../server/commands/accept.js';
+import { replyData, resultOf } from '../../server/handlers/device-requests.js';
+import { commands } from '../../spec/catalog.js';
+
+const noTopo = { gatewayOf: async () => null };
+
+describe('request hash', () => {
+  it('ignores key order and whitespace but not values', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { y: 1, x: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"x":2,"y":1}]},"b":1}');
+    expect(requestHash({ a: 1, b: 2 })).toBe(requestHash(JSON.parse('{ "b": 2, "a": 1 }')));
+    expect(requestHash({ a: 1 })).not.toBe(requestHash({ a: 1, timeout_seconds: 30 }));
+  });
+});
+
+describe('buildCommandRecord', () => {
+  const body = { vendor: 'dji' as const, device_id: 'DOCK1', command_type: 'air_conditioner_mode_switch', payload: { action: 1 }, idempotency_key: 'k' };
+  it('fills ids, default timeout, deadline and pending dispatch', async () => {
+    const now = new Date('2026-01-01T00:00:00.000Z');
+    const r = await buildCommandRecord(noTopo, 'ak_1', body, now);
+    expect(r).toMatchObject({ api_id: 'ak_1', gateway_sn: 'DOCK1', status: 'ACCEPTED', dispatch_state: 'pending', timeout_seconds: 30, seq: null, accepted_at: '2026-01-01T00:00:00.000Z', deadline_at: '2026-01-01T00:00:30.000Z', wire_data: { action: 1 } });
+    expect(r.tid).not.toBe(r.bid);
+    expect((await buildCommandRecord(noTopo, 'ak_1', { ...body, timeout_seconds: 0 }, now)).deadline_at).toBeNull();
+  });
+  it('routes an aircraft to its dock via the topology', async () => {
+    const r = await buildCommandRecord({ gatewayOf: async (sn: string) => (sn === 'AIRCRAFT1' ? 'DOCK9' : null) }, 'ak', { ...body, device_id: 'AIRCRAFT1' });
+    expect(r.gateway_sn).toBe('DOCK9');
+  });
+  it('takes progress_key from the payload field of flat progress commands', async () => {
+    const def = commands.find((c) => c.progress && c.progress.correlate_by !== 'bid');
+    if (!def) return; // catalog without flat progress commands yet
+    const field = (def.progress!.correlate_by as { payload_field: string }).payload_field;
+    const r = await buildCommandRecord(noTopo, 'ak', { ...body, command_type: def.command_type, payload: def.example });
+    expect(r.progress_key).toBe(String(def.example[field]));
+  });
+});
+
+describe('device request reply mapping', () => {
+  it('maps reply codes to DJI result', () => {
+    expect(['APPROVED', 'ok', 'Success', 'SUCCEEDED', 'accepted', '0'].map(resultOf)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(resultOf('314001')).toBe(314001);
+    expect(resultOf('-1')).toBe(-1);
+    expect(resultOf('REJECTED')).toBe(1);
+    expect(resultOf('1.5')).toBe(1);
+  });
+  it('wraps {result, output} except for config, which is flat', () => {
+    expect(replyData('flighttask_resource_get', 'OK', { file: { url: 'u' } })).toEqual({ result: 0, output: { file: { url: 'u' } } });
+    expect(replyData('storage_config_get', 'DENIED', undefined)).toEqual({ result: 1, output: {} });
+    expect(replyData('config', 'OK', { ntp_server_host: 'h', app_id: 'a' })).toEqual({ ntp_server_host: 'h', app_id: 'a' });
+  });
+});
