@@ -1,0 +1,88 @@
+/**
+ * Embedded MQTT broker (aedes over TCP) so `npm start` needs no external broker (issue 3 §1).
+ * MQTT 3.1.1, in-memory sessions, no shared subscriptions (use an external broker for several
+ * gateway instances).
+ */
+import net from 'node:net';
+import { Aedes } from 'aedes';
+import type { Logger } from 'pino';
+
+/** A running embedded broker. */
+export interface EmbeddedBroker {
+  /** `mqtt://host:port` for clients (the gateway itself and docks). */
+  url: string;
+  port: number;
+  host: string;
+  /** Number of connected MQTT clients. */
+  clients(): number;
+  /** Stop accepting, disconnect every client, release the port. Idempotent. */
+  close(): Promise<void>;
+}
+
+function listen(server: net.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => {
+      server.off('listening', onListening);
+      reject(err);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as net.AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port, exclusive: true });
+  });
+}
+
+/**
+ * Start aedes on `host` (default 127.0.0.1) and `port` (default 0 = ephemeral). When `port` is taken
+ * (EADDRINUSE — e.g. a system Mosquitto on 1883) it falls back to an ephemeral port and logs that.
+ * Sockets get `noDelay` (Nagle off) because commands and replies are small and latency-bound.
+ */
+export async function startEmbeddedBroker(o: { host?: string; port?: number; logger?: Logger } = {}): Promise<EmbeddedBroker> {
+  const host = o.host ?? '127.0.0.1';
+  const log = o.logger;
+  const aedes = await Aedes.createBroker({ heartbeatInterval: 60_000, connectTimeout: 10_000 });
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    // A peer that resets mid-packet must not surface as an unhandled 'error'.
+    socket.on('error', () => {});
+    aedes.handle(socket);
+  });
+  aedes.on('clientError', (client, err) => log?.debug({ client: client?.id, err: err.message }, 'mqtt broker: client error'));
+  aedes.on('connectionError', (_client, err) => log?.debug({ err: err.message }, 'mqtt broker: connection error'));
+
+  let port: number;
+  const wanted = o.port ?? 0;
+  try {
+    port = await listen(server, host, wanted);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || wanted === 0) {
+      await new Promise<void>((r) => aedes.close(() => r()));
+      throw e;
+    }
+    port = await listen(server, host, 0);
+    log?.warn({ wanted, port }, `mqtt broker: port ${wanted} is taken, using ${port} instead`);
+  }
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `mqtt://${host}:${port}`,
+    port,
+    host,
+    clients: () => aedes.connectedClients,
+    close() {
+      closing ??= (async () => {
+        const serverClosed = new Promise<void>((r) => server.close(() => r()));
+        await new Promise<void>((r) => aedes.close(() => r()));
+        for (const s of sockets) s.destroy();
+        await serverClosed;
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,296 @@
+/**
+ * The MQTT core: one mqtt.js client per gateway instance wiring the dispatcher (commands out), the
+ * correlator (replies, events, drc/up, status in), device requests and the lifecycle (timeouts,
+ * long-poll waits). See the contract in /work/notes/contracts.md "MQTT core".
+ *
+ * Client: MQTT 3.1.1, `clean: false` with a stable client id per instance (`dockgate-<instanceId>`)
+ * so the broker keeps our subscriptions and queues QoS 1 uplink while we reconnect — except as a
+ * member of a share group, where a persistent session would keep taking its share of the group's
+ * messages while the instance is down (Mosquitto queues them for it until it returns; EMQX until
+ * the session expires), so a crashed instance would swallow replies: members use clean sessions and
+ * the broker hands everything to the live members (test/cluster/crash.test.ts); keepalive 30 s;
+ * reconnect every 500 ms; subscriptions re-made on every CONNACK (a restarted broker forgets them).
+ * Two processes must not share an `instanceId` (they would disconnect each other).
+ *
+ * Inbound messages are handled concurrently across gateways and in arrival order per gateway (so a
+ * dock's services_reply is applied before its later progress events). No handler error or bad
+ * message can escape: each is logged and counted.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { commandsByType } from '../../spec/catalog.js';
+import { deviceRequestsByType } from '../../spec/requests.js';
+import type { CommandDef, DeviceRequestDef } from '../../spec/types.js';
+import type { CommandRecord, DeviceRequestRecord, Store } from '../store/types.js';
+import { Correlator } from './correlator.js';
+import { Dispatcher } from './dispatcher.js';
+import { MAX_MESSAGE_BYTES, parseDrcUp, parseEnvelope } from './envelope.js';
+import { TransitionBus, Waiters, startSweeper } from './lifecycle.js';
+import type { MqttLink } from './link.js';
+import { buildProgressIndex } from './progress.js';
+import { RequestHandler, type AutoReplyConfig } from './requests.js';
+import { Stats } from './stats.js';
+import { UPLINK_FILTERS, parseUplinkTopic, shareFilter, type ParsedTopic } from './topics.js';
+
+export interface MqttCoreOptions {
+  store: Store;
+  /** Broker URL, e.g. `mqtt://127.0.0.1:1883`. */
+  url: string;
+  logger: Logger;
+  /** Stable per instance; the MQTT client id is `dockgate-<instanceId>` and dispatch claims use it. */
+  instanceId: string;
+  /** null = plain subscriptions; a name = `$share/<name>/…` (not supported by aedes). */
+  shareGroup?: string | null;
+  autoReply?: AutoReplyConfig;
+  /** Dispatcher poll period when idle, ms (default 500; accepts wake it at once). */
+  dispatchIntervalMs?: number;
+  /** Timeout sweep period, ms (default 200). */
+  sweepIntervalMs?: number;
+  /** Store poll period of `waitForTerminal`, ms (default 200). */
+  waitPollMs?: number;
+  /** How long `startMqttCore` waits for the first connection before resolving anyway, ms (default 3000). */
+  connectWaitMs?: number;
+  /** Inbound message size limit, bytes (default 256 KiB). */
+  maxMessageBytes?: number;
+  /** Broker credentials, if the broker wants them. */
+  username?: string;
+  password?: string;
+  /** Catalog override (default `spec/catalog.ts` `commandsByType`). */
+  catalog?: ReadonlyMap<string, CommandDef>;
+  /** Device request catalog override (default `spec/requests.ts` `deviceRequestsByType`). */
+  requestDefs?: ReadonlyMap<string, DeviceRequestDef>;
+}
+
+export interface MqttCore {
+  /** Wake the dispatcher after a command was stored (it also polls the store, so a missed call only delays). */
+  notifyAccepted(command_id: string): void;
+  /** Publish requests_reply (same tid/bid/method as the request) with `data`; resolves when the broker acks (QoS 1). */
+  publishRequestReply(req: DeviceRequestRecord, data: Record<string, unknown>): Promise<void>;
+  /** Resolve when the command is terminal or `timeoutMs` pass (local notifications plus store polling). Never rejects. */
+  waitForTerminal(command_id: string, timeoutMs: number): Promise<void>;
+  /** Listen to every transition this instance makes; returns an unsubscribe function. */
+  onTransition(fn: (rec: CommandRecord) => void): () => void;
+  /** Connected to the broker and subscribed. */
+  connected(): boolean;
+  /** The MQTT client id in use. */
+  readonly clientId: string;
+  /** Counters: published, delivered, replies, unmatched_replies, unknown_tid, malformed_messages, … (see stats.ts). */
+  stats(): Record<string, number>;
+  /** Stop dispatching and sweeping, release waiters, finish in-flight handlers, disconnect. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Malformed messages logged individually per 10 s (the rest are only counted). */
+const MALFORMED_LOGS_PER_10S = 20;
+/** Inbound messages waiting to be handled above which new ones are dropped (and counted). */
+const MAX_INBOUND_BACKLOG = 20_000;
+
+/** Runs tasks one after another per key, different keys concurrently. */
+class KeyedSerial {
+  private readonly tails = new Map<string, Promise<void>>();
+  size = 0;
+  run(key: string, task: () => Promise<void>): Promise<void> {
+    const prev = this.tails.get(key) ?? Promise.resolve();
+    this.size++;
+    const next = prev.then(task);
+    const tail: Promise<void> = next
+      .catch(() => undefined)
+      .finally(() => {
+        this.size--;
+        if (this.tails.get(key) === tail) this.tails.delete(key);
+      });
+    this.tails.set(key, tail);
+    return next;
+  }
+  drain(): Promise<void> {
+    return Promise.allSettled([...this.tails.values()]).then(() => undefined);
+  }
+}
+
+/** Start the MQTT core. Resolves once connected and subscribed, or after `connectWaitMs` (it keeps retrying). */
+export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
+  const log = o.logger.child({ component: 'mqtt' });
+  const catalog = o.catalog ?? commandsByType;
+  const requestDefs = o.requestDefs ?? deviceRequestsByType;
+  const maxBytes = o.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  const filters = Object.values(UPLINK_FILTERS).map((f) => shareFilter(f, o.shareGroup));
+  const stats = new Stats();
+  const bus = new TransitionBus();
+  const clientId = `dockgate-${o.instanceId}`.slice(0, 128);
+
+  let subscribed = false;
+  let closing = false;
+  const client: MqttClient = mqtt.connect(o.url, {
+    clientId,
+    clean: !o.shareGroup,
+    protocolVersion: 4,
+    keepalive: 30,
+    reconnectPeriod: 500,
+    connectTimeout: 5_000,
+    resubscribe: false,
+    username: o.username,
+    password: o.password,
+  });
+  // Streams underneath get Nagle off too (small, latency-bound packets).
+  client.on('connect', () => {
+    const s = client.stream as unknown as { setNoDelay?: (v: boolean) => void };
+    s.setNoDelay?.(true);
+  });
+
+  const link: MqttLink = {
+    publish(topic, message, qos = 1) {
+      return new Promise<void>((resolve, reject) => {
+        try {
+          client.publish(topic, JSON.stringify(message), { qos }, (err) => (err ? reject(err) : resolve()));
+        } catch (err) {
+          reject(err as Error);
+        }
+      });
+    },
+    connected: () => client.connected && subscribed,
+  };
+
+  const dispatcher = new Dispatcher({ store: o.store, link, logger: log, owner: o.instanceId, catalog, stats, bus, intervalMs: o.dispatchIntervalMs });
+  const correlator = new Correlator({ store: o.store, link, logger: log, catalog, progressIndex: buildProgressIndex(catalog.values()), stats, bus });
+  const requests = new RequestHandler({ store: o.store, link, logger: log, stats, requestDefs, autoReply: o.autoReply });
+  const waiters = new Waiters(o.store, bus, o.waitPollMs ?? 200, log);
+  const inbound = new KeyedSerial();
+
+  let firstReady: () => void;
+  const ready = new Promise<void>((r) => (firstReady = r));
+  let everConnected = false;
+
+  client.on('connect', (connack) => {
+    if (everConnected) stats.inc('reconnects');
+    everConnected = true;
+    log.info({ url: o.url, clientId, sessionPresent: connack.sessionPresent }, 'mqtt connected');
+    client.subscribe(filters, { qos: 1 }, (err, granted) => {
+      if (err) {
+        log.error({ err }, 'mqtt subscribe failed');
+        return;
+      }
+      const refused = (granted ?? []).filter((g) => g.qos === 128).map((g) => g.topic);
+      if (refused.length) log.error({ refused }, 'mqtt broker refused subscriptions');
+      subscribed = true;
+      firstReady();
+      dispatcher.wake();
+    });
+  });
+  client.on('close', () => {
+    if (subscribed && !closing) log.warn({ url: o.url }, 'mqtt connection lost; reconnecting');
+    subscribed = false;
+  });
+  client.on('error', (err) => log.warn({ err: err.message, url: o.url }, 'mqtt client error'));
+
+  // A misbehaving dock can send thousands of bad messages: count all, log a bounded number.
+  const logBudget = { windowStart: 0, used: 0 };
+  const malformed = (p: ParsedTopic | null, topic: string, size: number, reason: string) => {
+    stats.inc('malformed_messages');
+    const now = Date.now();
+    if (now - logBudget.windowStart > 10_000) {
+      if (logBudget.used > MALFORMED_LOGS_PER_10S) log.warn({ suppressed: logBudget.used - MALFORMED_LOGS_PER_10S }, 'malformed MQTT messages not logged individually');
+      logBudget.windowStart = now;
+      logBudget.used = 0;
+    }
+    if (++logBudget.used <= MALFORMED_LOGS_PER_10S) log.warn({ topic, gateway_sn: p?.gateway_sn, bytes: size, reason }, 'malformed MQTT message dropped');
+  };
+
+  const handle = async (p: ParsedTopic, topic: string, payload: Buffer): Promise<void> => {
+    if (p.kind === 'drc/up') {
+      const r = parseDrcUp(payload, { maxBytes });
+      if (!r.ok) return malformed(p, topic, payload.length, r.reason);
+      return correlator.onDrcUp(p.gateway_sn, topic, r.value);
+    }
+    const r = parseEnvelope(payload, { maxBytes, allowNullData: p.kind === 'requests' });
+    if (!r.ok) return malformed(p, topic, payload.length, r.reason);
+    switch (p.kind) {
+      case 'services_reply':
+        return correlator.onServicesReply(p.gateway_sn, topic, r.value);
+      case 'events':
+        return correlator.onEvent(p.gateway_sn, topic, r.value);
+      case 'requests':
+        return requests.onRequest(p.gateway_sn, r.value);
+      case 'status': {
+        const out = await correlator.onStatus(p.gateway_sn, r.value);
+        if (out === 'malformed') malformed(p, topic, payload.length, '`data.sub_devices` must be an array');
+        return;
+      }
+    }
+  };
+
+  client.on('message', (topic, payload) => {
+    try {
+      const p = parseUplinkTopic(topic);
+      if (!p) {
+        stats.inc('ignored_messages');
+        return;
+      }
+      if (inbound.size >= MAX_INBOUND_BACKLOG) {
+        stats.inc('overload_dropped');
+        if (stats.get('overload_dropped') % 1000 === 1) log.error({ backlog: inbound.size }, 'inbound MQTT backlog full; dropping messages');
+        return;
+      }
+      inbound
+        .run(p.gateway_sn, () => handle(p, topic, payload))
+        .catch((err) => {
+          stats.inc('handler_errors');
+          log.error({ err, topic }, 'MQTT message handler failed');
+        });
+    } catch (err) {
+      stats.inc('handler_errors');
+      log.error({ err, topic }, 'MQTT message handler failed');
+    }
+  });
+
+  dispatcher.start();
+  const sweeper = startSweeper({
+    store: o.store,
+    intervalMs: o.sweepIntervalMs ?? 200,
+    logger: log,
+    onExpired: (rec) => {
+      stats.inc('timed_out');
+      bus.notify(rec);
+    },
+  });
+
+  let waitTimer: NodeJS.Timeout | undefined;
+  await Promise.race([ready, new Promise<void>((r) => (waitTimer = setTimeout(r, o.connectWaitMs ?? 3_000)))]);
+  clearTimeout(waitTimer);
+  if (!subscribed) log.warn({ url: o.url }, 'mqtt broker not reachable yet; commands stay pending until it is');
+
+  let closed: Promise<void> | null = null;
+  return {
+    clientId,
+    notifyAccepted: () => dispatcher.wake(),
+    publishRequestReply: (req, data) => requests.publishReply(req, data),
+    waitForTerminal: (id, ms) => waiters.wait(id, ms),
+    onTransition: (fn) => bus.onTransition(fn),
+    connected: () => link.connected(),
+    stats: () => stats.snapshot(),
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        await dispatcher.stop(link.connected() ? 2_000 : 0);
+        await sweeper.stop();
+        waiters.close();
+        let t: NodeJS.Timeout | undefined;
+        await Promise.race([inbound.drain(), new Promise((r) => (t = setTimeout(r, 2_000)))]);
+        clearTimeout(t);
+        // Graceful DISCONNECT when connected (in-flight acks get 2 s), forced otherwise.
+        await new Promise<void>((resolve) => {
+          if (!client.connected) {
+            client.end(true, () => resolve());
+            return;
+          }
+          const force = setTimeout(() => client.end(true, () => resolve()), 2_000);
+          client.end(false, () => {
+            clearTimeout(force);
+            resolve();
+          });
+        });
+        subscribed = false;
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,355 @@
+/**
+ * The correlator: applies what docks send back to the stored commands (issue 3 §5;
+ * dji-cloud-api-protocol.md §3–4, §6).
+ *
+ * - `services_reply`: found by `tid`; `bid`, `method` and the topic gateway must match the command,
+ *   else UNMATCHED_RESPONSE. Mapped per seeds 001–003 (`reply.ts`). `result` 0 → SUCCEEDED, except
+ *   for commands whose catalog entry has `progress`: they stay DELIVERED (progress set) until a
+ *   terminal progress event. Non-zero → FAILED / DEVICE_EXECUTION_FAILED.
+ * - `events`: progress events, tied by `bid` or by a flat id (`fly_to_id` ↔ `progress_key`);
+ *   non-terminal ones update `progress`, terminal ones end the command. Any event with
+ *   `need_reply: 1` gets an `events_reply` (same tid/bid/method, `{result: 0}`), tracked or not.
+ * - `drc/up`: replies matched by (gateway, method, seq); `result` 0 → SUCCEEDED, else FAILED.
+ * - `status` `update_topo`: topology stored, `status_reply` sent.
+ *
+ * Every change is a compare-and-set on the status (`store.transitionCommand`), so two instances
+ * handling the same message cannot both apply it. `messages` on the command keeps what did not
+ * simply apply: replies after a terminal status (`applied: false`), the foreign reply of an
+ * UNMATCHED_RESPONSE and terminal progress events (`applied: true`); a matched reply lives in
+ * `vendor_response`. Exact duplicates (or the same reply applied by another instance) change
+ * nothing; unknown tids are counted and logged.
+ *
+ * Limits: late *events* for an already terminal command are counted as `untracked_events` (the
+ * store only finds open commands by bid/progress key). drc/up replies without `seq` match the
+ * oldest open DRC command of that method, so several instances must use a shared subscription.
+ */
+import type { Logger } from 'pino';
+import type { CommandStatus } from '../../spec/api.js';
+import type { CommandDef } from '../../spec/types.js';
+import type { CommandPatch, CommandRecord, RecordedMessage, Store } from '../store/types.js';
+import type { DjiEnvelope, DrcUpMessage } from './envelope.js';
+import { isPlainObject } from './envelope.js';
+import { isTerminal, type TransitionBus } from './lifecycle.js';
+import type { MqttLink } from './link.js';
+import { flatKey, readProgress, type ProgressIndex } from './progress.js';
+import { failureReason, jsonEqual, mapReplyData, replyOutputStatus, type MappedReply } from './reply.js';
+import type { Stats } from './stats.js';
+import { eventsReplyTopic, isValidSn, statusReplyTopic } from './topics.js';
+
+const OPEN: readonly CommandStatus[] = ['ACCEPTED', 'DELIVERED'];
+
+/** drc/up methods that are pushes, not replies (dji-cloud-api-protocol.md §4). */
+const DRC_PUSHES = new Set([
+  'osd_info_push',
+  'hsi_info_push',
+  'delay_info_push',
+  'drc_drone_state_push',
+  'drc_camera_osd_info_push',
+  'drc_camera_state_push',
+  'drc_speaker_play_progress',
+  'drc_ai_info_push',
+]);
+
+export interface CorrelatorOptions {
+  store: Store;
+  link: MqttLink;
+  logger: Logger;
+  catalog: ReadonlyMap<string, CommandDef>;
+  progressIndex: ProgressIndex;
+  stats: Stats;
+  bus: TransitionBus;
+}
+
+export class Correlator {
+  constructor(private readonly o: CorrelatorOptions) {}
+
+  // ── services_reply ────────────────────────────────────────────────────────────────────────
+
+  /** Apply a `services_reply` received on `topic` from `gateway_sn`. */
+  async onServicesReply(gateway_sn: string, topic: string, env: DjiEnvelope): Promise<void> {
+    const { store, stats, logger } = this.o;
+    const cmd = await store.findCommandByTid(env.tid);
+    if (!cmd) {
+      stats.inc('unknown_tid');
+      logger.warn({ tid: env.tid, bid: env.bid, method: env.method, gateway_sn }, 'services_reply with unknown tid');
+      return;
+    }
+    await this.applyServicesReply(cmd, gateway_sn, topic, env, true);
+  }
+
+  private async applyServicesReply(cmd: CommandRecord, gateway_sn: string, topic: string, env: DjiEnvelope, firstTry: boolean): Promise<void> {
+    const { store, stats, logger, catalog } = this.o;
+    const now = new Date().toISOString();
+    const mapped = mapReplyData(env.data);
+    if (this.isDuplicate(cmd, topic, env.raw) || sameReplyApplied(cmd, gateway_sn, env, mapped)) {
+      stats.inc('duplicate_replies');
+      logger.debug({ command_id: cmd.command_id, tid: env.tid }, 'duplicate services_reply ignored');
+      return;
+    }
+    const mismatch: string[] = [];
+    if (env.bid !== cmd.bid) mismatch.push(`bid ${JSON.stringify(env.bid)} ≠ ${JSON.stringify(cmd.bid)}`);
+    if (env.method !== cmd.command_type) mismatch.push(`method ${JSON.stringify(env.method)} ≠ ${JSON.stringify(cmd.command_type)}`);
+    if (gateway_sn !== cmd.gateway_sn) mismatch.push(`gateway ${JSON.stringify(gateway_sn)} ≠ ${JSON.stringify(cmd.gateway_sn)}`);
+    const spec = catalog.get(cmd.command_type)?.progress;
+
+    if (isTerminal(cmd.status)) {
+      // A progress event may have ended the command before its services_reply arrived (race):
+      // the reply still supplies the response fields, without changing the status.
+      if (spec && mismatch.length === 0 && cmd.response_received_at === null && (cmd.status === 'SUCCEEDED' || cmd.status === 'FAILED')) {
+        const rec = await store.transitionCommand(cmd.command_id, [cmd.status], { ...responseFields(mapped, now), updated_at: now });
+        if (rec) {
+          stats.inc('replies');
+          this.o.bus.notify(rec);
+          return;
+        }
+      }
+      return this.late(cmd, topic, now, env.raw, 'services_reply');
+    }
+
+    // A progress-tracked command already accepted by its own reply is not undone by a foreign one.
+    if (mismatch.length > 0 && cmd.response_received_at !== null) return this.late(cmd, topic, now, env.raw, 'services_reply');
+
+    let patch: CommandPatch;
+    if (mismatch.length > 0) {
+      patch = {
+        status: 'UNMATCHED_RESPONSE',
+        failure_code: 'UNMATCHED_RESPONSE',
+        failure_reason: `services_reply for tid ${env.tid} does not match the command: ${mismatch.join('; ')}`,
+        ...responseFields(mapped, now),
+        ...deliveredFields(cmd, now),
+        completed_at: now,
+        updated_at: now,
+      };
+    } else if (mapped.result !== 0) {
+      patch = {
+        status: 'FAILED',
+        failure_code: 'DEVICE_EXECUTION_FAILED',
+        failure_reason: mapped.result === null ? 'services_reply carries no numeric data.result' : failureReason(mapped),
+        ...responseFields(mapped, now),
+        ...deliveredFields(cmd, now),
+        completed_at: now,
+        updated_at: now,
+      };
+    } else if (spec) {
+      // Accepted by the dock; completion comes from progress events. A reply whose output.status is
+      // already terminal (some docks finish at once) ends it here.
+      const st = replyOutputStatus(env.data);
+      const base = { ...responseFields(mapped, now), ...deliveredFields(cmd, now), updated_at: now };
+      if (st !== null && spec.succeeded.includes(st)) patch = { ...base, status: 'SUCCEEDED', completed_at: now };
+      else if (st !== null && spec.failed.includes(st))
+        patch = { ...base, status: 'FAILED', failure_code: 'DEVICE_EXECUTION_FAILED', failure_reason: `services_reply output.status ${st}`, completed_at: now };
+      else patch = { ...base, status: 'DELIVERED', progress: cmd.progress ?? { percent: null, step: null, dji_status: st, updated_at: now } };
+    } else {
+      patch = { status: 'SUCCEEDED', ...responseFields(mapped, now), ...deliveredFields(cmd, now), completed_at: now, updated_at: now };
+    }
+
+    const rec = await store.transitionCommand(cmd.command_id, OPEN, patch);
+    if (!rec) {
+      // Another instance (or the sweeper) moved it first; judge the reply against the new state.
+      const fresh = firstTry ? await store.getCommand(cmd.command_id) : null;
+      if (fresh) return this.applyServicesReply(fresh, gateway_sn, topic, env, false);
+      return this.late(cmd, topic, now, env.raw, 'services_reply');
+    }
+    if (rec.status === 'UNMATCHED_RESPONSE') {
+      stats.inc('unmatched_replies');
+      logger.warn({ command_id: rec.command_id, reason: rec.failure_reason }, 'unmatched services_reply');
+      // Keep the whole foreign message (topic, tid, bid, method), not just its data.
+      await this.record(cmd.command_id, topic, now, true, env.raw);
+    } else {
+      // A matched reply is fully kept in vendor_response; not recording it too saves a write per
+      // command on the hot path. Duplicates are recognised by `sameReplyApplied`.
+      stats.inc('replies');
+    }
+    this.o.bus.notify(rec);
+  }
+
+  // ── events ───────────────────────────────────────────────────────────────────────────────
+
+  /** Handle an `events` message: events_reply when asked, then progress correlation. */
+  async onEvent(gateway_sn: string, topic: string, env: DjiEnvelope): Promise<void> {
+    const replied = env.need_reply === 1 ? this.replyEvent(gateway_sn, env) : Promise.resolve();
+    try {
+      await this.applyProgressEvent(gateway_sn, topic, env);
+    } finally {
+      await replied;
+    }
+  }
+
+  private async replyEvent(gateway_sn: string, env: DjiEnvelope): Promise<void> {
+    try {
+      await this.o.link.publish(eventsReplyTopic(gateway_sn), { tid: env.tid, bid: env.bid, timestamp: Date.now(), method: env.method, data: { result: 0 } }, 1);
+      this.o.stats.inc('events_replied');
+    } catch (err) {
+      this.o.logger.warn({ err, gateway_sn, method: env.method, tid: env.tid }, 'events_reply not acknowledged');
+    }
+  }
+
+  private async applyProgressEvent(gateway_sn: string, topic: string, env: DjiEnvelope): Promise<void> {
+    const { store, stats, logger, catalog, progressIndex } = this.o;
+    const routes = progressIndex.get(env.method);
+    if (!routes) {
+      stats.inc('ignored_messages');
+      return;
+    }
+    let cmd: CommandRecord | null = null;
+    for (const r of routes) {
+      const key = r.by === 'bid' ? env.bid : flatKey(env.data, r.by.event_field);
+      if (key === null) continue;
+      cmd = await store.findProgressCommand(gateway_sn, r.command_types, r.by === 'bid' ? 'bid' : 'progress_key', key);
+      if (cmd) break;
+    }
+    if (!cmd) {
+      stats.inc('untracked_events');
+      logger.debug({ gateway_sn, method: env.method, bid: env.bid }, 'progress event for no open command');
+      return;
+    }
+    const spec = catalog.get(cmd.command_type)?.progress;
+    if (!spec) return;
+    stats.inc('progress_events');
+    const now = new Date().toISOString();
+    const rp = readProgress(spec, env.data, now);
+    let patch: CommandPatch;
+    if (rp.outcome === 'succeeded') {
+      patch = { status: 'SUCCEEDED', progress: rp.progress, ...deliveredFields(cmd, now), completed_at: now, updated_at: now };
+    } else if (rp.outcome === 'failed') {
+      const why = `${env.method} progress ended with status ${rp.progress.dji_status}` + (rp.result !== null && rp.result !== 0 ? ` (result ${rp.result})` : '');
+      patch = {
+        status: 'FAILED',
+        failure_code: 'DEVICE_EXECUTION_FAILED',
+        failure_reason: why,
+        progress: rp.progress,
+        ...deliveredFields(cmd, now),
+        completed_at: now,
+        updated_at: now,
+      };
+    } else {
+      patch = { status: 'DELIVERED', progress: rp.progress, ...deliveredFields(cmd, now), updated_at: now };
+    }
+    const rec = await store.transitionCommand(cmd.command_id, OPEN, patch);
+    if (!rec)
+      return this.late(cmd, topic, now, env.raw, 'event', (f) => f.progress?.dji_status === rp.progress.dji_status && f.progress?.percent === rp.progress.percent);
+    if (isTerminal(rec.status)) await this.record(cmd.command_id, topic, now, true, env.raw);
+    this.o.bus.notify(rec);
+  }
+
+  // ── drc/up ───────────────────────────────────────────────────────────────────────────────
+
+  /** Apply a `drc/up` reply to the open DRC command of that gateway, method (and seq). */
+  async onDrcUp(gateway_sn: string, topic: string, msg: DrcUpMessage): Promise<void> {
+    const { store, stats, logger } = this.o;
+    const cmd = await store.findDrcCommand(gateway_sn, msg.method, msg.seq);
+    if (!cmd) {
+      if (DRC_PUSHES.has(msg.method) || msg.method.endsWith('_push')) stats.inc('ignored_messages');
+      else {
+        stats.inc('unknown_drc_replies');
+        logger.debug({ gateway_sn, method: msg.method, seq: msg.seq }, 'drc/up reply for no open DRC command');
+      }
+      return;
+    }
+    const now = new Date().toISOString();
+    const mapped = mapReplyData(msg.data);
+    // An echo without `result` (heart_beat echoes `{timestamp}`) means the dock received it.
+    const ok = mapped.result === 0 || (msg.data.result === undefined && msg.data.code === undefined);
+    const patch: CommandPatch = ok
+      ? { status: 'SUCCEEDED', ...responseFields(mapped, now), ...deliveredFields(cmd, now), completed_at: now, updated_at: now }
+      : {
+          status: 'FAILED',
+          failure_code: 'DEVICE_EXECUTION_FAILED',
+          failure_reason: mapped.result === null ? 'drc/up reply carries a non-numeric data.result' : failureReason(mapped),
+          ...responseFields(mapped, now),
+          ...deliveredFields(cmd, now),
+          completed_at: now,
+          updated_at: now,
+        };
+    const rec = await store.transitionCommand(cmd.command_id, OPEN, patch);
+    if (!rec) return this.late(cmd, topic, now, msg.raw, 'drc/up reply', (f) => f.response_received_at !== null && jsonEqual(f.vendor_response, mapped.vendor_response));
+    stats.inc('replies');
+    this.o.bus.notify(rec);
+  }
+
+  // ── status (update_topo) ─────────────────────────────────────────────────────────────────
+
+  /** `update_topo`: store the dock's aircraft and answer on `status_reply`. Other methods are ignored. */
+  async onStatus(gateway_sn: string, env: DjiEnvelope): Promise<'ok' | 'ignored' | 'malformed'> {
+    const { store, stats, logger, link } = this.o;
+    if (env.method !== 'update_topo') {
+      stats.inc('ignored_messages');
+      return 'ignored';
+    }
+    const subs = env.data.sub_devices;
+    if (subs !== undefined && subs !== null && !Array.isArray(subs)) return 'malformed';
+    const sns = (Array.isArray(subs) ? subs : []).filter(isPlainObject).map((d) => d.sn).filter(isValidSn);
+    try {
+      await store.setTopology(gateway_sn, [...new Set(sns)], new Date().toISOString());
+      stats.inc('topology_updates');
+    } finally {
+      // Answer even when storing failed: a dock left without status_reply may stall (§8.4).
+      try {
+        await link.publish(statusReplyTopic(gateway_sn), { tid: env.tid, bid: env.bid, timestamp: Date.now(), method: env.method, data: { result: 0 } }, 1);
+        stats.inc('status_replied');
+      } catch (err) {
+        logger.warn({ err, gateway_sn }, 'status_reply not acknowledged');
+      }
+    }
+    return 'ok';
+  }
+
+  // ── helpers ──────────────────────────────────────────────────────────────────────────────
+
+  /** The exact message is already on the command (QoS 1 redelivery, dock resend). */
+  private isDuplicate(cmd: CommandRecord, topic: string, raw: Record<string, unknown>): boolean {
+    return (cmd.messages ?? []).some((m) => m.topic === topic && jsonEqual(m.message, raw));
+  }
+
+  /**
+   * Record a message that arrived after the command moved on. `alreadyApplied` recognises the same
+   * content applied by another instance (or resent by the dock), which counts as a duplicate.
+   */
+  private async late(
+    cmd: CommandRecord,
+    topic: string,
+    now: string,
+    raw: Record<string, unknown>,
+    what: string,
+    alreadyApplied?: (fresh: CommandRecord) => boolean,
+  ): Promise<void> {
+    const fresh = (await this.o.store.getCommand(cmd.command_id)) ?? cmd;
+    if (this.isDuplicate(fresh, topic, raw) || alreadyApplied?.(fresh)) {
+      this.o.stats.inc('duplicate_replies');
+      return;
+    }
+    this.o.stats.inc('late_replies');
+    this.o.logger.info({ command_id: cmd.command_id, status: fresh.status, topic }, `late ${what} recorded, not applied`);
+    await this.record(cmd.command_id, topic, now, false, raw);
+  }
+
+  private async record(command_id: string, topic: string, received_at: string, applied: boolean, message: unknown): Promise<void> {
+    const m: RecordedMessage = { topic, received_at, applied, message };
+    await this.o.store.recordCommandMessage(command_id, m);
+  }
+}
+
+/**
+ * The command already carries exactly this reply's result (another instance applied the same
+ * message, or the dock resent it with a new timestamp).
+ */
+function sameReplyApplied(cmd: CommandRecord, gateway_sn: string, env: DjiEnvelope, m: MappedReply): boolean {
+  return (
+    cmd.response_received_at !== null &&
+    cmd.status !== 'UNMATCHED_RESPONSE' &&
+    env.tid === cmd.tid &&
+    env.bid === cmd.bid &&
+    env.method === cmd.command_type &&
+    gateway_sn === cmd.gateway_sn &&
+    jsonEqual(cmd.vendor_response, m.vendor_response)
+  );
+}
+
+function responseFields(m: MappedReply, now: string): Pick<CommandPatch, 'response_code' | 'response_message' | 'vendor_response' | 'response_received_at'> {
+  return { response_code: m.response_code, response_message: m.response_message, vendor_response: m.vendor_response, response_received_at: now };
+}
+
+/** A reply or event proves delivery even when it beats the PUBACK handling. */
+function deliveredFields(cmd: CommandRecord, now: string): Pick<CommandPatch, 'delivered_at' | 'dispatch_state'> {
+  return { delivered_at: cmd.delivered_at ?? now, dispatch_state: 'published' };
+}

@@ -1,0 +1,164 @@
+/**
+ * Command lifecycle outside the MQTT messages themselves: the timeout sweeper (TIMED_OUT counted
+ * from acceptance, i.e. `deadline_at`) and `waitForTerminal` for long-poll GETs.
+ *
+ * Waiters are woken by the in-process `TransitionBus` (every transition this instance makes) and by
+ * polling the store, so a command finished by another instance also wakes them.
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { TERMINAL_STATUSES, type CommandStatus } from '../../spec/api.js';
+import type { CommandRecord, Store } from '../store/types.js';
+
+export function isTerminal(status: CommandStatus): boolean {
+  return TERMINAL_STATUSES.includes(status);
+}
+
+/** In-process notifications of command transitions made by this instance. */
+export class TransitionBus {
+  private readonly em = new EventEmitter();
+  constructor() {
+    this.em.setMaxListeners(0);
+  }
+  /** Announce a record just written by a transition. */
+  notify(rec: CommandRecord): void {
+    this.em.emit('transition', rec);
+    if (isTerminal(rec.status)) this.em.emit(`terminal:${rec.command_id}`, rec);
+  }
+  /** Listen to every transition; returns an unsubscribe function. */
+  onTransition(fn: (rec: CommandRecord) => void): () => void {
+    this.em.on('transition', fn);
+    return () => this.em.off('transition', fn);
+  }
+  onTerminal(command_id: string, fn: (rec: CommandRecord) => void): () => void {
+    const ev = `terminal:${command_id}`;
+    this.em.on(ev, fn);
+    return () => this.em.off(ev, fn);
+  }
+}
+
+/** Longest wait accepted by `Waiters.wait`, ms (the API allows 30 s; this is a safety bound). */
+export const MAX_WAIT_MS = 5 * 60_000;
+
+/**
+ * Long-poll waiters. `wait(id, ms)` resolves when the command is terminal, `ms` pass, or `close()`
+ * is called — never rejects (store errors just leave the poller trying again).
+ */
+export class Waiters {
+  private readonly waiting = new Map<string, Set<() => void>>();
+  private timer: NodeJS.Timeout | null = null;
+  private polling = false;
+  private closed = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: TransitionBus,
+    private readonly pollMs = 200,
+    private readonly logger?: Logger,
+  ) {}
+
+  wait(command_id: string, timeoutMs: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const ms = Math.max(0, Math.min(MAX_WAIT_MS, Number.isFinite(timeoutMs) ? timeoutMs : 0));
+    return new Promise<void>((resolve) => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        clearTimeout(t);
+        off();
+        const set = this.waiting.get(command_id);
+        set?.delete(finish);
+        if (set && set.size === 0) this.waiting.delete(command_id);
+        if (this.waiting.size === 0) this.stopPolling();
+        resolve();
+      };
+      // Register before the first read so a transition between the read and the registration is not lost.
+      const off = this.bus.onTerminal(command_id, finish);
+      const t = setTimeout(finish, ms);
+      let set = this.waiting.get(command_id);
+      if (!set) this.waiting.set(command_id, (set = new Set()));
+      set.add(finish);
+      this.startPolling();
+      this.store.getCommand(command_id).then(
+        (rec) => {
+          if (!rec || isTerminal(rec.status)) finish();
+        },
+        (err) => this.logger?.warn({ err, command_id }, 'waitForTerminal: store read failed; polling'),
+      );
+    });
+  }
+
+  private startPolling(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => void this.poll(), this.pollMs);
+    this.timer.unref?.();
+  }
+
+  private stopPolling(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (const id of [...this.waiting.keys()]) {
+        const rec = await this.store.getCommand(id);
+        if (!rec || isTerminal(rec.status)) for (const f of [...(this.waiting.get(id) ?? [])]) f();
+      }
+    } catch (err) {
+      this.logger?.warn({ err }, 'waitForTerminal: store poll failed');
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  /** Resolve every waiter now (shutdown). */
+  close(): void {
+    this.closed = true;
+    for (const set of [...this.waiting.values()]) for (const f of [...set]) f();
+    this.stopPolling();
+  }
+}
+
+/**
+ * Every `intervalMs`, move commands past their `deadline_at` to TIMED_OUT (`store.expireCommands`,
+ * exactly once across instances) and report each through `onExpired`.
+ */
+export function startSweeper(o: {
+  store: Store;
+  intervalMs: number;
+  logger: Logger;
+  onExpired: (rec: CommandRecord) => void;
+}): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> = Promise.resolve();
+  const tick = async () => {
+    try {
+      const expired = await o.store.expireCommands(new Date().toISOString());
+      for (const rec of expired) {
+        o.logger.info({ command_id: rec.command_id, command_type: rec.command_type, gateway_sn: rec.gateway_sn }, 'command timed out');
+        o.onExpired(rec);
+      }
+    } catch (err) {
+      o.logger.warn({ err }, 'timeout sweep failed; retrying');
+    }
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = tick().finally(schedule);
+    }, o.intervalMs);
+  };
+  schedule();
+  return {
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Device requests (`thing/product/{gateway_sn}/requests`, dji-cloud-api-protocol.md §5; issue 3 §6):
+ * each message is stored as a device request for partners to list and answer; the ones the
+ * platform can answer from its own configuration (catalog `auto_reply`, at least `config`) are
+ * answered at once with `reply_source: auto`.
+ *
+ * Replies go to `…/requests_reply` with the request's `tid`, `bid` and `method`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { DeviceRequestDef } from '../../spec/types.js';
+import type { DeviceRequestRecord, Store } from '../store/types.js';
+import type { DjiEnvelope } from './envelope.js';
+import type { MqttLink } from './link.js';
+import type { Stats } from './stats.js';
+import { requestsReplyTopic } from './topics.js';
+
+/**
+ * Defaults of the flat `config` reply (DOC `D3/config`): NTP host/port the dock syncs its clock with
+ * and the DJI developer app credentials (empty until configured — a real dock needs the values of
+ * your DJI developer account).
+ */
+export const CONFIG_REPLY_DEFAULTS: Readonly<Record<string, unknown>> = {
+  ntp_server_host: 'pool.ntp.org',
+  ntp_server_port: 123,
+  app_id: '',
+  app_key: '',
+  app_license: '',
+};
+
+/** Platform configuration used for automatic replies. */
+export interface AutoReplyConfig {
+  /** Flat `config` reply data, merged over `CONFIG_REPLY_DEFAULTS`. */
+  config?: Record<string, unknown>;
+}
+
+/**
+ * The `requests_reply` data the platform sends by itself for `request_type`, or null when it does
+ * not answer that type automatically. `config` → flat data; other auto types → `{result: 0, output}`.
+ */
+export function autoReplyData(def: DeviceRequestDef | undefined, cfg: AutoReplyConfig | undefined): Record<string, unknown> | null {
+  if (!def?.auto_reply) return null;
+  if (def.request_type === 'config') return { ...CONFIG_REPLY_DEFAULTS, ...(cfg?.config ?? {}) };
+  const output = (cfg as Record<string, Record<string, unknown> | undefined> | undefined)?.[def.request_type] ?? {};
+  return def.reply_form === 'flat' ? { ...output } : { result: 0, output };
+}
+
+/** The `requests_reply` message for a stored request. */
+export function requestReplyMessage(req: DeviceRequestRecord, data: Record<string, unknown>): Record<string, unknown> {
+  return { tid: req.tid, bid: req.bid, timestamp: Date.now(), method: req.request_type, data };
+}
+
+export interface RequestHandlerOptions {
+  store: Store;
+  link: MqttLink;
+  logger: Logger;
+  stats: Stats;
+  requestDefs: ReadonlyMap<string, DeviceRequestDef>;
+  autoReply?: AutoReplyConfig;
+}
+
+export class RequestHandler {
+  constructor(private readonly o: RequestHandlerOptions) {}
+
+  /** Publish `requests_reply` for `req`; resolves on PUBACK. */
+  async publishReply(req: DeviceRequestRecord, data: Record<string, unknown>): Promise<void> {
+    await this.o.link.publish(requestsReplyTopic(req.device_id), requestReplyMessage(req, data), 1);
+  }
+
+  /** Store a `requests` message from `gateway_sn` and auto-answer it when the platform can. */
+  async onRequest(gateway_sn: string, env: DjiEnvelope): Promise<void> {
+    const { store, stats, logger, requestDefs, autoReply } = this.o;
+    const now = new Date().toISOString();
+    const rec: DeviceRequestRecord = {
+      request_id: randomUUID(),
+      vendor: 'dji',
+      device_id: gateway_sn,
+      request_type: env.method,
+      inbound_payload: env.raw,
+      tid: env.tid,
+      bid: env.bid,
+      received_at: now,
+      reply_code: null,
+      reply_message: null,
+      reply_payload: null,
+      reply_source: null,
+      standardized_reply: null,
+      replied_at: null,
+    };
+    const stored = await store.insertDeviceRequest(rec);
+    const resent = stored.request_id !== rec.request_id;
+    if (!resent) {
+      stats.inc('requests_received');
+      logger.info({ request_id: stored.request_id, gateway_sn, request_type: env.method, tid: env.tid }, 'device request received');
+    }
+    if (resent && stored.replied_at !== null && stored.standardized_reply) {
+      // The dock asked again (same tid): our reply was probably lost, so send the stored one again.
+      await this.publishReply(stored, stored.standardized_reply);
+      return;
+    }
+    const data = autoReplyData(requestDefs.get(env.method), autoReply);
+    if (!data || stored.replied_at !== null) return;
+    const replied = await store.replyDeviceRequest(stored.request_id, {
+      reply_code: '0',
+      reply_message: 'answered automatically from the platform configuration',
+      reply_payload: data,
+      reply_source: 'auto',
+      standardized_reply: data,
+      replied_at: new Date().toISOString(),
+    });
+    if (!replied) return; // answered meanwhile (manual reply or another instance)
+    await this.publishReply(replied, data);
+    stats.inc('auto_replies');
+    logger.info({ request_id: replied.request_id, gateway_sn, request_type: env.method }, 'device request answered automatically');
+  }
+}

@@ -1,0 +1,52 @@
+/** Counters of the MQTT core, exposed by `MqttCore.stats()` for logs and metrics. */
+
+export const STAT_NAMES = [
+  /** Commands published and acknowledged by the broker (PUBACK). */
+  'published',
+  /** Commands moved to DELIVERED (or straight to SUCCEEDED for reply-less ones) on PUBACK. */
+  'delivered',
+  /** Publishes that failed (connection lost before PUBACK, …); the command is retried. */
+  'publish_errors',
+  /** services_reply / drc/up replies applied to a command. */
+  'replies',
+  'unmatched_replies',
+  /** services_reply with a tid of no known command. */
+  'unknown_tid',
+  'malformed_messages',
+  'late_replies',
+  'duplicate_replies',
+  /** drc/up replies with no pending DRC command (pushes such as osd_info_push are not counted). */
+  'unknown_drc_replies',
+  'progress_events',
+  /** Events of a progress method with no non-terminal command to apply to. */
+  'untracked_events',
+  'events_replied',
+  'status_replied',
+  'topology_updates',
+  'requests_received',
+  'auto_replies',
+  'timed_out',
+  /** Messages with a method the core has no use for on that topic. */
+  'ignored_messages',
+  /** Unexpected errors inside a handler (store down, bug); logged, never thrown. */
+  'handler_errors',
+  /** Inbound messages dropped because the handler backlog was full (overload protection). */
+  'overload_dropped',
+  'reconnects',
+] as const;
+
+export type StatName = (typeof STAT_NAMES)[number];
+
+/** A counter set starting at 0. */
+export class Stats {
+  private readonly c = new Map<StatName, number>(STAT_NAMES.map((n) => [n, 0]));
+  inc(name: StatName, by = 1): void {
+    this.c.set(name, (this.c.get(name) ?? 0) + by);
+  }
+  get(name: StatName): number {
+    return this.c.get(name) ?? 0;
+  }
+  snapshot(): Record<string, number> {
+    return Object.fromEntries(this.c);
+  }
+}
