@@ -17,6 +17,7 @@ import { staticFiles } from './http/static.js';
 import { commandHandlers } from './handlers/commands.js';
 import type { MqttForHttp } from './handlers/deps.js';
 import { deviceRequestHandlers } from './handlers/device-requests.js';
+import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -33,6 +34,8 @@ export interface AppDeps {
    * and logger. Production passes nothing.
    */
   extend?: (app: Hono, deps: { store: Store; mqtt: MqttForHttp; logger: Logger }) => void;
+  /** Prometheus metrics (server/metrics.ts): counts every request and serves `GET /metrics`. */
+  metrics?: Pick<Metrics, 'middleware' | 'handler'>;
 }
 
 /** The route hooks: cached JSON body and the error envelope for invalid input. */
@@ -46,12 +49,16 @@ export const routeHooks: RouteHooks = {
 };
 
 /** Build the Hono app of the gateway. */
-export function createApp({ config, store, mqtt, logger, extend }: AppDeps): Hono {
+export function createApp({ config, store, mqtt, logger, extend, metrics }: AppDeps): Hono {
   const app = new Hono();
   app.onError(onError(logger));
   app.notFound(notFound);
   app.use('*', requestId());
   app.use('*', requestLogger(logger));
+  if (metrics) {
+    app.use('*', metrics.middleware);
+    app.get('/metrics', metrics.handler);
+  }
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

@@ -15,6 +15,7 @@ import { createCredential } from './cli/credentials.js';
 import { ConfigError, loadConfig, optionsTable, type Config } from './config.js';
 import { createLogger } from './http/logger.js';
 import { startEmbeddedBroker } from './mqtt/broker.js';
+import { createMetrics } from './metrics.js';
 import { startMqttCore, type MqttCore } from './mqtt/core.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
@@ -67,12 +68,16 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       url: mqttUrl,
       logger,
       instanceId: config.instanceId,
-      shareGroup: config.mqttShareGroup,
+      // aedes has no $share support: a share group on the embedded broker would silently receive
+      // nothing, and one process needs none.
+      shareGroup: config.mqttUrl === null ? null : config.mqttShareGroup,
       autoReply: { config: { ...config.djiConfig } },
     });
     cleanups.push(() => mqtt.close());
 
-    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp });
+    const metrics = createMetrics({ store, mqtt });
+    cleanups.push(async () => metrics.close());
+    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     // serve() listens immediately; wait for it (or its error) before reporting the URL.
     const port = server.listening ? (server.address() as AddressInfo).port : await new Promise<number>((resolve, reject) => {

@@ -88,6 +88,12 @@ export interface SimulatedDockOptions {
   resolveRule?: (command: { dockSn: string; tid: unknown; bid: unknown; method: string }) => ScenarioRule | undefined | Promise<ScenarioRule | undefined>;
   /** Extra mqtt.js options (username, password, …). */
   mqtt?: IClientOptions;
+  /**
+   * Treat a command whose `tid` this dock already handled as a repeated delivery (MQTT QoS 1
+   * redelivery, or a gateway publishing again after a crash): record it in `duplicates`, re-send
+   * the reply the first one got (if it has one yet) and do not execute it again. Default false.
+   */
+  dedupByTid?: boolean;
 }
 
 /** A message with its topic and receive/send time (ISO-8601). */
@@ -177,6 +183,9 @@ export class SimulatedDock extends EventEmitter {
   readonly requests: SentRequest[] = [];
   /** Each `update_topo` sent, with its `status_reply` once it arrives. */
   readonly announces: { message: DjiMessage; reply: DjiMessage | null }[] = [];
+  /** With `dedupByTid`: commands received again with a `tid` already handled (not executed again). */
+  readonly duplicates: MessageRecord[] = [];
+  private readonly handledTids = new Map<string, HandledCommand>();
 
   private readonly topics: DockTopics;
   private readonly catalog: ReadonlyMap<string, CommandDef>;
@@ -506,6 +515,14 @@ export class SimulatedDock extends EventEmitter {
   private async handleCommand(transport: Transport, topic: string, msg: unknown): Promise<void> {
     const o = isObject(msg) ? msg : {};
     const method = typeof o.method === 'string' ? o.method : '';
+    const first = this.opts.dedupByTid && typeof o.tid === 'string' ? this.handledTids.get(o.tid) : undefined;
+    if (first) {
+      this.push(this.duplicates, { topic, at: now(), message: msg });
+      this.log.info({ event: 'duplicate_command', dock: this.sn, method, tid: o.tid }, 'command with an already handled tid: not executed again');
+      // The first reply may have been lost on the way: answer again, identically but for the timestamp.
+      if (first.reply) await this.publish(first.transport === 'services' ? this.topics.servicesReply : this.topics.drcUp, { ...first.reply, timestamp: Date.now() });
+      return;
+    }
     const cmd: HandledCommand = {
       topic,
       transport,
@@ -523,6 +540,10 @@ export class SimulatedDock extends EventEmitter {
       finished_at: null,
     };
     this.push(this.commands, cmd);
+    if (this.opts.dedupByTid && typeof o.tid === 'string') {
+      this.handledTids.set(o.tid, cmd);
+      if (this.handledTids.size > this.limit * 10) this.handledTids.delete(this.handledTids.keys().next().value as string);
+    }
     const finish = (result: CommandResult) => {
       cmd.result = result;
       cmd.finished_at = now();

@@ -1,0 +1,33 @@
+/**
+ * Contract suite against the production server: `startGateway` on the machine's Mosquitto
+ * (MQTT_URL=mqtt://127.0.0.1:1883) with simulated docks on that broker (unique SNs per run), plus
+ * what only production shows: no mock-only endpoints, and 503 when the store is unreachable.
+ */
+import { expect, it } from 'vitest';
+import { mosquittoUp, startProductionTarget } from './targets.js';
+import { defineContractSuite, errorCode } from './suite.js';
+
+if (!(await mosquittoUp())) {
+  throw new Error('the production contract suite needs Mosquitto on 127.0.0.1:1883 (CI installs it; locally: apt-get install mosquitto)');
+}
+
+defineContractSuite('production', startProductionTarget, (ctx) => {
+  it('has no mock-only endpoints and no scenario controls', async () => {
+    const t = ctx.target();
+    const r = await fetch(`${t.url}/mock/v1/docks`);
+    expect(r.status).toBe(404);
+    expect(((await r.json()) as { code: string }).code).toBe('NOT_FOUND');
+    const created = await t.client({ headers: { Prefer: 'outcome=failed, code=514107' } }).createCommand(ctx.bodyFor('cover_open', t.docks[0].sn) as never);
+    expect(created.response.headers.get('preference-applied')).toBeNull();
+    expect((await ctx.api().waitForCommand(created.data!.command_id, { timeoutMs: 10_000 })).status).toBe('SUCCEEDED');
+  });
+
+  it('503 SERVICE_UNAVAILABLE when the store is unreachable (last: it breaks the store)', async () => {
+    const t = ctx.target();
+    await t.breakStore!();
+    const create = await ctx.api().createCommand(ctx.bodyFor('cover_open', t.docks[0].sn) as never);
+    expect([create.response.status, errorCode(create)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    const reply = await ctx.api().replyDeviceRequest('00000000-0000-4000-8000-000000000000', { reply_code: '0' });
+    expect([reply.response.status, errorCode(reply)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+  });
+});

@@ -1,0 +1,333 @@
+/**
+ * The contract suite, defined once and run against each target (mock.test.ts, production.test.ts).
+ * Data-driven: command types and their valid/invalid bodies come from `generated/examples.json`
+ * (the catalog), operations, statuses and error codes from `generated/openapi.json`. Every call
+ * goes through the generated client, whose fetch checks each response against the document
+ * (recorder.ts); a response the document does not describe fails the test that caused it. The last
+ * test prints the coverage report and fails when any documented outcome, command type or scenario
+ * was not observed.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { COMMAND_TYPES, type ApiResult, type DockgateClient } from '../../generated/client/index.js';
+import { commands as catalog } from '../../spec/catalog.js';
+import { signRequest } from '../../spec/signing.js';
+import { LIMITS } from '../../spec/api.js';
+import { Contract } from './openapi.js';
+import type { Cred, Target } from './targets.js';
+
+type Body = Record<string, any>;
+interface Examples {
+  commands: Record<string, { valid: { name: string; body: Body }[]; invalid: { name: string; body: Body; field?: string; rule?: string }[] }>;
+  envelope: { invalid: { name: string; body: unknown; code: string; field?: string; rule?: string }[] };
+}
+
+const EXAMPLES: Examples = JSON.parse(readFileSync(fileURLToPath(new URL('../../generated/examples.json', import.meta.url)), 'utf8'));
+
+/** Scenario outcomes the suite must observe. */
+export const SCENARIOS = ['succeeded', 'failed', 'timeout', 'unmatched', 'delay'] as const;
+
+/** Concurrency of the command runs (bounded so the suite stays fast without flooding the broker). */
+const PARALLEL = 12;
+
+/** Run `fn` over `items` with at most `limit` in flight; results in input order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+/** The same request, re-signed after a change (body, timestamp, headers). */
+export async function resign(req: Request, cred: Cred, o: { body?: string; timestamp?: number; contentType?: string; dropHeader?: string } = {}): Promise<Request> {
+  const body = o.body ?? (req.method === 'GET' ? '' : new TextDecoder().decode(await req.clone().arrayBuffer()));
+  const url = new URL(req.url);
+  const headers = new Headers(req.headers);
+  const signed = signRequest({ method: req.method, path: url.pathname, query: url.search.slice(1), apiId: cred.apiId, apiKey: cred.apiKey, body, timestamp: o.timestamp });
+  for (const [k, v] of Object.entries(signed)) headers.set(k, v);
+  if (o.contentType) headers.set('content-type', o.contentType);
+  if (o.dropHeader) headers.delete(o.dropHeader);
+  headers.delete('content-length');
+  return new Request(req.url, { method: req.method, headers, body: req.method === 'GET' ? undefined : body });
+}
+
+export function errorCode(r: ApiResult<unknown>): string | undefined {
+  return (r.error as { code?: string } | undefined)?.code;
+}
+
+/** What target-specific tests get from the suite. */
+export interface SuiteContext {
+  target(): Target;
+  /** The generated client with the target's all-scopes credential. */
+  api(): DockgateClient;
+  /** A valid create body for `type` (its catalog example) on `device_id`, with a fresh idempotency key. */
+  bodyFor(type: string, device_id: string, o?: Partial<Body>): Body;
+}
+
+/**
+ * Define the suite for one target. `start` builds the target (and its recorder); `extra` adds
+ * target-specific tests, run after the shared ones and before the coverage check.
+ */
+export function defineContractSuite(name: string, start: (contract: Contract) => Promise<Target>, extra?: (ctx: SuiteContext) => void): void {
+  describe(`contract suite: ${name}`, () => {
+    const contract = new Contract();
+    let t: Target;
+    let api: DockgateClient;
+    let checked = 0;
+    const run = randomUUID().slice(0, 8);
+    const key = (what: string) => `ct-${run}-${what}-${randomUUID().slice(0, 8)}`;
+    /** A valid create body for `type` (its catalog example) on `device_id`. */
+    const bodyFor = (type: string, device_id: string, o: Partial<Body> = {}): Body => ({
+      ...structuredClone(EXAMPLES.commands[type].valid[0].body),
+      device_id,
+      idempotency_key: key(type),
+      timeout_seconds: 20,
+      ...o,
+    });
+    // Filled by earlier tests, used by later ones.
+    let someCommandId = '';
+    let someRequestId = '';
+
+    beforeAll(async () => {
+      t = await start(contract);
+      api = t.client();
+      await t.prepareDocks();
+    }, 60_000);
+
+    afterEach(() => {
+      const fresh = t?.recorder.violations.slice(checked) ?? [];
+      checked += fresh.length;
+      expect(fresh, 'responses the OpenAPI document does not describe').toEqual([]);
+    });
+
+    afterAll(async () => {
+      await t?.close();
+    }, 30_000);
+
+    it('the catalog, the examples and the client agree on the command types', () => {
+      const fromCatalog = catalog.map((c) => c.command_type).sort();
+      expect(Object.keys(EXAMPLES.commands).sort()).toEqual(fromCatalog);
+      expect([...COMMAND_TYPES].sort()).toEqual(fromCatalog);
+      expect(fromCatalog.length).toBeGreaterThan(0);
+    });
+
+    it('every command type reaches a terminal status with its catalog example (SUCCEEDED), routed by dock or aircraft SN', async () => {
+      const types = Object.keys(EXAMPLES.commands);
+      const results = await mapLimit(types, PARALLEL, async (type, i) => {
+        const dock = t.docks[i % t.docks.length];
+        const viaAircraft = i % 4 === 3;
+        const r = await api.createCommand(bodyFor(type, viaAircraft ? dock.droneSn : dock.sn) as never);
+        if (!r.data) return { type, problem: `create ${r.response.status} ${JSON.stringify(r.error)}` };
+        const cmd = await api.waitForCommand(r.data.command_id, { timeoutMs: 25_000 });
+        if (['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'UNMATCHED_RESPONSE'].includes(cmd.status)) t.recorder.noteTerminal(type, cmd.status);
+        const problems: string[] = [];
+        if (cmd.status !== 'SUCCEEDED') problems.push(`status ${cmd.status} (response_code ${cmd.response_code}, ${cmd.failure_reason ?? ''})`);
+        if (cmd.gateway_sn !== dock.sn) problems.push(`gateway_sn ${cmd.gateway_sn}, expected ${dock.sn}`);
+        if (cmd.delivered_at === null || cmd.completed_at === null) problems.push('delivered_at/completed_at not set');
+        someCommandId ||= cmd.command_id;
+        return problems.length ? { type, problem: problems.join('; ') } : null;
+      });
+      expect(results.filter(Boolean)).toEqual([]);
+    }, 90_000);
+
+    it("rejects each command's invalid catalog example with VALIDATION_FAILED naming the field and rule", async () => {
+      const cases = Object.entries(EXAMPLES.commands).flatMap(([type, ex]) => (ex.invalid[0] ? [{ type, ex: ex.invalid[0] }] : []));
+      const results = await mapLimit(cases, PARALLEL, async ({ type, ex }) => {
+        const r = await api.createCommand({ ...structuredClone(ex.body), device_id: t.docks[0].sn, idempotency_key: key('invalid') } as never);
+        const details = (r.error as { details?: { field: string; rule: string }[] } | undefined)?.details ?? [];
+        const ok = r.response.status === 400 && errorCode(r) === 'VALIDATION_FAILED' && (!ex.field || details.some((d) => d.field === ex.field && (!ex.rule || d.rule === ex.rule)));
+        return ok ? null : `${type} (${ex.name}): ${r.response.status} ${JSON.stringify(r.error ?? r.data)}`;
+      });
+      expect(results.filter(Boolean)).toEqual([]);
+    }, 60_000);
+
+    it('rejects invalid envelopes with the documented code (UNSUPPORTED_VENDOR, UNSUPPORTED_COMMAND, VALIDATION_FAILED)', async () => {
+      const results = await mapLimit(EXAMPLES.envelope.invalid, PARALLEL, async (ex) => {
+        const r = await api.createCommand(ex.body as never);
+        const details = (r.error as { details?: { field: string; rule: string }[] } | undefined)?.details ?? [];
+        const ok = r.response.status === 400 && errorCode(r) === ex.code && (!ex.field || details.some((d) => d.field === ex.field));
+        return ok ? null : `${ex.name}: ${r.response.status} ${JSON.stringify(r.error)}`;
+      });
+      expect(results.filter(Boolean)).toEqual([]);
+    });
+
+    it('idempotency: same key and body replays the 202 (Idempotent-Replayed), another body is 409 IDEMPOTENCY_CONFLICT', async () => {
+      const body = bodyFor('debug_mode_open', t.docks[1].sn, { idempotency_key: key('idem') });
+      const first = await api.createCommand(body as never);
+      expect(first.response.status).toBe(202);
+      const again = await api.createCommand(body as never);
+      expect(again.response.status).toBe(202);
+      expect(again.response.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.data?.command_id).toBe(first.data?.command_id);
+      const other = await api.createCommand({ ...body, device_id: t.docks[2].sn } as never);
+      expect(other.response.status).toBe(409);
+      expect(errorCode(other)).toBe('IDEMPOTENCY_CONFLICT');
+    });
+
+    it('malformed bodies: 400 INVALID_REQUEST_BODY, 415 UNSUPPORTED_MEDIA_TYPE, 413 PAYLOAD_TOO_LARGE (create and reply)', async () => {
+      const reqId = (await t.injectDeviceRequest(t.docks[0].sn, 'storage_config_get')).request_id;
+      const valid = bodyFor('debug_mode_open', t.docks[0].sn);
+      const posts: ((c: DockgateClient) => Promise<ApiResult<unknown>>)[] = [
+        (c) => c.createCommand(valid as never),
+        (c) => c.replyDeviceRequest(reqId, { reply_code: '0' }),
+      ];
+      const huge = JSON.stringify({ ...valid, payload: { pad: 'x'.repeat(LIMITS.maxBodyBytes) } });
+      for (const call of posts) {
+        const notJson = await call(t.client({ tamper: (req) => resign(req, t.cred, { body: '{"vendor": "dji",' }) }));
+        expect([notJson.response.status, errorCode(notJson)]).toEqual([400, 'INVALID_REQUEST_BODY']);
+        const text = await call(t.client({ tamper: (req) => resign(req, t.cred, { contentType: 'text/plain' }) }));
+        expect([text.response.status, errorCode(text)]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+        const big = await call(t.client({ tamper: (req) => resign(req, t.cred, { body: huge }) }));
+        expect([big.response.status, errorCode(big)]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+      }
+    });
+
+    it('device requests: list, get, reply (202) seen by the dock as requests_reply, second reply 409; config answered automatically', async () => {
+      const sn = t.docks[1].sn;
+      const manual = await t.injectDeviceRequest(sn, 'storage_config_get');
+      someRequestId = manual.request_id;
+      const got = await api.getDeviceRequest(manual.request_id);
+      expect(got.data).toMatchObject({ request_id: manual.request_id, device_id: sn, request_type: 'storage_config_get', reply_code: null, replied_at: null });
+      const list = await api.listDeviceRequests({ device_id: sn, request_type: 'storage_config_get', limit: 10 });
+      expect(list.data?.items.map((i) => i.request_id)).toContain(manual.request_id);
+
+      const reply = await api.replyDeviceRequest(manual.request_id, { reply_code: '0', reply_message: 'ok', payload: { bucket: 'media', region: 'cn-shenzhen' } });
+      expect(reply.response.status).toBe(202);
+      expect(reply.data).toMatchObject({ request_id: manual.request_id, reply_code: '0', reply_source: 'manual' });
+      const end = Date.now() + 5000;
+      let seen: Record<string, unknown> | null = null;
+      while (!seen && Date.now() < end) {
+        seen = await t.replySeenByDock(sn, manual.tid);
+        if (!seen) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(seen, 'requests_reply recorded by the simulated dock').toMatchObject({ tid: manual.tid, method: 'storage_config_get', data: { result: 0, output: { bucket: 'media', region: 'cn-shenzhen' } } });
+      const twice = await api.replyDeviceRequest(manual.request_id, { reply_code: '0' });
+      expect([twice.response.status, errorCode(twice)]).toEqual([409, 'DEVICE_REQUEST_ALREADY_REPLIED']);
+
+      const auto = await t.injectDeviceRequest(sn, 'config');
+      let autoState = (await api.getDeviceRequest(auto.request_id)).data;
+      for (let i = 0; i < 100 && autoState?.reply_source !== 'auto'; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        autoState = (await api.getDeviceRequest(auto.request_id)).data;
+      }
+      expect(autoState?.reply_source).toBe('auto');
+      const late = await api.replyDeviceRequest(auto.request_id, { reply_code: '0' });
+      expect([late.response.status, errorCode(late)]).toEqual([409, 'DEVICE_REQUEST_ALREADY_REPLIED']);
+    });
+
+    it('reads: list with filters and cursor pages, get with wait_seconds, 404 for unknown or foreign ids, 400 for bad parameters', async () => {
+      expect(someCommandId).not.toBe('');
+      const page1 = await api.listCommands({ device_id: t.docks[0].sn, limit: 1 });
+      expect(page1.data?.items).toHaveLength(1);
+      expect(page1.data?.next_cursor).toEqual(expect.any(String));
+      const page2 = await api.listCommands({ device_id: t.docks[0].sn, limit: 1, cursor: page1.data!.next_cursor! });
+      expect(page2.data?.items[0]?.command_id).not.toBe(page1.data?.items[0]?.command_id);
+      const filtered = await api.listCommands({ status: 'SUCCEEDED', command_type: 'debug_mode_open', limit: 500 });
+      expect(filtered.data?.items.every((c) => c.status === 'SUCCEEDED' && c.command_type === 'debug_mode_open')).toBe(true);
+      expect((await api.getCommand(someCommandId, { wait_seconds: 1 })).data?.command_id).toBe(someCommandId);
+      expect((await api.listDeviceRequests()).response.status).toBe(200);
+
+      const notFound = await api.getCommand(randomUUID());
+      expect([notFound.response.status, errorCode(notFound)]).toEqual([404, 'COMMAND_NOT_FOUND']);
+      const foreign = await t.client({ cred: t.readCred }).getCommand(someCommandId);
+      expect([foreign.response.status, errorCode(foreign)]).toEqual([404, 'COMMAND_NOT_FOUND']);
+      const noRequest = await api.getDeviceRequest(randomUUID());
+      expect([noRequest.response.status, errorCode(noRequest)]).toEqual([404, 'DEVICE_REQUEST_NOT_FOUND']);
+      const noReply = await api.replyDeviceRequest(randomUUID(), { reply_code: '0' });
+      expect([noReply.response.status, errorCode(noReply)]).toEqual([404, 'DEVICE_REQUEST_NOT_FOUND']);
+
+      const bad: [string, Promise<ApiResult<unknown>>][] = [
+        ['listCommands limit=0', api.listCommands({ limit: 0 })],
+        ['listCommands cursor', api.listCommands({ cursor: 'not-a-cursor' })],
+        ['getCommand wait_seconds=31', api.getCommand(someCommandId, { wait_seconds: LIMITS.waitSeconds.max + 1 })],
+        ['getCommand id', api.getCommand('not-a-uuid')],
+        ['listDeviceRequests limit=501', api.listDeviceRequests({ limit: LIMITS.listLimit.max + 1 })],
+        ['getDeviceRequest id', api.getDeviceRequest('not-a-uuid')],
+        ['replyDeviceRequest body', api.replyDeviceRequest(someRequestId, {} as never)],
+      ];
+      for (const [what, p] of bad) {
+        const r = await p;
+        expect([what, r.response.status, errorCode(r)]).toEqual([what, 400, 'VALIDATION_FAILED']);
+      }
+    });
+
+    it('authentication and scopes on every operation: 401 UNAUTHORIZED, SIGNATURE_INVALID, TIMESTAMP_EXPIRED, NONCE_REPLAYED; 403 FORBIDDEN', async () => {
+      const valid = (what: string) => bodyFor('debug_mode_open', t.docks[2].sn, { idempotency_key: key(what) });
+      const calls: Record<string, (c: DockgateClient) => Promise<ApiResult<unknown>>> = {
+        createCommand: (c) => c.createCommand(valid('auth') as never),
+        listCommands: (c) => c.listCommands({ limit: 1 }),
+        getCommand: (c) => c.getCommand(someCommandId),
+        listDeviceRequests: (c) => c.listDeviceRequests({ limit: 1 }),
+        getDeviceRequest: (c) => c.getDeviceRequest(someRequestId),
+        replyDeviceRequest: (c) => c.replyDeviceRequest(someRequestId, { reply_code: '0' }),
+      };
+      const stale = Math.floor(Date.now() / 1000) - 2 * LIMITS.signatureWindowSeconds;
+      const cases: [string, number, string, (op: { scope: string }) => DockgateClient][] = [
+        ['missing signature header', 401, 'UNAUTHORIZED', () => t.client({ tamper: (req) => resign(req, t.cred, { dropHeader: 'X-Api-Signature' }) })],
+        ['unknown API ID', 401, 'UNAUTHORIZED', () => t.client({ cred: { apiId: `nobody-${run}`, apiKey: 'x' } })],
+        ['wrong key', 401, 'SIGNATURE_INVALID', () => t.client({ cred: { apiId: t.cred.apiId, apiKey: 'not-the-key' } })],
+        ['stale timestamp', 401, 'TIMESTAMP_EXPIRED', () => t.client({ tamper: (req) => resign(req, t.cred, { timestamp: stale }) })],
+        ['nonce sent twice', 401, 'NONCE_REPLAYED', () => t.client({ sendTwice: true })],
+        ['scope missing', 403, 'FORBIDDEN', (op) => t.client({ cred: op.scope.endsWith(':create') ? t.readCred : t.writeCred })],
+      ];
+      const failures: string[] = [];
+      for (const op of contract.operations) {
+        const call = calls[op.operationId];
+        if (!call) {
+          failures.push(`${op.operationId}: no contract call defined for this operation (add one to test/contract/suite.ts)`);
+          continue;
+        }
+        for (const [what, status, code, client] of cases) {
+          const r = await call(client(op));
+          if (r.response.status !== status || errorCode(r) !== code) failures.push(`${op.operationId} ${what}: ${r.response.status} ${errorCode(r)} (expected ${status} ${code})`);
+        }
+      }
+      expect(failures).toEqual([]);
+    });
+
+    it('scenario outcomes: succeeded, failed with a DJI code, timeout, unmatched, delay', async () => {
+      const dock = t.docks[0].sn;
+      const cases = [
+        { scenario: 'succeeded', prefer: 'outcome=succeeded', type: 'cover_open', status: 'SUCCEEDED' },
+        { scenario: 'failed', prefer: 'outcome=failed, code=514107', type: 'cover_close', status: 'FAILED', response_code: '514107', failure_code: 'DEVICE_EXECUTION_FAILED' },
+        { scenario: 'timeout', prefer: 'outcome=timeout', type: 'debug_mode_open', status: 'TIMED_OUT', failure_code: 'TIMED_OUT', timeout_seconds: 1 },
+        { scenario: 'unmatched', prefer: 'outcome=unmatched', type: 'debug_mode_close', status: 'UNMATCHED_RESPONSE', failure_code: 'UNMATCHED_RESPONSE' },
+        { scenario: 'delay', prefer: 'delay=1500', type: 'supplement_light_open', status: 'SUCCEEDED', minReplyDelayMs: 1400 },
+      ];
+      const failures = await mapLimit(cases, cases.length, async (c) => {
+        const r = await t.createWithScenario(c.prefer, bodyFor(c.type, dock, c.timeout_seconds ? { timeout_seconds: c.timeout_seconds } : {}));
+        if (!r.data) return `${c.scenario}: create ${r.response.status} ${JSON.stringify(r.error)}`;
+        const cmd = await api.waitForCommand(r.data.command_id, { timeoutMs: 15_000 });
+        const problems: string[] = [];
+        if (cmd.status !== c.status) problems.push(`status ${cmd.status}`);
+        if (c.response_code && cmd.response_code !== c.response_code) problems.push(`response_code ${cmd.response_code}`);
+        if (c.failure_code && cmd.failure_code !== c.failure_code) problems.push(`failure_code ${cmd.failure_code}`);
+        if (c.minReplyDelayMs) {
+          const waited = Date.parse(cmd.response_received_at ?? '') - Date.parse(cmd.delivered_at ?? '');
+          if (!(waited >= c.minReplyDelayMs)) problems.push(`reply came ${waited} ms after delivery`);
+        }
+        if (problems.length) return `${c.scenario}: ${problems.join('; ')}`;
+        t.recorder.noteScenario(c.scenario, `${c.prefer} → ${cmd.status}${cmd.response_code ? ` (${cmd.response_code})` : ''}`);
+        return null;
+      });
+      expect(failures.filter(Boolean)).toEqual([]);
+    }, 30_000);
+
+    extra?.({ target: () => t, api: () => api, bodyFor });
+
+    it('coverage: every documented status and code, every command type terminal, every scenario', () => {
+      const o = { commandTypes: catalog.map((c) => c.command_type), scenarios: SCENARIOS, exempt: t.exempt };
+      process.stdout.write('\n' + t.recorder.report(o) + '\n');
+      expect(t.recorder.missing(o)).toEqual({ outcomes: [], commandTypes: [], scenarios: [] });
+    });
+  });
+}
