@@ -32,7 +32,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const GUIDES_DIR = 'docs/guides';
 
 /** Navigation order; guides not listed follow in name order. `index` is the docs home. */
-export const GUIDE_ORDER = ['index', 'quickstart', 'signing', 'lifecycle', 'progress', 'device-requests', 'scenarios', 'configuration', 'operations', 'deployment'] as const;
+export const GUIDE_ORDER = ['index', 'quickstart', 'signing', 'lifecycle', 'progress', 'device-requests', 'scenarios', 'configuration', 'operations', 'deployment', 'architecture'] as const;
 
 /** One Markdown guide: `name` is the file name without `.md`. */
 export interface Guide {
@@ -72,16 +72,21 @@ export function progressTable(commands: CommandDef[]): string {
   const tracked = commands.filter((c) => c.progress);
   const rows = tracked.map((c) => {
     const p = c.progress!;
-    const by = p.correlate_by === 'bid' ? code('bid') : `${code('data.' + p.correlate_by.event_field)} = payload ${code(p.correlate_by.payload_field)}`;
-    const pct = [p.percent_path ? code('data.' + p.percent_path) : '—', p.step_path ? code('data.' + p.step_path) : '—'].join(' / ');
-    return `| ${code(c.command_type)} | ${c.domain} | ${code(p.event_method)} | ${by} | ${code('data.' + p.status_path)} | ${pct} | ${codes(p.succeeded)} | ${codes(p.failed)} | ${p.need_reply ? 'yes' : 'no'} |`;
+    const by = p.correlate_by === 'bid' ? code('bid') : `${code(p.correlate_by.event_field)} = payload ${code(p.correlate_by.payload_field)}`;
+    const where = [p.status_path, p.percent_path ?? '—', p.step_path ?? '—'].map((x) => (x === '—' ? x : code(x))).join('<br>');
+    return `| ${code(c.command_type)} | ${code(p.event_method)} | ${by} | ${where} | ${codes(p.succeeded)} | ${codes(p.failed)} |`;
   });
+  const asking = tracked.filter((c) => c.progress!.need_reply).map((c) => code(c.progress!.event_method));
   return [
-    `${tracked.length} of the ${commands.length} command types are progress-tracked:`,
+    `${tracked.length} of the ${commands.length} command types are progress-tracked. "In the event" gives where the DJI status, the percent and the step are in the event's \`data\` (— when the event has none).`,
     '',
-    '| `command_type` | domain | event `method` | matched by | DJI status at | percent / step at | `SUCCEEDED` on | `FAILED` on | `need_reply` |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| `command_type` | event `method` | matched by | in the event: status<br>percent<br>step | `SUCCEEDED` on | `FAILED` on |',
+    '|---|---|---|---|---|---|',
     ...rows,
+    '',
+    asking.length > 0
+      ? `${asking.join(', ')} events carry \`need_reply: 1\`; the gateway answers each with an \`events_reply\`. The other events ask for no reply.`
+      : 'No progress event asks for a reply (`need_reply`).',
     '',
   ].join('\n');
 }
