@@ -26,6 +26,8 @@ export interface Config {
   mqttShareGroup: string | null;
   /** Identifies this instance in dispatch leases and logs. */
   instanceId: string;
+  /** True when INSTANCE_ID was given: the MQTT session is then persistent (unless in a share group). */
+  mqttPersistentSession: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Maximum request body, bytes (413 above). */
   bodyLimit: number;
@@ -55,7 +57,7 @@ export const OPTIONS: { env: string; default: string; description: string }[] = 
   { env: 'MQTT_HOST', default: '127.0.0.1', description: 'Bind address of the embedded broker (docks connect here).' },
   { env: 'MQTT_PORT', default: '1883', description: 'Port of the embedded broker; when taken, a free port is used and printed.' },
   { env: 'MQTT_SHARE_GROUP', default: '(unset)', description: 'Shared-subscription group for running several instances on one broker (`$share/<group>/…`).' },
-  { env: 'INSTANCE_ID', default: '<hostname>-<pid>', description: 'Name of this instance in dispatch leases and logs.' },
+  { env: 'INSTANCE_ID', default: '<hostname>-<pid>', description: 'Name of this instance in dispatch leases, logs and its MQTT client id (`dockgate-<id>`); must be unique per running instance. When set (and no share group), the MQTT session is persistent so replies queued while the instance restarts are delivered.' },
   { env: 'LOG_LEVEL', default: 'info', description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
   { env: 'BODY_LIMIT', default: String(LIMITS.maxBodyBytes), description: 'Maximum request body in bytes (suffix `kb`/`mb` allowed); larger bodies get 413.' },
   { env: 'DEV_CREDENTIAL', default: 'true', description: 'On first start with no credentials, create a development credential with all scopes and print its key once.' },
@@ -145,6 +147,8 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
     mqttPort: int('MQTT_PORT', get('MQTT_PORT') ?? '1883', 0, 65535),
     mqttShareGroup: get('MQTT_SHARE_GROUP') ?? null,
     instanceId: get('INSTANCE_ID') ?? `${hostname()}-${process.pid}`,
+    // A named instance can resume its MQTT session after a restart; the default name cannot.
+    mqttPersistentSession: get('INSTANCE_ID') !== undefined,
     logLevel: logLevel as Config['logLevel'],
     bodyLimit: bytes('BODY_LIMIT', get('BODY_LIMIT') ?? String(LIMITS.maxBodyBytes)),
     devCredential: bool('DEV_CREDENTIAL', get('DEV_CREDENTIAL') ?? 'true'),

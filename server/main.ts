@@ -71,6 +71,7 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       // aedes has no $share support: a share group on the embedded broker would silently receive
       // nothing, and one process needs none.
       shareGroup: config.mqttUrl === null ? null : config.mqttShareGroup,
+      persistentSession: config.mqttPersistentSession,
       autoReply: { config: { ...config.djiConfig } },
     });
     cleanups.push(() => mqtt.close());

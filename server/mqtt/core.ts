@@ -3,7 +3,7 @@
  * correlator (replies, events, drc/up, status in), device requests and the lifecycle (timeouts,
  * long-poll waits). See the contract in /work/notes/contracts.md "MQTT core".
  *
- * Client: MQTT 3.1.1, `clean: false` with a stable client id per instance (`dockgate-<instanceId>`)
+ * Client: MQTT 3.1.1, `clean: false` (when `persistentSession`) with a stable client id per instance (`dockgate-<instanceId>`)
  * so the broker keeps our subscriptions and queues QoS 1 uplink while we reconnect — except as a
  * member of a share group, where a persistent session would keep taking its share of the group's
  * messages while the instance is down (Mosquitto queues them for it until it returns; EMQX until
@@ -41,6 +41,11 @@ export interface MqttCoreOptions {
   instanceId: string;
   /** null = plain subscriptions; a name = `$share/<name>/…` (not supported by aedes). */
   shareGroup?: string | null;
+  /**
+   * Keep a persistent MQTT session (clean: false) so QoS 1 uplink is queued while this instance
+   * reconnects. Only honoured without a share group; set it only with a stable `instanceId`.
+   */
+  persistentSession?: boolean;
   autoReply?: AutoReplyConfig;
   /** Dispatcher poll period when idle, ms (default 500; accepts wake it at once). */
   dispatchIntervalMs?: number;
@@ -122,7 +127,10 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   let closing = false;
   const client: MqttClient = mqtt.connect(o.url, {
     clientId,
-    clean: !o.shareGroup,
+    // Persistent only for a named, non-shared instance: a share-group member must not keep taking
+    // its share while down (see above), and a default instance id changes on every restart, so a
+    // persistent session would be an orphan that the broker queues for forever.
+    clean: Boolean(o.shareGroup) || !o.persistentSession,
     protocolVersion: 4,
     keepalive: 30,
     reconnectPeriod: 500,
