@@ -141,7 +141,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `air_conditioner_mode_switch`. (enum property replaced by openapi-typescript)
@@ -182,7 +182,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `alarm_state_switch`. (enum property replaced by openapi-typescript)
@@ -221,7 +221,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `battery_maintenance_switch`. (enum property replaced by openapi-typescript)
@@ -260,7 +260,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `battery_store_mode_switch`. (enum property replaced by openapi-typescript)
@@ -299,7 +299,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `charge_close`. (enum property replaced by openapi-typescript)
@@ -327,7 +327,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `charge_open`. (enum property replaced by openapi-typescript)
@@ -355,7 +355,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `cover_close`. (enum property replaced by openapi-typescript)
@@ -383,7 +383,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `cover_force_close`. (enum property replaced by openapi-typescript)
@@ -411,7 +411,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `cover_open`. (enum property replaced by openapi-typescript)
@@ -439,7 +439,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `debug_mode_close`. (enum property replaced by openapi-typescript)
@@ -467,7 +467,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `debug_mode_open`. (enum property replaced by openapi-typescript)
@@ -495,7 +495,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `device_format`. (enum property replaced by openapi-typescript)
@@ -523,7 +523,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `device_reboot`. (enum property replaced by openapi-typescript)
@@ -551,7 +551,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `drone_close`. (enum property replaced by openapi-typescript)
@@ -579,7 +579,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `drone_format`. (enum property replaced by openapi-typescript)
@@ -607,7 +607,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `drone_open`. (enum property replaced by openapi-typescript)
@@ -635,7 +635,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `putter_close`. (enum property replaced by openapi-typescript)
@@ -663,7 +663,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `putter_open`. (enum property replaced by openapi-typescript)
@@ -691,7 +691,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `sdr_workmode_switch`. (enum property replaced by openapi-typescript)
@@ -730,7 +730,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `supplement_light_close`. (enum property replaced by openapi-typescript)
@@ -758,7 +758,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `supplement_light_open`. (enum property replaced by openapi-typescript)
@@ -786,7 +786,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_aim`. (enum property replaced by openapi-typescript)
@@ -838,7 +838,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_exposure_mode_set`. (enum property replaced by openapi-typescript)
@@ -895,7 +895,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_exposure_set`. (enum property replaced by openapi-typescript)
@@ -980,7 +980,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_focal_length_set`. (enum property replaced by openapi-typescript)
@@ -1034,7 +1034,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_focus_mode_set`. (enum property replaced by openapi-typescript)
@@ -1090,7 +1090,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_focus_value_set`. (enum property replaced by openapi-typescript)
@@ -1137,7 +1137,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_frame_zoom`. (enum property replaced by openapi-typescript)
@@ -1201,7 +1201,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_look_at`. (enum property replaced by openapi-typescript)
@@ -1258,7 +1258,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_mode_switch`. (enum property replaced by openapi-typescript)
@@ -1307,7 +1307,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_photo_stop`. (enum property replaced by openapi-typescript)
@@ -1342,7 +1342,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_photo_take`. (enum property replaced by openapi-typescript)
@@ -1377,7 +1377,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_point_focus_action`. (enum property replaced by openapi-typescript)
@@ -1426,7 +1426,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_recording_start`. (enum property replaced by openapi-typescript)
@@ -1461,7 +1461,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_recording_stop`. (enum property replaced by openapi-typescript)
@@ -1496,7 +1496,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_screen_drag`. (enum property replaced by openapi-typescript)
@@ -1549,7 +1549,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `camera_screen_split`. (enum property replaced by openapi-typescript)
@@ -1586,7 +1586,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `gimbal_reset`. (enum property replaced by openapi-typescript)
@@ -1633,7 +1633,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `drc_mode_enter`. (enum property replaced by openapi-typescript)
@@ -1693,7 +1693,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `drc_mode_exit`. (enum property replaced by openapi-typescript)
@@ -1722,7 +1722,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `drone_control`. (enum property replaced by openapi-typescript)
@@ -1782,7 +1782,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `drone_emergency_stop`. (enum property replaced by openapi-typescript)
@@ -1810,7 +1810,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `flight_authority_grab`. (enum property replaced by openapi-typescript)
@@ -1838,7 +1838,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `fly_to_point`. (enum property replaced by openapi-typescript)
@@ -1902,7 +1902,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `fly_to_point_stop`. (enum property replaced by openapi-typescript)
@@ -1930,7 +1930,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `fly_to_point_update`. (enum property replaced by openapi-typescript)
@@ -1986,7 +1986,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `heart_beat`. (enum property replaced by openapi-typescript)
@@ -2027,7 +2027,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `payload_authority_grab`. (enum property replaced by openapi-typescript)
@@ -2062,7 +2062,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `stick_control`. (enum property replaced by openapi-typescript)
@@ -2121,7 +2121,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `takeoff_to_point`. (enum property replaced by openapi-typescript)
@@ -2285,7 +2285,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `flight_setup_abort`. (enum property replaced by openapi-typescript)
@@ -2314,7 +2314,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `flighttask_create`. (enum property replaced by openapi-typescript)
@@ -2452,7 +2452,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `flighttask_execute`. (enum property replaced by openapi-typescript)
@@ -2633,7 +2633,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `flighttask_pause`. (enum property replaced by openapi-typescript)
@@ -2661,7 +2661,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `flighttask_prepare`. (enum property replaced by openapi-typescript)
@@ -2852,7 +2852,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `flighttask_recovery`. (enum property replaced by openapi-typescript)
@@ -2880,7 +2880,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `flighttask_undo`. (enum property replaced by openapi-typescript)
@@ -2911,7 +2911,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `return_home`. (enum property replaced by openapi-typescript)
@@ -2939,7 +2939,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `return_home_cancel`. (enum property replaced by openapi-typescript)
@@ -2967,7 +2967,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `live_lens_change`. (enum property replaced by openapi-typescript)
@@ -3014,7 +3014,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `live_set_quality`. (enum property replaced by openapi-typescript)
@@ -3058,7 +3058,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `live_start_push`. (enum property replaced by openapi-typescript)
@@ -3119,7 +3119,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `live_stop_push`. (enum property replaced by openapi-typescript)
@@ -3154,7 +3154,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `custom_data_transmission_to_esdk`. (enum property replaced by openapi-typescript)
@@ -3187,7 +3187,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `custom_data_transmission_to_psdk`. (enum property replaced by openapi-typescript)
@@ -3222,7 +3222,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `psdk_input_box_text_set`. (enum property replaced by openapi-typescript)
@@ -3259,7 +3259,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `psdk_widget_value_set`. (enum property replaced by openapi-typescript)
@@ -3302,7 +3302,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `speaker_audio_play_start`. (enum property replaced by openapi-typescript)
@@ -3354,7 +3354,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `speaker_play_mode_set`. (enum property replaced by openapi-typescript)
@@ -3395,7 +3395,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `speaker_play_stop`. (enum property replaced by openapi-typescript)
@@ -3426,7 +3426,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `speaker_play_volume_set`. (enum property replaced by openapi-typescript)
@@ -3465,7 +3465,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `speaker_replay`. (enum property replaced by openapi-typescript)
@@ -3496,7 +3496,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `speaker_tts_play_start`. (enum property replaced by openapi-typescript)
@@ -3536,7 +3536,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `fileupload_list`. (enum property replaced by openapi-typescript)
@@ -3571,7 +3571,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `fileupload_start`. (enum property replaced by openapi-typescript)
@@ -3686,7 +3686,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `fileupload_update`. (enum property replaced by openapi-typescript)
@@ -3727,7 +3727,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `upload_flighttask_media_prioritize`. (enum property replaced by openapi-typescript)
@@ -3762,7 +3762,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `flight_areas_get`. (enum property replaced by openapi-typescript)
@@ -3793,7 +3793,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `flight_areas_update`. (enum property replaced by openapi-typescript)
@@ -3821,7 +3821,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `unlock_license_list`. (enum property replaced by openapi-typescript)
@@ -3860,7 +3860,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `unlock_license_switch`. (enum property replaced by openapi-typescript)
@@ -3893,7 +3893,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `unlock_license_update`. (enum property replaced by openapi-typescript)
@@ -3932,7 +3932,7 @@ export interface components {
              * @constant
              */
             vendor: "dji";
-            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. */
+            /** @description Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level (`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT wildcards and `/` could not be delivered). */
             device_id: string;
             /**
              * @description DJI `services` method: `ota_create`. (enum property replaced by openapi-typescript)
@@ -4138,7 +4138,7 @@ export interface components {
             device_id: string;
             /** @description DJI request `method`. Known types: `config`, `airport_bind_status`, `airport_organization_get`, `airport_organization_bind`, `storage_config_get`, `flighttask_resource_get`, `flighttask_progress_get`, `flight_areas_get` (see "Device request types"). */
             request_type: string;
-            /** @description The DJI request `data` as received. */
+            /** @description The whole DJI `requests` message as received (`tid`, `bid`, `timestamp`, `gateway`, `method`, `data`). */
             inbound_payload: {
                 [key: string]: unknown;
             };

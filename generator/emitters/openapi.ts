@@ -207,7 +207,12 @@ function variantSchema(c: CommandDef, samples: CodeSample[]): JsonSchema {
     required: ['vendor', 'device_id', 'command_type', 'payload', 'idempotency_key'],
     properties: {
       vendor: { type: 'string', const: 'dji', description: 'Vendor; only `dji` is supported (else 400 `UNSUPPORTED_VENDOR`).' },
-      device_id: str('Target device: the dock (gateway) SN or an aircraft SN behind it.', { minLength: 1, maxLength: 128 }),
+      device_id: str(
+        'Target device: the dock (gateway) SN or an aircraft SN behind it. It becomes an MQTT topic level ' +
+          '(`thing/product/{gateway_sn}/services`), so it is limited to letters, digits, `.`, `_` and `-` (MQTT ' +
+          'wildcards and `/` could not be delivered).',
+        { minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$' },
+      ),
       command_type: { type: 'string', const: c.command_type, description: `DJI \`services\` method: \`${c.command_type}\`.` },
       payload: { $ref: `#/components/schemas/${payloadSchemaName(c.command_type)}` },
       idempotency_key: str('Idempotency key: a retry with the same key and body returns the original response (`Idempotent-Replayed: true`); the same key with another body is 409 `IDEMPOTENCY_CONFLICT`.', {
@@ -309,7 +314,11 @@ function deviceRequestSchema(known: DeviceRequestDef[]): JsonSchema {
       vendor: { type: 'string', const: 'dji', description: 'Vendor; always `dji`.' },
       device_id: str('SN of the gateway that sent the request.'),
       request_type: str(`DJI request \`method\`.${types}`),
-      inbound_payload: { type: 'object', additionalProperties: true, description: 'The DJI request `data` as received.' },
+      inbound_payload: {
+        type: 'object',
+        additionalProperties: true,
+        description: 'The whole DJI `requests` message as received (`tid`, `bid`, `timestamp`, `gateway`, `method`, `data`).',
+      },
       received_at: dateTime('When the request was received.'),
       reply_code: nullable(str('Reply code (the `result` sent to the dock); null until replied.')),
       reply_message: nullable(str('Reply message; null until replied or when none was given.')),
@@ -523,7 +532,14 @@ function exampleDeviceRequest(r: DeviceRequestDef | undefined): Record<string, u
     vendor: 'dji',
     device_id: EXAMPLE_DEVICE,
     request_type: r?.request_type ?? 'config',
-    inbound_payload: r?.example ?? {},
+    inbound_payload: {
+      tid: '6a7bfe89-c386-4043-b600-b518e10096cc',
+      bid: '42a19f36-5117-4520-bd13-fd61d818d52e',
+      timestamp: 1776859200000,
+      gateway: EXAMPLE_DEVICE,
+      method: r?.request_type ?? 'config',
+      data: r?.example ?? {},
+    },
     received_at: EXAMPLE_TIME,
     reply_code: null,
     reply_message: null,
@@ -700,7 +716,7 @@ export function buildOpenApi(input: { commands: CommandDef[]; deviceRequests: De
       version: '1.0.0',
       summary: 'Signed REST in, DJI Cloud API MQTT out.',
       description: introduction(commands),
-      license: { name: 'Proprietary', identifier: 'LicenseRef-dockgate' },
+      license: { name: 'MIT', identifier: 'MIT' },
       'x-catalog-hash': input.hash,
     },
     servers: [{ url: 'http://127.0.0.1:8080', description: 'Local gateway (`npm start`, default port); replace with your deployment.' }],

@@ -114,13 +114,13 @@ describe('create-command precedence and issues (contracts.md)', () => {
 
   it('reports every issue of envelope and payload at once, with dotted paths', () => {
     const r = v.validateCreateCommandBody(
-      body({ device_id: '', timeout_seconds: 301, payload: { mode: 1, speed: 99, lens: 'zoom', target: { height: 10, colour: 'red' }, points: [{ x: 1 }, { x: 9 }, { x: 0 }] } }),
+      body({ device_id: 'dock/#1', timeout_seconds: 301, payload: { mode: 1, speed: 99, lens: 'zoom', target: { height: 10, colour: 'red' }, points: [{ x: 1 }, { x: 9 }, { x: 0 }] } }),
     );
     expect(r.ok).toBe(false);
     const got = (r as Extract<Result, { ok: false }>).issues.map((i) => `${i.field}:${i.rule}`).sort();
     expect(got).toEqual(
       [
-        'device_id:minLength',
+        'device_id:pattern',
         'timeout_seconds:maximum',
         'payload.speed:maximum',
         'payload.lens:enum',

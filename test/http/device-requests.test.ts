@@ -41,10 +41,11 @@ async function insert(device_id: string, method: string, data: unknown = {}): Pr
 }
 
 /** The next message on the dock's requests_reply topic. */
-async function nextReply(sn: string): Promise<any> {
+async function nextReply(sn: string): Promise<{ reply: Promise<any> }> {
   const topic = `thing/product/${sn}/requests_reply`;
-  await dock.subscribeAsync(topic, { qos: 1 });
-  return new Promise((resolve, reject) => {
+  // Listen before subscribing and return only once subscribed, so a reply published right after
+  // cannot slip past the listener.
+  const reply = new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no requests_reply within 5 s')), 5000);
     const on = (tp: string, msg: Buffer) => {
       if (tp !== topic) return;
@@ -54,6 +55,8 @@ async function nextReply(sn: string): Promise<any> {
     };
     dock.on('message', on);
   });
+  await dock.subscribeAsync(topic, { qos: 1 });
+  return { reply };
 }
 
 describe('device requests', () => {
@@ -79,7 +82,7 @@ describe('device requests', () => {
   it('a manual reply publishes requests_reply with the same tid, bid, method and {result, output}; a second one is 409', async () => {
     const sn = 'DOCK-' + randomUUID().slice(0, 8);
     const req = await insert(sn, 'flighttask_resource_get', { flight_id: 'f9' });
-    const got = nextReply(sn);
+    const { reply: got } = await nextReply(sn);
     const payload = { file: { url: 'https://example.com/x.kmz', fingerprint: 'abc' } };
     const r = await t.call(cred, 'POST', `${DEVICE_REQUESTS}/${req.request_id}/reply`, { body: { reply_code: 'APPROVED', reply_message: 'ok', payload } });
     expect(r.status).toBe(202);
@@ -95,11 +98,11 @@ describe('device requests', () => {
   it('reply codes map to DJI result: numeric → that number, other words → 1', async () => {
     const sn = 'DOCK-' + randomUUID().slice(0, 8);
     const a = await insert(sn, 'storage_config_get');
-    let got = nextReply(sn);
+    let { reply: got } = await nextReply(sn);
     await t.call(cred, 'POST', `${DEVICE_REQUESTS}/${a.request_id}/reply`, { body: { reply_code: '314001' } });
     expect((await got).data).toEqual({ result: 314001, output: {} });
     const b = await insert(sn, 'storage_config_get');
-    got = nextReply(sn);
+    ({ reply: got } = await nextReply(sn));
     await t.call(cred, 'POST', `${DEVICE_REQUESTS}/${b.request_id}/reply`, { body: { reply_code: 'REJECTED' } });
     expect((await got).data).toEqual({ result: 1, output: {} });
   });
