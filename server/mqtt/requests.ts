@@ -45,6 +45,19 @@ export function autoReplyData(def: DeviceRequestDef | undefined, cfg: AutoReplyC
   return def.reply_form === 'flat' ? { ...output } : { result: 0, output };
 }
 
+/** Keys of the `config` reply that are secrets of the DJI developer account. */
+const SECRET_REPLY_KEYS = ['app_key', 'app_license'] as const;
+
+/**
+ * The copy of an automatic reply that is stored and shown through the device-request API: the
+ * dock gets the real values, partners reading device requests see `***` for the secrets.
+ */
+export function redactReply(data: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...data };
+  for (const k of SECRET_REPLY_KEYS) if (typeof out[k] === 'string' && out[k] !== '') out[k] = '***';
+  return out;
+}
+
 /** The `requests_reply` message for a stored request. */
 export function requestReplyMessage(req: DeviceRequestRecord, data: Record<string, unknown>): Record<string, unknown> {
   return { tid: req.tid, bid: req.bid, timestamp: Date.now(), method: req.request_type, data };
@@ -93,19 +106,20 @@ export class RequestHandler {
       stats.inc('requests_received');
       logger.info({ request_id: stored.request_id, gateway_sn, request_type: env.method, tid: env.tid }, 'device request received');
     }
+    const data = autoReplyData(requestDefs.get(env.method), autoReply);
     if (resent && stored.replied_at !== null && stored.standardized_reply) {
-      // The dock asked again (same tid): our reply was probably lost, so send the stored one again.
-      await this.publishReply(stored, stored.standardized_reply);
+      // The dock asked again (same tid): our reply was probably lost, so send it again. An
+      // automatic reply is rebuilt because the stored copy has its secrets redacted.
+      await this.publishReply(stored, stored.reply_source === 'auto' && data ? data : stored.standardized_reply);
       return;
     }
-    const data = autoReplyData(requestDefs.get(env.method), autoReply);
     if (!data || stored.replied_at !== null) return;
     const replied = await store.replyDeviceRequest(stored.request_id, {
       reply_code: '0',
       reply_message: 'answered automatically from the platform configuration',
-      reply_payload: data,
+      reply_payload: redactReply(data),
       reply_source: 'auto',
-      standardized_reply: data,
+      standardized_reply: redactReply(data),
       replied_at: new Date().toISOString(),
     });
     if (!replied) return; // answered meanwhile (manual reply or another instance)

@@ -285,7 +285,8 @@ describe.each(BROKERS)('MQTT core on %s', (broker) => {
     expect(page.items).toHaveLength(1);
     expect(page.items[0]).toMatchObject({ vendor: 'dji', device_id: dock.sn, request_type: 'config', tid, bid, reply_source: 'auto', reply_code: '0' });
     expect(page.items[0]!.inbound_payload).toMatchObject({ tid, bid, method: 'config', data: { config_type: 'json' } });
-    expect(page.items[0]!.standardized_reply).toEqual(r.message!.data);
+    // The dock got the real secrets; what partners can read has them redacted.
+    expect(page.items[0]!.standardized_reply).toEqual({ ...r.message!.data, app_key: '***', app_license: '***' });
 
     // A request the platform cannot answer is stored unanswered; a manual reply is published as given.
     const q = await dock.sendRequest('storage_config_get', { module: 0 });
@@ -298,7 +299,8 @@ describe.each(BROKERS)('MQTT core on %s', (broker) => {
 
     // The dock asking again with the same tid gets the stored reply again, no second record.
     await dock.sendRequest('config', { config_type: 'json', config_scope: 'product' }, { tid, bid });
-    await dock.waitForCount((m) => m.kind === 'requests_reply' && m.message?.tid === tid, 2);
+    const replies = await dock.waitForCount((m) => m.kind === 'requests_reply' && m.message?.tid === tid, 2);
+    expect(replies.at(-1)?.message?.data).toEqual(r.message!.data); // resent with the real secrets, not the redacted copy
     expect((await h.store.listDeviceRequests({ allowed_devices: [dock.sn], request_type: 'config', limit: 10 })).items).toHaveLength(1);
   });
 
