@@ -24,6 +24,13 @@ export interface Config {
   mqttPort: number;
   /** Shared-subscription group (`$share/<group>/…`) for several instances on one broker; null = plain. */
   mqttShareGroup: string | null;
+  /** Broker login (overrides credentials in MQTT_URL; a password may contain any character here). */
+  mqttUsername: string | null;
+  mqttPassword: string | null;
+  /** PEM files for TLS to the broker: private CA, client certificate and key (mutual TLS). */
+  mqttCaFile: string | null;
+  mqttCertFile: string | null;
+  mqttKeyFile: string | null;
   /** Identifies this instance in dispatch leases and logs. */
   instanceId: string;
   /** True when INSTANCE_ID was given: the MQTT session is then persistent (unless in a share group). */
@@ -57,6 +64,11 @@ export const OPTIONS: { env: string; default: string; description: string }[] = 
   { env: 'MQTT_HOST', default: '127.0.0.1', description: 'Bind address of the embedded broker (docks connect here).' },
   { env: 'MQTT_PORT', default: '1883', description: 'Port of the embedded broker; when taken, a free port is used and printed.' },
   { env: 'MQTT_SHARE_GROUP', default: '(unset)', description: 'Shared-subscription group for running several instances on one broker (`$share/<group>/…`).' },
+  { env: 'MQTT_USERNAME', default: '(unset)', description: 'Username for the external broker (instead of putting it in `MQTT_URL`).' },
+  { env: 'MQTT_PASSWORD', default: '(unset)', description: 'Password for the external broker; any characters allowed (in `MQTT_URL` a `:` would break it).' },
+  { env: 'MQTT_CA_FILE', default: '(unset)', description: 'PEM file of the CA that signed the broker\'s TLS certificate (`mqtts://`), for a private CA.' },
+  { env: 'MQTT_CERT_FILE', default: '(unset)', description: 'PEM client certificate for mutual TLS with the broker (with `MQTT_KEY_FILE`).' },
+  { env: 'MQTT_KEY_FILE', default: '(unset)', description: 'PEM private key of `MQTT_CERT_FILE`.' },
   { env: 'INSTANCE_ID', default: '<hostname>-<pid>', description: 'Name of this instance in dispatch leases, logs and its MQTT client id (`dockgate-<id>`); must be unique per running instance. When set (and no share group), the MQTT session is persistent so replies queued while the instance restarts are delivered.' },
   { env: 'LOG_LEVEL', default: 'info', description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
   { env: 'BODY_LIMIT', default: String(LIMITS.maxBodyBytes), description: 'Maximum request body in bytes (suffix `kb`/`mb` allowed); larger bodies get 413.' },
@@ -130,6 +142,9 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}`);
   const mqttUrl = get('MQTT_URL') ?? null;
   if (mqttUrl !== null && !/^(mqtts?|wss?|tcp|ssl):\/\//.test(mqttUrl)) throw new ConfigError(`MQTT_URL must look like mqtt://host:1883, got ${JSON.stringify(mqttUrl)}`);
+  if ((get('MQTT_CERT_FILE') === undefined) !== (get('MQTT_KEY_FILE') === undefined)) {
+    throw new ConfigError('MQTT_CERT_FILE and MQTT_KEY_FILE must be given together (mutual TLS needs both)');
+  }
   const djiConfig = {
     ntp_server_host: get('DJI_NTP_SERVER_HOST') ?? 'pool.ntp.org',
     ntp_server_port: int('DJI_NTP_SERVER_PORT', get('DJI_NTP_SERVER_PORT') ?? '123', 1, 65535),
@@ -146,6 +161,11 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
     mqttHost: get('MQTT_HOST') ?? '127.0.0.1',
     mqttPort: int('MQTT_PORT', get('MQTT_PORT') ?? '1883', 0, 65535),
     mqttShareGroup: get('MQTT_SHARE_GROUP') ?? null,
+    mqttUsername: get('MQTT_USERNAME') ?? null,
+    mqttPassword: get('MQTT_PASSWORD') ?? null,
+    mqttCaFile: get('MQTT_CA_FILE') ?? null,
+    mqttCertFile: get('MQTT_CERT_FILE') ?? null,
+    mqttKeyFile: get('MQTT_KEY_FILE') ?? null,
     instanceId: get('INSTANCE_ID') ?? `${hostname()}-${process.pid}`,
     // A named instance can resume its MQTT session after a restart; the default name cannot.
     mqttPersistentSession: get('INSTANCE_ID') !== undefined,

@@ -5,6 +5,7 @@
  *
  * `startGateway(config)` is the same composition for tests, the mock and benchmarks.
  */
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -72,6 +73,7 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       // nothing, and one process needs none.
       shareGroup: config.mqttUrl === null ? null : config.mqttShareGroup,
       persistentSession: config.mqttPersistentSession,
+      ...brokerLogin(config),
       autoReply: { config: { ...config.djiConfig } },
     });
     cleanups.push(() => mqtt.close());
@@ -174,4 +176,25 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error(e instanceof ConfigError ? `configuration error: ${e.message}` : e);
     process.exit(e instanceof ConfigError ? 2 : 1);
   });
+}
+
+/**
+ * Broker credentials and TLS files from the configuration. Files are read once at start; a missing
+ * or unreadable file fails the start with its option name.
+ */
+function brokerLogin(config: Config): { username?: string; password?: string; tls?: { ca?: string; cert?: string; key?: string } } {
+  const read = (name: string, file: string | null): string | undefined => {
+    if (file === null) return undefined;
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`${name}: cannot read ${file} (${(e as Error).message})`);
+    }
+  };
+  const tls = { ca: read('MQTT_CA_FILE', config.mqttCaFile), cert: read('MQTT_CERT_FILE', config.mqttCertFile), key: read('MQTT_KEY_FILE', config.mqttKeyFile) };
+  return {
+    ...(config.mqttUsername !== null ? { username: config.mqttUsername } : {}),
+    ...(config.mqttPassword !== null ? { password: config.mqttPassword } : {}),
+    ...(tls.ca ?? tls.cert ?? tls.key ? { tls } : {}),
+  };
 }

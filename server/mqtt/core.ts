@@ -60,6 +60,8 @@ export interface MqttCoreOptions {
   /** Broker credentials, if the broker wants them. */
   username?: string;
   password?: string;
+  /** TLS material for `mqtts://`/`wss://` (PEM contents): private CA, client certificate and key (mutual TLS). */
+  tls?: { ca?: string; cert?: string; key?: string };
   /** Catalog override (default `spec/catalog.ts` `commandsByType`). */
   catalog?: ReadonlyMap<string, CommandDef>;
   /** Device request catalog override (default `spec/requests.ts` `deviceRequestsByType`). */
@@ -138,6 +140,9 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
     resubscribe: false,
     username: o.username,
     password: o.password,
+    ...(o.tls?.ca !== undefined ? { ca: o.tls.ca } : {}),
+    ...(o.tls?.cert !== undefined ? { cert: o.tls.cert } : {}),
+    ...(o.tls?.key !== undefined ? { key: o.tls.key } : {}),
   });
   // Streams underneath get Nagle off too (small, latency-bound packets).
   client.on('connect', () => {

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     expect(() => loadConfig([], { BODY_LIMIT: 'big' })).toThrow(/BODY_LIMIT/);
     expect(() => loadConfig(['--colour', 'red'], {})).toThrow(/unknown option --colour/);
     expect(() => loadConfig(['stray'], {})).toThrow(/unexpected argument/);
+    expect(() => loadConfig([], { MQTT_CERT_FILE: '/x/cert.pem' })).toThrow(/MQTT_CERT_FILE and MQTT_KEY_FILE/);
   });
   it('docs/configuration.md carries the current options table', () => {
     const doc = readFileSync(new URL('../../docs/configuration.md', import.meta.url), 'utf8');
