@@ -74,6 +74,9 @@ export function createApp({ config, store, mqtt, logger, extend, metrics }: AppD
   const docs = staticFiles([ROOT + 'docs/reference', ROOT + 'docs']);
   app.get('/docs', (c) => docs(c, 'index.html'));
   app.get('/docs/', (c) => docs(c, 'index.html'));
+  // The guides' home, so /docs/guides works as a link as well as /docs/guides/index.html.
+  app.get('/docs/guides', (c) => c.redirect('/docs/guides/index.html'));
+  app.get('/docs/guides/', (c) => c.redirect('/docs/guides/index.html'));
   app.get('/docs/*', (c) => docs(c, c.req.path.slice('/docs/'.length)));
 
   app.use('/api/v1/open/*', rawBody(config.bodyLimit), authenticate({ store, routes: routeTable }));

@@ -72,16 +72,16 @@ export function progressTable(commands: CommandDef[]): string {
   const tracked = commands.filter((c) => c.progress);
   const rows = tracked.map((c) => {
     const p = c.progress!;
-    const by = p.correlate_by === 'bid' ? code('bid') : `${code(p.correlate_by.event_field)} = payload ${code(p.correlate_by.payload_field)}`;
+    const by = p.correlate_by === 'bid' ? `same ${code('bid')}` : `${code(p.correlate_by.event_field)} = payload ${code(p.correlate_by.payload_field)}`;
     const where = [p.status_path, p.percent_path ?? '—', p.step_path ?? '—'].map((x) => (x === '—' ? x : code(x))).join('<br>');
-    return `| ${code(c.command_type)} | ${code(p.event_method)} | ${by} | ${where} | ${codes(p.succeeded)} | ${codes(p.failed)} |`;
+    return `| ${code(c.command_type)} | ${code(p.event_method)}<br>${by} | ${where} | \`SUCCEEDED\`: ${codes(p.succeeded)}<br>\`FAILED\`: ${codes(p.failed)} |`;
   });
   const asking = tracked.filter((c) => c.progress!.need_reply).map((c) => code(c.progress!.event_method));
   return [
     `${tracked.length} of the ${commands.length} command types are progress-tracked. "In the event" gives where the DJI status, the percent and the step are in the event's \`data\` (— when the event has none).`,
     '',
-    '| `command_type` | event `method` | matched by | in the event: status<br>percent<br>step | `SUCCEEDED` on | `FAILED` on |',
-    '|---|---|---|---|---|---|',
+    '| `command_type` | event `method`<br>matched by | in the event: status<br>percent<br>step | DJI statuses that end the command |',
+    '|---|---|---|---|',
     ...rows,
     '',
     asking.length > 0
@@ -217,6 +217,7 @@ nav.side a[aria-current="page"] { background: #ddf4ff; font-weight: 600; }
 nav.side .toc a { color: var(--muted); padding-left: 1rem; font-size: .88rem; }
 main.content { flex: 1 1 auto; min-width: 0; padding: 1.2rem 2.5rem 4rem; }
 main.content h1 { font-size: 2rem; margin: .4rem 0 1rem; }
+main.content [id] { scroll-margin-top: 4rem; }
 main.content h2 { border-bottom: 1px solid var(--line); padding-bottom: .25rem; margin-top: 2.2rem; }
 main.content a { color: var(--accent); }
 a.anchor { margin-left: .4rem; color: var(--line) !important; text-decoration: none; font-weight: 400; visibility: hidden; }
@@ -224,9 +225,10 @@ h1:hover a.anchor, h2:hover a.anchor, h3:hover a.anchor, h4:hover a.anchor { vis
 code { font: .88em/1.45 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--bg-code); padding: .1em .3em; border-radius: 4px; }
 pre { background: var(--bg-code); border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; overflow-x: auto; }
 pre code { background: none; padding: 0; font-size: .85rem; }
-table { border-collapse: collapse; margin: 1rem 0; display: block; overflow-x: auto; font-size: .92rem; }
+table { border-collapse: collapse; margin: 1rem 0; width: 100%; font-size: .9rem; }
 th, td { border: 1px solid var(--line); padding: .35rem .6rem; vertical-align: top; text-align: left; }
 th { background: var(--bg-code); }
+td:last-child { min-width: 16rem; }
 blockquote { margin: 1rem 0; padding: .2rem 1rem; border-left: 4px solid var(--line); color: var(--muted); }
 .repo-path { font-style: italic; }
 footer { max-width: 1280px; margin: 0 auto; padding: 1rem 1.5rem 2rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }

@@ -217,6 +217,9 @@ export class Correlator {
         status: 'FAILED',
         failure_code: 'DEVICE_EXECUTION_FAILED',
         failure_reason: why,
+        // The seeds call response_code "the device-side execution code": when the failing event
+        // carries DJI's code, that is the code partners need, not the accepting reply's 0.
+        ...(rp.result !== null && rp.result !== 0 ? { response_code: String(rp.result) } : {}),
         progress: rp.progress,
         ...deliveredFields(cmd, now),
         completed_at: now,

@@ -78,7 +78,9 @@ describe.each(BROKERS)('MQTT core on %s', (broker) => {
     });
     const cmds = [];
     for (const action of [0, 1, 2]) cmds.push(await h.accept({ device_id: dock.sn, command_type: 'air_conditioner_mode_switch', payload: { action } }));
-    const [m, b, g] = await Promise.all(cmds.map((x) => h.terminal(x.command_id)));
+    await Promise.all(cmds.map((x) => h.terminal(x.command_id)));
+    // The foreign reply is appended right after the transition (a second write), so wait for it.
+    const [m, b, g] = await Promise.all(cmds.map((x) => h.until(x.command_id, (c) => c.messages.length > 0)));
     for (const c of [m, b, g]) {
       expect(c.status).toBe('UNMATCHED_RESPONSE');
       expect(c.failure_code).toBe('UNMATCHED_RESPONSE');
@@ -131,8 +133,11 @@ describe.each(BROKERS)('MQTT core on %s', (broker) => {
 
   it('counts replies with an unknown tid', async () => {
     const dock = await h.dock({});
+    // On the machine's Mosquitto, other test files' docks may be talking too (their replies are
+    // unknown tids here as well), so count relative to before, and at least our one.
+    const before = h.core.stats().unknown_tid ?? 0;
     await dock.publish('services_reply', { tid: randomUUID(), bid: randomUUID(), timestamp: Date.now(), method: 'cover_open', data: { result: 0 } });
-    await h.eventually(() => h.core.stats().unknown_tid === 1);
+    await h.eventually(() => (h.core.stats().unknown_tid ?? 0) >= before + 1);
   });
 
   it('tracks progress by bid until the terminal event (cover_open)', async () => {
@@ -273,7 +278,9 @@ describe.each(BROKERS)('MQTT core on %s', (broker) => {
   it('stores device requests and auto-replies to config (flat) on requests_reply', async () => {
     const dock = await h.dock({});
     const { tid, bid } = await dock.sendRequest('config', { config_type: 'json', config_scope: 'product' });
-    const r = await dock.waitFor((m) => m.kind === 'requests_reply');
+    // Only our core's reply (its app_id): gateways of other test files on a shared Mosquitto answer
+    // this dock's config request too.
+    const r = await dock.waitFor((m) => m.kind === 'requests_reply' && m.message?.data?.app_id === '123456');
     expect(r.message).toEqual({
       tid,
       bid,
@@ -295,11 +302,13 @@ describe.each(BROKERS)('MQTT core on %s', (broker) => {
     await h.core.publishRequestReply(stored, { result: 0, output: { bucket: 'b' } });
     const manual = await dock.waitFor((m) => m.kind === 'requests_reply' && m.message?.tid === q.tid);
     expect(manual.message).toMatchObject({ bid: q.bid, method: 'storage_config_get', data: { result: 0, output: { bucket: 'b' } } });
-    expect(h.core.stats()).toMatchObject({ requests_received: 2, auto_replies: 1 });
+    // At least ours (other test files' docks on a shared Mosquitto add to these counters).
+    expect(h.core.stats().requests_received).toBeGreaterThanOrEqual(2);
+    expect(h.core.stats().auto_replies).toBeGreaterThanOrEqual(1);
 
     // The dock asking again with the same tid gets the stored reply again, no second record.
     await dock.sendRequest('config', { config_type: 'json', config_scope: 'product' }, { tid, bid });
-    const replies = await dock.waitForCount((m) => m.kind === 'requests_reply' && m.message?.tid === tid, 2);
+    const replies = await dock.waitForCount((m) => m.kind === 'requests_reply' && m.message?.tid === tid && m.message?.data?.app_id === '123456', 2);
     expect(replies.at(-1)?.message?.data).toEqual(r.message!.data); // resent with the real secrets, not the redacted copy
     expect((await h.store.listDeviceRequests({ allowed_devices: [dock.sn], request_type: 'config', limit: 10 })).items).toHaveLength(1);
   });
