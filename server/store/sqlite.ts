@@ -133,6 +133,8 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
   private nonceInserts = 0;
+  /** Writes of the open group-commit transaction, settled after its COMMIT (see `write`). */
+  private batch: { ok: () => void; fail: (e: unknown) => void }[] | null = null;
 
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
@@ -150,6 +152,64 @@ export class SqliteStore implements Store {
       this.statements.set(sql, s);
     }
     return s;
+  }
+
+  /**
+   * Group commit: every write made in the same event-loop turn joins one transaction, committed in
+   * the next check phase (setImmediate); each write's promise settles only after that COMMIT, so a
+   * caller that answers 202 after `await createCommand(…)` still answers after the data is durable.
+   * Each write runs inside its own SAVEPOINT, so one failing write (a constraint, a bad value)
+   * rolls back alone and rejects alone. A failed COMMIT rejects every write of the batch.
+   * Why: on this class of machine one commit per write costs about as much as the write itself
+   * (bench/: accept path), and the hot path makes 3–4 writes per command.
+   */
+  private write<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (!this.db.open) return reject(mapError(new TypeError('The database connection is not open')));
+      try {
+        if (this.batch === null) {
+          this.db.exec('BEGIN');
+          this.batch = [];
+          setImmediate(() => this.commitBatch());
+        }
+        this.db.exec('SAVEPOINT w');
+      } catch (err) {
+        return reject(mapError(err));
+      }
+      let value: T;
+      try {
+        value = fn();
+        this.db.exec('RELEASE w');
+      } catch (err) {
+        try {
+          this.db.exec('ROLLBACK TO w');
+          this.db.exec('RELEASE w');
+        } catch {
+          // The transaction itself is gone (e.g. disk I/O error); COMMIT will report it.
+        }
+        return reject(mapError(err));
+      }
+      this.batch!.push({ ok: () => resolve(value), fail: reject });
+    });
+  }
+
+  private commitBatch(): void {
+    const batch = this.batch;
+    this.batch = null;
+    if (batch === null) return;
+    try {
+      if (this.db.inTransaction) this.db.exec('COMMIT');
+    } catch (err) {
+      try {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      } catch {
+        // nothing more to undo
+      }
+      const e = mapError(err);
+      for (const w of batch) w.fail(e);
+      return;
+    }
+    for (const w of batch) w.ok();
   }
 
   /** Run synchronously, settle as a promise, with unavailability mapped. */
@@ -180,6 +240,7 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
+    this.commitBatch();
     if (this.db.open) this.db.close();
     this.statements.clear();
     return Promise.resolve();
@@ -192,7 +253,7 @@ export class SqliteStore implements Store {
   // credentials
 
   createCredential(c: Credential): Promise<void> {
-    return this.run(() => {
+    return this.write(() => {
       try {
         this.st(SQL.insertCredential).run(credentialValues(c, bool01));
       } catch (err) {
@@ -214,7 +275,7 @@ export class SqliteStore implements Store {
   }
 
   updateCredential(api_id: string, patch: Partial<Omit<Credential, 'api_id' | 'created_at'>>): Promise<Credential | null> {
-    return this.run(() => {
+    return this.write(() => {
       const cols = credentialPatchColumns(patch, bool01);
       const sql = `UPDATE credentials SET ${cols.map(([c]) => `${c} = ?`).join(', ')} WHERE api_id = ? RETURNING *`;
       const r = this.st(sql).get(...cols.map(([, v]) => v), api_id) as Row | undefined;
@@ -227,7 +288,7 @@ export class SqliteStore implements Store {
   }
 
   rememberNonce(api_id: string, nonce: string, expires_at: string): Promise<boolean> {
-    return this.run(() => {
+    return this.write(() => {
       const now = new Date().toISOString();
       const fresh = this.st(SQL.rememberNonce).run(api_id, nonce, iso(expires_at, 'expires_at'), now).changes === 1;
       if (++this.nonceInserts % NONCE_PURGE_EVERY === 0) this.st(SQL.purgeNoncesBatch).run(now);
@@ -237,13 +298,13 @@ export class SqliteStore implements Store {
 
   /** Delete every nonce that expired at or before `now`; returns how many. */
   purgeExpired(now: string): Promise<number> {
-    return this.run(() => this.st(SQL.purgeNonces).run(iso(now, 'now')).changes);
+    return this.write(() => this.st(SQL.purgeNonces).run(iso(now, 'now')).changes);
   }
 
   // commands
 
   createCommand(c: CommandRecord): Promise<CreateOutcome> {
-    return this.run(() => {
+    return this.write(() => {
       const rec = newCommand(c);
       if (this.st(SQL.insertCommand).run(commandValues(rec)).changes === 1) return { kind: 'created', command: rec };
       const r = this.st(SQL.commandByKey).get(c.api_id, c.idempotency_key) as Row | undefined;
@@ -302,7 +363,7 @@ export class SqliteStore implements Store {
   }
 
   transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<CommandRecord | null> {
-    return this.run(() => {
+    return this.write(() => {
       const cols = commandPatchColumns(patch);
       const sql = `UPDATE commands SET ${cols.map(([c]) => `${c} = ?`).join(', ')}
         WHERE command_id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`;
@@ -311,14 +372,14 @@ export class SqliteStore implements Store {
   }
 
   recordCommandMessage(command_id: string, m: RecordedMessage): Promise<void> {
-    return this.run(() => {
+    return this.write(() => {
       const msg = JSON.stringify({ ...m, received_at: iso(m.received_at, 'received_at') });
       this.st(SQL.recordMessage).run({ m: msg, id: command_id });
     });
   }
 
   claimPendingDispatch(owner: string, limit: number, lease_ms: number): Promise<CommandRecord[]> {
-    return this.run(() => {
+    return this.write(() => {
       const now = Date.now();
       const rows = this.st(SQL.claimDispatch).all({
         owner,
@@ -331,11 +392,11 @@ export class SqliteStore implements Store {
   }
 
   nextDrcSeq(gateway_sn: string): Promise<number> {
-    return this.run(() => this.st(SQL.nextDrcSeq).pluck().get(gateway_sn) as number);
+    return this.write(() => this.st(SQL.nextDrcSeq).pluck().get(gateway_sn) as number);
   }
 
   expireCommands(now: string): Promise<CommandRecord[]> {
-    return this.run(() => (this.st(SQL.expire).all({ now: iso(now, 'now') }) as Row[]).map(rowToCommand).sort(byAcceptance));
+    return this.write(() => (this.st(SQL.expire).all({ now: iso(now, 'now') }) as Row[]).map(rowToCommand).sort(byAcceptance));
   }
 
   countPending(): Promise<number> {
@@ -349,7 +410,7 @@ export class SqliteStore implements Store {
   // device requests
 
   insertDeviceRequest(r: DeviceRequestRecord): Promise<DeviceRequestRecord> {
-    return this.run(() => {
+    return this.write(() => {
       const values = deviceRequestValues(r);
       if (this.st(SQL.insertDeviceRequest).run(values).changes === 1) {
         return { ...r, received_at: values[7] as string, replied_at: (values[13] as string | null) };
@@ -393,7 +454,7 @@ export class SqliteStore implements Store {
   }
 
   replyDeviceRequest(request_id: string, reply: DeviceRequestReply): Promise<DeviceRequestRecord | null> {
-    return this.run(() => {
+    return this.write(() => {
       const r = this.st(SQL.replyDeviceRequest).get(...deviceRequestReplyValues(reply), request_id) as Row | undefined;
       return r ? rowToDeviceRequest(r) : null;
     });
@@ -402,7 +463,7 @@ export class SqliteStore implements Store {
   // topology
 
   setTopology(gateway_sn: string, sub_devices: string[], at: string): Promise<void> {
-    return this.run(() => {
+    return this.write(() => {
       const when = iso(at, 'at');
       this.db.transaction(() => {
         this.st(SQL.clearTopology).run(gateway_sn);
