@@ -1,5 +1,5 @@
 /**
- * The do-not-edit header every generated file carries, with the catalog hash (generator-split.md).
+ * The do-not-edit header every generated file carries, with the catalog hash (docs/internals/generator.md).
  *
  * Comment style follows the file type: `//` for TS/JS, `#` for YAML, `<!-- -->` for HTML and
  * Markdown. JSON has no comments, so JSON files carry a top-level `"x-generated"` field instead

@@ -1,7 +1,7 @@
 /**
  * Catalog `Field` → JSON Schema 2020-12 (the OpenAPI 3.1 schema dialect).
  *
- * Mapping (issue 2 §2, generator-split.md):
+ * Mapping (issue 2 §2, docs/internals/generator.md):
  * - enums keep each value's meaning: `enum: [..]` plus `x-enumDescriptions: {value: meaning}`
  *   (rendered as a table by Redoc) and the same list in the description text, so every renderer
  *   and reader sees `0 = idle`; `enum` (not `oneOf` of `const`s) keeps Ajv's errors short

@@ -330,7 +330,7 @@ function notObject(label) {
 }
 
 /**
- * Create-command precedence (contracts.md): not an object → VALIDATION_FAILED; `vendor` present and
+ * Create-command precedence (docs/internals/contracts.md): not an object → VALIDATION_FAILED; `vendor` present and
  * not the supported one → UNSUPPORTED_VENDOR; `command_type` a string outside the catalog →
  * UNSUPPORTED_COMMAND; then the full variant schema (envelope + payload) → VALIDATION_FAILED.
  */

@@ -1,5 +1,5 @@
 /**
- * The OpenAPI 3.1 document (issue 2 §3, contracts.md "API shapes"), built once per generation and
+ * The OpenAPI 3.1 document (issue 2 §3, docs/internals/contracts.md "API shapes"), built once per generation and
  * shared by every emitter through `GenerateContext.openapi`; this emitter writes it as
  * `generated/openapi.yaml` and `generated/openapi.json`.
  *
@@ -224,7 +224,7 @@ function variantSchema(c: CommandDef, samples: CodeSample[]): JsonSchema {
         minimum: LIMITS.timeoutSeconds.min,
         maximum: LIMITS.timeoutSeconds.max,
         // No `default` keyword: openapi-typescript would type the property as required. The
-        // server applies the default (contracts.md); the description states it.
+        // server applies the default (docs/internals/contracts.md); the description states it.
         description: `Seconds from acceptance until a command without a terminal status becomes \`TIMED_OUT\`; 0 = complete on delivery. Optional; default ${LIMITS.timeoutSeconds.default} (applied by the server).`,
         'x-unit': 's',
       },

@@ -1,5 +1,5 @@
 /**
- * Emits `generated/server/routes.ts` (contracts.md "Generated routes"), built with ts-morph:
+ * Emits `generated/server/routes.ts` (docs/internals/contracts.md "Generated routes"), built with ts-morph:
  *
  * - the request/response types by name (`CreateCommandRequest`, `Command`, `ListCommandsQuery`...)
  *   over generated/types.ts, and `ValidationIssue` / `InvalidCode` from the validators;

@@ -5,7 +5,7 @@
  *   is checked as its envelope plus its payload, and each distinct envelope or payload shape is
  *   compiled once (commands sharing a shape share a function), so the work grows with the number
  *   of distinct shapes, not commands. Plus a small runtime (printed by ts-morph) that applies the
- *   create-command precedence of contracts.md and turns Ajv errors into
+ *   create-command precedence of docs/internals/contracts.md and turns Ajv errors into
  *   `ValidationIssue {field, rule, message}` with dotted paths (`payload.points[0].latitude`);
  * - `generated/server/validators-params.js`: the query and path-parameter validators, from a second
  *   Ajv instance with `coerceTypes` (query strings → integers). Coercion is per Ajv instance, and
@@ -472,7 +472,7 @@ const RUNTIME: (string | StatementStructures)[] = [
     kind: StructureKind.Function,
     name: 'validateUnion',
     docs: [[
-      'Create-command precedence (contracts.md): not an object → VALIDATION_FAILED; `vendor` present and',
+      'Create-command precedence (docs/internals/contracts.md): not an object → VALIDATION_FAILED; `vendor` present and',
       'not the supported one → UNSUPPORTED_VENDOR; `command_type` a string outside the catalog →',
       'UNSUPPORTED_COMMAND; then the full variant schema (envelope + payload) → VALIDATION_FAILED.',
     ].join('\n')],
@@ -604,7 +604,7 @@ function dts(ops: OpEntry[]): string {
       kind: StructureKind.Interface,
       isExported: true,
       name: 'ValidationIssue',
-      docs: ['One problem with the input (contracts.md "Generated routes").'],
+      docs: ['One problem with the input (docs/internals/contracts.md "Generated routes").'],
       properties: [
         { name: 'field', type: 'string', docs: ["Dotted path from the body/query root: `payload.points[0].latitude`, `timeout_seconds`, `wait_seconds`; '' for the root."] },
         { name: 'rule', type: 'string', docs: ['Ajv keyword or ours: required, type, enum, minimum, maximum, maxItems, additionalProperties, x-max-bytes, const, pattern, format, ...'] },

@@ -1,6 +1,6 @@
 /**
  * Accepting a command: turns a validated create-command body into the `CommandRecord` the store
- * inserts (contracts.md "Accepting a command"). Pure apart from `store.gatewayOf` and fresh ids.
+ * inserts (docs/internals/contracts.md "Accepting a command"). Pure apart from `store.gatewayOf` and fresh ids.
  *
  * `request_hash` (idempotency): SHA-256 of the canonical JSON of the body *as sent* — object keys
  * sorted, no whitespace — before `timeout_seconds`' default is applied. So a retry may re-serialise

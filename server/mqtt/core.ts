@@ -1,7 +1,7 @@
 /**
  * The MQTT core: one mqtt.js client per gateway instance wiring the dispatcher (commands out), the
  * correlator (replies, events, drc/up, status in), device requests and the lifecycle (timeouts,
- * long-poll waits). See the contract in /work/notes/contracts.md "MQTT core".
+ * long-poll waits). The interface is `MqttCore` below.
  *
  * Client: MQTT 3.1.1, `clean: false` (when `persistentSession`) with a stable client id per instance (`dockgate-<instanceId>`)
  * so the broker keeps our subscriptions and queues QoS 1 uplink while we reconnect — except as a

@@ -2,7 +2,7 @@
  * The ahead-of-time validators (generated/server/validators.js) against generated/examples.json:
  * every command's valid example passes, every invalid one fails with an issue naming the expected
  * field and rule; plus the create-command precedence, query coercion and issue wording of
- * contracts.md. Uses a fresh in-memory generation of the current catalog (surface-tree.ts).
+ * docs/internals/contracts.md. Uses a fresh in-memory generation of the current catalog (surface-tree.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExamplesFile } from '../../generator/emitters/examples.js';
@@ -86,7 +86,7 @@ describe('examples.json through the generated validators', () => {
   });
 });
 
-describe('create-command precedence and issues (contracts.md)', () => {
+describe('create-command precedence and issues (docs/internals/contracts.md)', () => {
   const body = (over: Record<string, unknown> = {}) => ({
     vendor: 'dji',
     device_id: 'dock-1',
