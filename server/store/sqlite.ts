@@ -9,7 +9,7 @@
  * deletes all of them at once (tests, maintenance).
  */
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve as resolvePath } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CommandStatus } from '../../spec/api.js';
 import { decodeCursor } from './cursor.js';
@@ -128,20 +128,63 @@ function mapError(err: unknown): unknown {
 
 const bool01 = (b: boolean) => (b ? 1 : 0);
 
+/**
+ * One connection per database file per process, shared by every store opened on it. Group commit
+ * keeps a write transaction open until the next check phase; a second connection of the same
+ * process writing meanwhile would wait on the lock synchronously, blocking the very event loop that
+ * must commit it (a self-deadlock until busy_timeout). Sharing the connection also shares the batch.
+ */
+interface Connection {
+  db: Database.Database;
+  statements: Map<string, Database.Statement>;
+  /** Writes of the open group-commit transaction, settled after its COMMIT (see `write`). */
+  batch: { ok: () => void; fail: (e: unknown) => void }[] | null;
+  refs: number;
+}
+const connections = new Map<string, Connection>();
+
+function acquire(file: string): Connection {
+  const key = file === ':memory:' ? `${file}#${connections.size}#${Math.random()}` : resolvePath(file);
+  let c = connections.get(key);
+  if (!c || !c.db.open) {
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    c = { db, statements: new Map(), batch: null, refs: 0 };
+    connections.set(key, c);
+  }
+  c.refs++;
+  return c;
+}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
-  private readonly db: Database.Database;
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly conn: Connection;
+  private readonly key: string;
+  private closed = false;
   private nonceInserts = 0;
-  /** Writes of the open group-commit transaction, settled after its COMMIT (see `write`). */
-  private batch: { ok: () => void; fail: (e: unknown) => void }[] | null = null;
 
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.conn = acquire(file);
+    this.key = [...connections.entries()].find(([, c]) => c === this.conn)![0];
+  }
+
+  private get db(): Database.Database {
+    return this.conn.db;
+  }
+
+  private get statements(): Map<string, Database.Statement> {
+    return this.conn.statements;
+  }
+
+  private get batch(): Connection['batch'] {
+    return this.conn.batch;
+  }
+
+  private set batch(b: Connection['batch']) {
+    this.conn.batch = b;
   }
 
   /** The statement for `sql`, prepared once. */
@@ -165,7 +208,7 @@ export class SqliteStore implements Store {
    */
   private write<T>(fn: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      if (!this.db.open) return reject(mapError(new TypeError('The database connection is not open')));
+      if (this.closed || !this.db.open) return reject(mapError(new TypeError('The database connection is not open')));
       try {
         if (this.batch === null) {
           this.db.exec('BEGIN');
@@ -215,6 +258,7 @@ export class SqliteStore implements Store {
   /** Run synchronously, settle as a promise, with unavailability mapped. */
   private run<T>(fn: () => T): Promise<T> {
     try {
+      if (this.closed) throw new TypeError('The database connection is not open');
       return Promise.resolve(fn());
     } catch (err) {
       return Promise.reject(mapError(err));
@@ -240,9 +284,14 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
     this.commitBatch();
-    if (this.db.open) this.db.close();
-    this.statements.clear();
+    if (--this.conn.refs === 0) {
+      if (this.db.open) this.db.close();
+      this.statements.clear();
+      connections.delete(this.key);
+    }
     return Promise.resolve();
   }
 
