@@ -231,6 +231,8 @@ export class SimulatedDock extends EventEmitter {
     client.on('error', (err) => this.log.warn({ event: 'mqtt_error', dock: this.sn, err: err.message }, 'simulated dock MQTT error'));
     // Re-announce after every reconnect, as a dock does after losing its broker.
     client.on('connect', () => {
+      // mqtt.js leaves Nagle on; a dock's small replies would wait up to ~40 ms for an ACK.
+      (client.stream as unknown as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
       if (this.announces.length === 0) return; // the first connect is handled by start()
       this.afterConnect().catch((err: Error) => this.log.warn({ event: 'reannounce_failed', dock: this.sn, err: err.message }, 'update_topo after reconnect failed'));
     });
