@@ -89,7 +89,7 @@ describe.skipIf(problem !== null)('PostgreSQL outage', () => {
       }),
     );
     await sleep(300);
-    await proxy.cut();
+    await proxy.pause();
     const cutAt = Date.now();
 
     // During the cut: a clear 503 on every instance, for writes and reads.
@@ -119,7 +119,7 @@ describe.skipIf(problem !== null)('PostgreSQL outage', () => {
     const held = 3_000 - (Date.now() - cutAt);
     if (held > 0) await sleep(held);
     expect(a.alive() && b.alive()).toBe(true);
-    await proxy.restore();
+    await proxy.resume();
     for (const x of api) await waitFor(`${x.baseUrl} ready again`, async () => (await x.plain('/readyz')).status === 200, 10_000, 100);
 
     // Nothing half-written: a client retries every create that got no 202, with the same key and body.

@@ -17,7 +17,7 @@ import { startMqttCore, type MqttCore, type MqttCoreOptions } from '../../server
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import type { CommandRecord, Store } from '../../server/store/types.js';
 import { ScriptedDock, type DockOptions } from '../support/scripted-dock.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 export const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
 export type BrokerKind = 'aedes' | 'mosquitto';

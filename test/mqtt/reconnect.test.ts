@@ -13,7 +13,7 @@ import { startMqttCore } from '../../server/mqtt/core.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import { ScriptedDock } from '../support/scripted-dock.js';
 import { startHarness, testLogger, uniqueSn, type BrokerKind, type Harness } from './harness.js';
-import { TcpProxy } from './tcp-proxy.js';
+import { TcpProxy } from '../support/tcp-proxy.js';
 
 const BROKERS: BrokerKind[] = ['aedes', 'mosquitto'];
 

@@ -1,7 +1,8 @@
 /**
- * A TCP forwarder in front of a broker, so a test can make the broker unreachable for one client
- * (the gateway) while docks stay connected directly: `pause()` closes the listener and cuts every
- * forwarded connection; `resume()` listens again on the same port.
+ * A TCP forwarder in front of a server (broker or database), so a test can make it unreachable for
+ * one client (the gateway) while others stay connected directly: `pause()` closes the listener and
+ * cuts every forwarded connection; `resume()` listens again on the same port. Used by the MQTT
+ * reconnect tests and the cluster database-outage test.
  */
 import net from 'node:net';
 
@@ -12,10 +13,10 @@ export class TcpProxy {
 
   private constructor(private readonly target: { host: string; port: number }) {}
 
-  /** Start forwarding 127.0.0.1:<ephemeral> → `targetUrl` (mqtt://host:port). */
-  static async start(targetUrl: string): Promise<TcpProxy> {
-    const u = new URL(targetUrl);
-    const p = new TcpProxy({ host: u.hostname, port: Number(u.port) });
+  /** Start forwarding 127.0.0.1:<ephemeral> → `target` (a `mqtt://host:port` URL or host and port). */
+  static async start(target: string | { host: string; port: number }): Promise<TcpProxy> {
+    const t = typeof target === 'string' ? { host: new URL(target).hostname, port: Number(new URL(target).port) } : target;
+    const p = new TcpProxy(t);
     await p.resume();
     return p;
   }
