@@ -206,7 +206,7 @@ export class SqliteStore implements Store {
    * Why: on this class of machine one commit per write costs about as much as the write itself
    * (bench/: accept path), and the hot path makes 3–4 writes per command.
    */
-  private write<T>(fn: () => T): Promise<T> {
+  private write<T>(fn: () => T, settle: 'committed' | 'executed' = 'committed'): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       if (this.closed || !this.db.open) return reject(mapError(new TypeError('The database connection is not open')));
       try {
@@ -231,6 +231,12 @@ export class SqliteStore implements Store {
           // The transaction itself is gone (e.g. disk I/O error); COMMIT will report it.
         }
         return reject(mapError(err));
+      }
+      if (settle === 'executed') {
+        // The caller needs the answer, not the durability (see rememberNonce): it then joins the
+        // same commit as the writes it makes next, instead of waiting for a commit of its own.
+        resolve(value);
+        return;
       }
       this.batch!.push({ ok: () => resolve(value), fail: reject });
     });
@@ -336,13 +342,19 @@ export class SqliteStore implements Store {
     return this.run(() => (this.st(SQL.countCredentials).get() as Row).n as number);
   }
 
+  /**
+   * Settles as soon as the insert ran (replays are detected against uncommitted nonces of the same
+   * batch too), so the request's command insert joins the same commit: one commit per signed
+   * create instead of two. If that commit fails, the command insert fails with it (503), and the
+   * nonce is not remembered (the request had no effect, so replaying it is harmless).
+   */
   rememberNonce(api_id: string, nonce: string, expires_at: string): Promise<boolean> {
     return this.write(() => {
       const now = new Date().toISOString();
       const fresh = this.st(SQL.rememberNonce).run(api_id, nonce, iso(expires_at, 'expires_at'), now).changes === 1;
       if (++this.nonceInserts % NONCE_PURGE_EVERY === 0) this.st(SQL.purgeNoncesBatch).run(now);
       return fresh;
-    });
+    }, 'executed');
   }
 
   /** Delete every nonce that expired at or before `now`; returns how many. */
