@@ -42,6 +42,16 @@ export function requestHash(body: unknown): string {
 }
 
 /**
+ * The envelope `bid`: the payload value named by the catalog's `bid_from` (DJI's reference server
+ * sends `flighttask_prepare`/`flighttask_execute` with `bid = flight_id`, and the dock's
+ * `flighttask_progress` events echo it), else a fresh UUID.
+ */
+function bidOf(bid_from: string | undefined, payload: Record<string, unknown>): string {
+  const v = bid_from === undefined ? undefined : payload[bid_from];
+  return typeof v === 'string' && v !== '' ? v : randomUUID();
+}
+
+/**
  * Build the record for `body` created by `api_id` at `now`. Throws the catalog's
  * `PayloadTranslationError` when the payload cannot be put on the wire (→ 400 VALIDATION_FAILED),
  * or an Error for a `command_type` missing from the catalog (the validators reject those first).
@@ -68,7 +78,7 @@ export async function buildCommandRecord(store: Pick<Store, 'gatewayOf'>, api_id
     request_hash: requestHash(body),
     timeout_seconds,
     tid: randomUUID(),
-    bid: randomUUID(),
+    bid: bidOf(def.bid_from, body.payload),
     progress_key: keyValue === undefined || keyValue === null ? null : String(keyValue),
     seq: null,
     status: 'ACCEPTED',

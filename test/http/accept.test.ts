@@ -27,6 +27,13 @@ describe('buildCommandRecord', () => {
     const r = await buildCommandRecord({ gatewayOf: async (sn: string) => (sn === 'AIRCRAFT1' ? 'DOCK9' : null) }, 'ak', { ...body, device_id: 'AIRCRAFT1' });
     expect(r.gateway_sn).toBe('DOCK9');
   });
+  it('uses the payload field named by bid_from as the bid (flighttask_execute: bid = flight_id)', async () => {
+    const def = commands.find((c) => c.command_type === 'flighttask_execute')!;
+    expect(def.bid_from).toBe('flight_id');
+    const r = await buildCommandRecord(noTopo, 'ak', { ...body, command_type: def.command_type, payload: def.example });
+    expect(r.bid).toBe(def.example.flight_id);
+    expect(r.tid).not.toBe(r.bid);
+  });
   it('takes progress_key from the payload field of flat progress commands', async () => {
     const def = commands.find((c) => c.progress && c.progress.correlate_by !== 'bid');
     if (!def) return; // catalog without flat progress commands yet
