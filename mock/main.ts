@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { ConfigError, optionsTable } from '../server/config.js';
 import { createLogger } from '../server/http/logger.js';
 import { mockConfig, startMock, type MockServer } from './server.js';
+import { closeOnSignals } from '../server/shutdown.js';
 
 const USAGE = `usage: npm run mock -- [--progress-interval MS] [--port 4010] [--option value]…
 
@@ -74,21 +75,7 @@ async function main(): Promise<void> {
   process.stdout.write(banner(mock) + '\n');
   logger.info({ url: mock.url, mqtt_url: mock.mqttUrl }, 'mock server started');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'mock server shutting down');
-    mock.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'mock shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  closeOnSignals(() => mock.close(), logger, 'mock server');
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

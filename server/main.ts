@@ -18,6 +18,7 @@ import { createLogger } from './http/logger.js';
 import { startEmbeddedBroker } from './mqtt/broker.js';
 import { createMetrics } from './metrics.js';
 import { startMqttCore, type MqttCore } from './mqtt/core.js';
+import { closeOnSignals } from './shutdown.js';
 import { openStore } from './store/index.js';
 import type { Store } from './store/types.js';
 
@@ -151,24 +152,7 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
   log.info({ url: gw.url, mqtt_url: gw.mqttUrl, instance_id: config.instanceId, dev_credential_api_id: gw.devCredential?.api_id }, 'gateway started');
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    gw.close().then(
-      () => {
-        log.info('stopped');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        log.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  closeOnSignals(() => gw.close(), log);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
