@@ -6,6 +6,10 @@
  * sorted, no whitespace — before `timeout_seconds`' default is applied. So a retry may re-serialise
  * the JSON freely (key order, spacing), but omitting `timeout_seconds` and sending `30` explicitly
  * are different bodies (409 IDEMPOTENCY_CONFLICT), exactly as a client reading its own bodies expects.
+ *
+ * Ids (`command_id`, `tid`, a generated `bid`) are UUIDv7 (RFC 9562): still UUIDs, as DJI's tid/bid
+ * are, but time-ordered, so each accepted command appends to the end of the id indices instead of
+ * dirtying a random page of each (bench/README.md: accept path).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { LIMITS } from '../../spec/api.js';
@@ -42,13 +46,24 @@ export function requestHash(body: unknown): string {
 }
 
 /**
+ * A UUIDv7 (RFC 9562 §5.7): 48-bit Unix time in ms, version 7, then the 74 random bits and the
+ * variant of a `randomUUID()`. Not the `uuid` package's v7: it draws 16 bytes from
+ * crypto.getRandomValues per id, which cost 7% of the accept path; randomUUID() draws from a pool.
+ * Ids of one millisecond are not ordered among themselves, which the indices do not need.
+ */
+export function uuidv7(now: number = Date.now()): string {
+  const t = now.toString(16).padStart(12, '0');
+  return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${randomUUID().slice(15)}`;
+}
+
+/**
  * The envelope `bid`: the payload value named by the catalog's `bid_from` (DJI's reference server
  * sends `flighttask_prepare`/`flighttask_execute` with `bid = flight_id`, and the dock's
  * `flighttask_progress` events echo it), else a fresh UUID.
  */
 function bidOf(bid_from: string | undefined, payload: Record<string, unknown>): string {
   const v = bid_from === undefined ? undefined : payload[bid_from];
-  return typeof v === 'string' && v !== '' ? v : randomUUID();
+  return typeof v === 'string' && v !== '' ? v : uuidv7();
 }
 
 /**
@@ -65,7 +80,7 @@ export async function buildCommandRecord(store: Pick<Store, 'gatewayOf'>, api_id
   const keyValue = corr !== undefined && corr !== 'bid' ? body.payload[corr.payload_field] : undefined;
   const accepted_at = now.toISOString();
   return {
-    command_id: randomUUID(),
+    command_id: uuidv7(),
     api_id,
     vendor: 'dji',
     device_id: body.device_id,
@@ -77,7 +92,7 @@ export async function buildCommandRecord(store: Pick<Store, 'gatewayOf'>, api_id
     idempotency_key: body.idempotency_key,
     request_hash: requestHash(body),
     timeout_seconds,
-    tid: randomUUID(),
+    tid: uuidv7(),
     bid: bidOf(def.bid_from, body.payload),
     progress_key: keyValue === undefined || keyValue === null ? null : String(keyValue),
     seq: null,

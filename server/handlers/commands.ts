@@ -57,12 +57,14 @@ export function commandHandlers({ store, mqtt }: HandlerDeps) {
       if (!mayAddress(cred, record.device_id, record.gateway_sn)) {
         throw new ApiError('FORBIDDEN', `device_id ${record.device_id} is outside the credential's allowed devices.`);
       }
-      const outcome = await store.createCommand(record);
+      const claim = mqtt.dispatchClaim();
+      const outcome = await store.createCommand(record, claim ?? undefined);
       if (outcome.kind === 'conflict') {
         throw new ApiError('IDEMPOTENCY_CONFLICT', `idempotency_key ${JSON.stringify(record.idempotency_key)} was already used with a different body (command ${outcome.command.command_id}).`);
       }
       if (outcome.kind === 'replayed') return { status: 202, body: acceptedView(outcome.command), headers: { 'Idempotent-Replayed': 'true' } };
-      mqtt.notifyAccepted(outcome.command.command_id);
+      if (claim) mqtt.dispatchAccepted(outcome.command);
+      else mqtt.notifyAccepted(outcome.command.command_id);
       return { status: 202, body: acceptedView(outcome.command) };
     },
 
@@ -86,8 +88,8 @@ export function commandHandlers({ store, mqtt }: HandlerDeps) {
       let rec = await visibleCommand(store, cred, input.params.command_id);
       const wait = Math.min(input.query.wait_seconds ?? 0, LIMITS.waitSeconds.max);
       if (wait > 0 && !TERMINAL_STATUSES.includes(rec.status)) {
-        await mqtt.waitForTerminal(rec.command_id, wait * 1000);
-        rec = await visibleCommand(store, cred, rec.command_id);
+        // The terminal record when the wait saw one (no second read), else read it again.
+        rec = (await mqtt.waitForTerminal(rec.command_id, wait * 1000, rec)) ?? (await visibleCommand(store, cred, rec.command_id));
       }
       return { status: 200, body: commandView(rec) };
     },

@@ -21,7 +21,7 @@ import type { Logger } from 'pino';
 import { commandsByType } from '../../spec/catalog.js';
 import { deviceRequestsByType } from '../../spec/requests.js';
 import type { CommandDef, DeviceRequestDef } from '../../spec/types.js';
-import type { CommandRecord, DeviceRequestRecord, Store } from '../store/types.js';
+import type { CommandRecord, DeviceRequestRecord, DispatchClaim, Store } from '../store/types.js';
 import { Correlator } from './correlator.js';
 import { Dispatcher } from './dispatcher.js';
 import { MAX_MESSAGE_BYTES, parseDrcUp, parseEnvelope } from './envelope.js';
@@ -71,10 +71,21 @@ export interface MqttCoreOptions {
 export interface MqttCore {
   /** Wake the dispatcher after a command was stored (it also polls the store, so a missed call only delays). */
   notifyAccepted(command_id: string): void;
+  /**
+   * A publish lease to take in the INSERT of a command about to be accepted, or null when this
+   * instance cannot publish it at once (then insert it unclaimed and call `notifyAccepted`).
+   */
+  dispatchClaim(): DispatchClaim | null;
+  /** Publish a command that was created with `dispatchClaim()`'s lease. */
+  dispatchAccepted(rec: CommandRecord): void;
   /** Publish requests_reply (same tid/bid/method as the request) with `data`; resolves when the broker acks (QoS 1). */
   publishRequestReply(req: DeviceRequestRecord, data: Record<string, unknown>): Promise<void>;
-  /** Resolve when the command is terminal or `timeoutMs` pass (local notifications plus store polling). Never rejects. */
-  waitForTerminal(command_id: string, timeoutMs: number): Promise<void>;
+  /**
+   * Resolve when the command is terminal or `timeoutMs` pass (local notifications plus store
+   * polling), with the terminal record when one was seen, else null. `known`: a non-terminal record
+   * the caller just read, which spares the first store read. Never rejects.
+   */
+  waitForTerminal(command_id: string, timeoutMs: number, known?: CommandRecord): Promise<CommandRecord | null>;
   /** Listen to every transition this instance makes; returns an unsubscribe function. */
   onTransition(fn: (rec: CommandRecord) => void): () => void;
   /** Connected to the broker and subscribed. */
@@ -275,8 +286,10 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   return {
     clientId,
     notifyAccepted: () => dispatcher.wake(),
+    dispatchClaim: () => dispatcher.claimForAccept(),
+    dispatchAccepted: (rec) => dispatcher.dispatchClaimed(rec),
     publishRequestReply: (req, data) => requests.publishReply(req, data),
-    waitForTerminal: (id, ms) => waiters.wait(id, ms),
+    waitForTerminal: (id, ms, known) => waiters.wait(id, ms, known),
     onTransition: (fn) => bus.onTransition(fn),
     connected: () => link.connected(),
     stats: () => stats.snapshot(),

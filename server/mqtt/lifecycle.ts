@@ -40,12 +40,20 @@ export class TransitionBus {
 /** Longest wait accepted by `Waiters.wait`, ms (the API allows 30 s; this is a safety bound). */
 export const MAX_WAIT_MS = 5 * 60_000;
 
+/** Terminal records this instance wrote recently, kept for `Waiters.wait(…, known)` (see there). */
+const RECENT_TERMINAL = 1024;
+
 /**
  * Long-poll waiters. `wait(id, ms)` resolves when the command is terminal, `ms` pass, or `close()`
- * is called — never rejects (store errors just leave the poller trying again).
+ * is called — never rejects (store errors just leave the poller trying again). It resolves with
+ * the terminal record when it has one (this instance's transition, or a store read that found it),
+ * else null, so a caller answering with the record need not read it again.
  */
 export class Waiters {
-  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly waiting = new Map<string, Set<(rec: CommandRecord | null) => void>>();
+  /** command_id → terminal record, the last RECENT_TERMINAL written here (insertion order). */
+  private readonly recent = new Map<string, CommandRecord>();
+  private readonly offBus: () => void;
   private timer: NodeJS.Timeout | null = null;
   private polling = false;
   private closed = false;
@@ -55,14 +63,31 @@ export class Waiters {
     private readonly bus: TransitionBus,
     private readonly pollMs = 200,
     private readonly logger?: Logger,
-  ) {}
+  ) {
+    this.offBus = bus.onTransition((rec) => {
+      if (!isTerminal(rec.status)) return;
+      this.recent.set(rec.command_id, rec);
+      if (this.recent.size > RECENT_TERMINAL) this.recent.delete(this.recent.keys().next().value as string);
+    });
+  }
 
-  wait(command_id: string, timeoutMs: number): Promise<void> {
-    if (this.closed) return Promise.resolve();
+  /**
+   * Wait for `command_id` to be terminal, at most `timeoutMs`. `known`: the record the caller has
+   * just read (not terminal), which replaces the first store read: a transition this instance made
+   * since then is in the recent-terminal map or arrives as an event; one made by another instance
+   * is found by the store poll (every `pollMs`).
+   */
+  wait(command_id: string, timeoutMs: number, known?: CommandRecord): Promise<CommandRecord | null> {
+    if (this.closed) return Promise.resolve(null);
     const ms = Math.max(0, Math.min(MAX_WAIT_MS, Number.isFinite(timeoutMs) ? timeoutMs : 0));
-    return new Promise<void>((resolve) => {
+    if (known !== undefined) {
+      if (isTerminal(known.status)) return Promise.resolve(known);
+      const seen = this.recent.get(command_id);
+      if (seen) return Promise.resolve(seen);
+    }
+    return new Promise<CommandRecord | null>((resolve) => {
       let done = false;
-      const finish = () => {
+      const finish = (rec: CommandRecord | null) => {
         if (done) return;
         done = true;
         clearTimeout(t);
@@ -71,18 +96,20 @@ export class Waiters {
         set?.delete(finish);
         if (set && set.size === 0) this.waiting.delete(command_id);
         if (this.waiting.size === 0) this.stopPolling();
-        resolve();
+        resolve(rec);
       };
       // Register before the first read so a transition between the read and the registration is not lost.
       const off = this.bus.onTerminal(command_id, finish);
-      const t = setTimeout(finish, ms);
+      const t = setTimeout(() => finish(null), ms);
       let set = this.waiting.get(command_id);
       if (!set) this.waiting.set(command_id, (set = new Set()));
       set.add(finish);
       this.startPolling();
+      if (known !== undefined) return;
       this.store.getCommand(command_id).then(
         (rec) => {
-          if (!rec || isTerminal(rec.status)) finish();
+          if (!rec) finish(null);
+          else if (isTerminal(rec.status)) finish(rec);
         },
         (err) => this.logger?.warn({ err, command_id }, 'waitForTerminal: store read failed; polling'),
       );
@@ -106,7 +133,7 @@ export class Waiters {
     try {
       for (const id of [...this.waiting.keys()]) {
         const rec = await this.store.getCommand(id);
-        if (!rec || isTerminal(rec.status)) for (const f of [...(this.waiting.get(id) ?? [])]) f();
+        if (!rec || isTerminal(rec.status)) for (const f of [...(this.waiting.get(id) ?? [])]) f(rec);
       }
     } catch (err) {
       this.logger?.warn({ err }, 'waitForTerminal: store poll failed');
@@ -118,7 +145,8 @@ export class Waiters {
   /** Resolve every waiter now (shutdown). */
   close(): void {
     this.closed = true;
-    for (const set of [...this.waiting.values()]) for (const f of [...set]) f();
+    this.offBus();
+    for (const set of [...this.waiting.values()]) for (const f of [...set]) f(null);
     this.stopPolling();
   }
 }

@@ -43,6 +43,7 @@ import {
   type CommandPatch,
   type CommandRecord,
   type CreateOutcome,
+  type DispatchClaim,
   type Credential,
   type DeviceRequestFilter,
   type DeviceRequestRecord,
@@ -329,11 +330,11 @@ export class PostgresStore implements Store {
 
   // commands
 
-  async createCommand(c: CommandRecord): Promise<CreateOutcome> {
+  async createCommand(c: CommandRecord, claim?: DispatchClaim): Promise<CreateOutcome> {
     const rec = newCommand(c);
     // Under a concurrent insert of the same key, ON CONFLICT waits for it to commit, so the
     // read-back below always finds the winner.
-    if ((await this.q(SQL.insertCommand, commandValues(rec))).length === 1) return { kind: 'created', command: rec };
+    if ((await this.q(SQL.insertCommand, commandValues(rec, claim))).length === 1) return { kind: 'created', command: rec };
     const [r] = await this.q(SQL.commandByKey, [c.api_id, c.idempotency_key]);
     if (!r) throw new Error(`command insert for ${c.api_id}/${c.idempotency_key} ignored but no row found`);
     const existing = rowToCommand(r);
@@ -387,6 +388,16 @@ export class PostgresStore implements Store {
       `UPDATE commands SET ${sets.join(', ')} WHERE command_id = ${p.add(command_id)} AND status = ANY(${p.add([...from])}::text[]) RETURNING *`,
       p.values,
     );
+  }
+
+  async applyTransition(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<boolean> {
+    const p = new Params();
+    const sets = commandPatchColumns(patch).map(([c, v]) => `${c} = ${p.add(v)}`);
+    const rows = await this.q(
+      `UPDATE commands SET ${sets.join(', ')} WHERE command_id = ${p.add(command_id)} AND status = ANY(${p.add([...from])}::text[]) RETURNING 1 AS applied`,
+      p.values,
+    );
+    return rows.length === 1;
   }
 
   async recordCommandMessage(command_id: string, m: RecordedMessage): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { COMMAND_STATUSES, TERMINAL_STATUSES, type CommandStatus } from '../../spec/api.js';
 import { encodeCursor } from './cursor.js';
-import type { CommandPatch, CommandRecord, Credential, DeviceRequestRecord, DeviceRequestReply, Page } from './types.js';
+import type { CommandPatch, CommandRecord, Credential, DispatchClaim, DeviceRequestRecord, DeviceRequestReply, Page } from './types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -115,6 +115,7 @@ export const COMMAND_INSERT_COLUMNS = [
   'idempotency_key', 'request_hash', 'timeout_seconds', 'tid', 'bid', 'progress_key', 'seq', 'status', 'dispatch_state',
   'response_code', 'response_message', 'vendor_response', 'failure_code', 'failure_reason', 'progress', 'messages',
   'accepted_at', 'delivered_at', 'response_received_at', 'completed_at', 'updated_at', 'deadline_at',
+  'dispatch_owner', 'dispatch_lease_until',
 ] as const;
 
 /**
@@ -137,15 +138,15 @@ export function newCommand(c: CommandRecord): CommandRecord {
   };
 }
 
-/** Values of a `newCommand` record in `COMMAND_INSERT_COLUMNS` order. */
-export function commandValues(c: CommandRecord): unknown[] {
+/** Values of a `newCommand` record in `COMMAND_INSERT_COLUMNS` order (the lease from `claim`, if any). */
+export function commandValues(c: CommandRecord, claim?: DispatchClaim): unknown[] {
   return [
     c.command_id, c.api_id, c.vendor, c.device_id, c.gateway_sn, c.command_type, JSON.stringify(c.payload),
     JSON.stringify(c.wire_data), c.transport, c.idempotency_key, c.request_hash, c.timeout_seconds, c.tid, c.bid,
     c.progress_key ?? null, c.seq ?? null, c.status, c.dispatch_state, c.response_code ?? null, c.response_message ?? null,
     jsonText(c.vendor_response), c.failure_code ?? null, c.failure_reason ?? null, jsonText(c.progress),
     JSON.stringify(c.messages), c.accepted_at, c.delivered_at, c.response_received_at, c.completed_at, c.updated_at,
-    c.deadline_at,
+    c.deadline_at, claim?.owner ?? null, claim ? iso(claim.lease_until, 'lease_until') : null,
   ];
 }
 
@@ -164,6 +165,19 @@ const COMMAND_PATCH: Record<keyof CommandPatch, (v: any) => unknown> = {
   seq: (v) => v ?? null,
   updated_at: (v) => iso(v, 'updated_at'),
 };
+
+/**
+ * `cmd` with `patch` applied (undefined fields skipped): the record a caller holding `cmd` gets
+ * after `applyTransition(cmd.command_id, [cmd.status…], patch)` returned true.
+ */
+export function withPatch(cmd: CommandRecord, patch: CommandPatch): CommandRecord {
+  const out: Row = { ...cmd };
+  for (const k of Object.keys(patch)) {
+    const v = (patch as Row)[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as unknown as CommandRecord;
+}
 
 /** `[column, value]` pairs of a transition patch, keys sorted (equal key sets give equal SQL). TypeError on an unknown key. */
 export function commandPatchColumns(patch: CommandPatch): [string, unknown][] {

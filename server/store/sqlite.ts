@@ -11,7 +11,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import Database from 'better-sqlite3';
-import type { CommandStatus } from '../../spec/api.js';
+import { COMMAND_STATUSES, type CommandStatus } from '../../spec/api.js';
+import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { decodeCursor } from './cursor.js';
 import { loadMigrations } from './migrations.js';
 import {
@@ -44,6 +45,7 @@ import {
   type CommandPatch,
   type CommandRecord,
   type CreateOutcome,
+  type DispatchClaim,
   type Credential,
   type DeviceRequestFilter,
   type DeviceRequestRecord,
@@ -112,6 +114,25 @@ const SQL = {
   gatewayOf: 'SELECT gateway_sn FROM topology WHERE device_sn = ?',
 } as const;
 
+const transitionSqls = new Map<string, string>();
+
+/**
+ * `UPDATE … RETURNING *` for a patch of `columns` from statuses `from`, memoised by shape. The
+ * statuses are inlined (checked against the closed list): a literal `IN (…)` list is cheaper for
+ * SQLite than binding a JSON array through json_each on every transition.
+ */
+function transitionSql(columns: string[], from: readonly CommandStatus[], returning = true): string {
+  const key = columns.join(',') + '|' + from.join(',') + '|' + returning;
+  let sql = transitionSqls.get(key);
+  if (sql === undefined) {
+    for (const s of from) if (!COMMAND_STATUSES.includes(s)) throw new TypeError(`unknown command status ${JSON.stringify(s)}`);
+    sql = `UPDATE commands SET ${columns.map((c) => `${c} = ?`).join(', ')}
+      WHERE command_id = ? AND status IN (${from.map((s) => `'${s}'`).join(',')})${returning ? ' RETURNING *' : ''}`;
+    transitionSqls.set(key, sql);
+  }
+  return sql;
+}
+
 const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|NOTADB)/;
 
 /** Map "the database cannot be used right now" errors to StoreUnavailableError; others pass through. */
@@ -140,6 +161,8 @@ interface Connection {
   /** Writes of the open group-commit transaction, settled after its COMMIT (see `write`). */
   batch: { ok: () => void; fail: (e: unknown) => void }[] | null;
   refs: number;
+  /** WAL checkpoints in a worker thread (file databases only). */
+  checkpointer: Checkpointer | null;
 }
 const connections = new Map<string, Connection>();
 
@@ -151,7 +174,16 @@ function acquire(file: string): Connection {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
-    c = { db, statements: new Map(), batch: null, refs: 0 };
+    // 32 MiB of page cache (SQLite's default is 2 MiB): the open-command indices and the recent
+    // end of the id indices stay in memory, so accepts and replies do not re-read pages.
+    db.pragma('cache_size = -32768');
+    let checkpointer: Checkpointer | null = null;
+    if (file !== ':memory:') {
+      // Checkpoints run in a worker thread (checkpointer.ts); this connection only as a backstop.
+      db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+      checkpointer = startCheckpointer(key);
+    }
+    c = { db, statements: new Map(), batch: null, refs: 0, checkpointer };
     connections.set(key, c);
   }
   c.refs++;
@@ -201,12 +233,15 @@ export class SqliteStore implements Store {
    * Group commit: every write made in the same event-loop turn joins one transaction, committed in
    * the next check phase (setImmediate); each write's promise settles only after that COMMIT, so a
    * caller that answers 202 after `await createCommand(…)` still answers after the data is durable.
-   * Each write runs inside its own SAVEPOINT, so one failing write (a constraint, a bad value)
-   * rolls back alone and rejects alone. A failed COMMIT rejects every write of the batch.
    * Why: on this class of machine one commit per write costs about as much as the write itself
-   * (bench/: accept path), and the hot path makes 3–4 writes per command. Transaction control goes
-   * through cached prepared statements: db.exec() parses its SQL text on every call (~10% of the
-   * accept path when it was used here).
+   * (bench/: accept path), and the hot path makes 3 writes per command.
+   *
+   * Every write is one SQL statement (setTopology's several run in a nested db.transaction, i.e. a
+   * savepoint), and SQLite undoes a failing statement alone and keeps the transaction (its default
+   * ABORT conflict resolution), so one bad write rejects alone without a savepoint of its own. Some
+   * errors (I/O, disk full) make SQLite roll the whole transaction back: then every write of the
+   * batch rejects, never resolves as if committed. Transaction control goes through cached
+   * prepared statements: db.exec() parses its SQL text on every call.
    */
   private write<T>(fn: () => T, settle: 'committed' | 'executed' = 'committed'): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -217,22 +252,16 @@ export class SqliteStore implements Store {
           this.batch = [];
           setImmediate(() => this.commitBatch());
         }
-        this.st('SAVEPOINT w').run();
       } catch (err) {
         return reject(mapError(err));
       }
       let value: T;
       try {
         value = fn();
-        this.st('RELEASE w').run();
       } catch (err) {
-        try {
-          this.st('ROLLBACK TO w').run();
-          this.st('RELEASE w').run();
-        } catch {
-          // The transaction itself is gone (e.g. disk I/O error); COMMIT will report it.
-        }
-        return reject(mapError(err));
+        const e = mapError(err);
+        if (!this.db.inTransaction) this.failBatch(e);
+        return reject(e);
       }
       if (settle === 'executed') {
         // The caller needs the answer, not the durability (see rememberNonce): it then joins the
@@ -244,12 +273,20 @@ export class SqliteStore implements Store {
     });
   }
 
-  private commitBatch(): void {
+  /** The open transaction is gone (SQLite rolled it back): none of its writes happened. */
+  private failBatch(e: unknown): void {
     const batch = this.batch;
     this.batch = null;
+    for (const w of batch ?? []) w.fail(e);
+  }
+
+  private commitBatch(): void {
+    const batch = this.batch;
     if (batch === null) return;
+    if (!this.db.inTransaction) return this.failBatch(mapError(new Error('SQLite rolled the write transaction back before COMMIT')));
+    this.batch = null;
     try {
-      if (this.db.inTransaction) this.st('COMMIT').run();
+      this.st('COMMIT').run();
     } catch (err) {
       try {
         if (this.db.inTransaction) this.db.exec('ROLLBACK');
@@ -299,6 +336,8 @@ export class SqliteStore implements Store {
       if (this.db.open) this.db.close();
       this.statements.clear();
       connections.delete(this.key);
+      // Its last checkpoint runs after this connection closed, so the WAL is folded in.
+      return this.conn.checkpointer?.stop() ?? Promise.resolve();
     }
     return Promise.resolve();
   }
@@ -366,10 +405,10 @@ export class SqliteStore implements Store {
 
   // commands
 
-  createCommand(c: CommandRecord): Promise<CreateOutcome> {
+  createCommand(c: CommandRecord, claim?: DispatchClaim): Promise<CreateOutcome> {
     return this.write(() => {
       const rec = newCommand(c);
-      if (this.st(SQL.insertCommand).run(commandValues(rec)).changes === 1) return { kind: 'created', command: rec };
+      if (this.st(SQL.insertCommand).run(commandValues(rec, claim)).changes === 1) return { kind: 'created', command: rec };
       const r = this.st(SQL.commandByKey).get(c.api_id, c.idempotency_key) as Row | undefined;
       if (!r) throw new Error(`command insert for ${c.api_id}/${c.idempotency_key} ignored but no row found`);
       const existing = rowToCommand(r);
@@ -428,9 +467,15 @@ export class SqliteStore implements Store {
   transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<CommandRecord | null> {
     return this.write(() => {
       const cols = commandPatchColumns(patch);
-      const sql = `UPDATE commands SET ${cols.map(([c]) => `${c} = ?`).join(', ')}
-        WHERE command_id = ? AND status IN (SELECT value FROM json_each(?)) RETURNING *`;
-      return this.one(sql, ...cols.map(([, v]) => v), command_id, JSON.stringify(from));
+      const sql = transitionSql(cols.map(([c]) => c), from);
+      return this.one(sql, ...cols.map(([, v]) => v), command_id);
+    });
+  }
+
+  applyTransition(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<boolean> {
+    return this.write(() => {
+      const cols = commandPatchColumns(patch);
+      return this.st(transitionSql(cols.map(([c]) => c), from, false)).run(...cols.map(([, v]) => v), command_id).changes === 1;
     });
   }
 

@@ -1,6 +1,6 @@
 /** server/commands/accept.ts and the device-request reply mapping (pure parts). */
 import { describe, expect, it } from 'vitest';
-import { buildCommandRecord, canonicalJson, requestHash } from '../../server/commands/accept.js';
+import { buildCommandRecord, canonicalJson, requestHash, uuidv7 } from '../../server/commands/accept.js';
 import { replyData, resultOf } from '../../server/handlers/device-requests.js';
 import { commands } from '../../spec/catalog.js';
 
@@ -11,6 +11,28 @@ describe('request hash', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { y: 1, x: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"x":2,"y":1}]},"b":1}');
     expect(requestHash({ a: 1, b: 2 })).toBe(requestHash(JSON.parse('{ "b": 2, "a": 1 }')));
     expect(requestHash({ a: 1 })).not.toBe(requestHash({ a: 1, timeout_seconds: 30 }));
+  });
+});
+
+describe('uuidv7', () => {
+  const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  it('is an RFC 9562 version 7 UUID whose first 48 bits are the Unix time in ms', () => {
+    const t = Date.parse('2026-11-22T08:00:00.123Z');
+    const id = uuidv7(t);
+    expect(id).toMatch(V7);
+    expect(parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(t);
+  });
+  it('sorts by time across milliseconds and stays unique within one', () => {
+    const ids = [uuidv7(1_000), uuidv7(1_001), uuidv7(2_000_000_000_000)];
+    expect([...ids].sort()).toEqual(ids);
+    const same = new Set(Array.from({ length: 1000 }, () => uuidv7(5)));
+    expect(same.size).toBe(1000);
+  });
+  it('gives accepted commands time-ordered command_id and tid', async () => {
+    const body = { vendor: 'dji' as const, device_id: 'DOCK1', command_type: 'cover_open', payload: {}, idempotency_key: 'k' };
+    const r = await buildCommandRecord(noTopo, 'ak_1', body);
+    expect(r.command_id).toMatch(V7);
+    expect(r.tid).toMatch(V7);
   });
 });
 

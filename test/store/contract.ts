@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidCursorError } from '../../server/store/cursor.js';
-import { MAX_COMMAND_MESSAGES, timeoutReason } from '../../server/store/rows.js';
+import { MAX_COMMAND_MESSAGES, timeoutReason, withPatch } from '../../server/store/rows.js';
 import type { CommandRecord, Credential, DeviceRequestRecord, Store } from '../../server/store/types.js';
 
 /** A fixed instant the fixtures count from (ms). */
@@ -416,6 +416,28 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
       });
     });
 
+    describe('applyTransition', () => {
+      it('applies a patch only from the expected status, without reading the row back', async () => {
+        const a = await created(store, command());
+        const patch = { status: 'DELIVERED', dispatch_state: 'published', delivered_at: at(1000), updated_at: at(1000) } as const;
+        expect(await store.applyTransition(a.command_id, ['ACCEPTED'], patch)).toBe(true);
+        expect(await store.getCommand(a.command_id)).toEqual(withPatch(a, patch));
+        // Compare-and-set: a stale writer changes nothing.
+        expect(await store.applyTransition(a.command_id, ['ACCEPTED'], { status: 'FAILED', updated_at: at(2000) })).toBe(false);
+        expect(await store.getCommand(a.command_id)).toEqual(withPatch(a, patch));
+        expect(await store.applyTransition(randomUUID(), ['ACCEPTED'], { status: 'DELIVERED', updated_at: at(1) })).toBe(false);
+        expect(await store.applyTransition(a.command_id, [], { status: 'FAILED', updated_at: at(3000) })).toBe(false);
+      });
+
+      it('lets exactly one of several racing transitions win', async () => {
+        const a = await created(store, command());
+        const outs = await Promise.all(
+          (['SUCCEEDED', 'FAILED', 'TIMED_OUT'] as const).map((status) => store.applyTransition(a.command_id, ['ACCEPTED'], { status, updated_at: at(1) })),
+        );
+        expect(outs.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
     describe('recordCommandMessage', () => {
       it('appends messages, newest last, without touching status or updated_at', async () => {
         const a = await created(store, command());
@@ -459,6 +481,16 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect(await store.claimPendingDispatch('owner-b', 10, 150)).toHaveLength(0);
         await sleep(250);
         expect((await store.claimPendingDispatch('owner-b', 10, 60_000)).map((x) => x.command_id)).toEqual([c.command_id]);
+      });
+
+      it('skips a command leased at insert (createCommand with a claim) until that lease ends', async () => {
+        const leased = await store.createCommand(command({ accepted_at: at(0) }), { owner: 'acceptor', lease_until: new Date(Date.now() + 300).toISOString() });
+        expect(leased.kind).toBe('created');
+        const free = await created(store, command({ accepted_at: at(1) }));
+        expect((await store.claimPendingDispatch('owner-a', 10, 60_000)).map((x) => x.command_id)).toEqual([free.command_id]);
+        await sleep(450);
+        // The acceptor died before PUBACK: anyone may publish it now.
+        expect((await store.claimPendingDispatch('owner-b', 10, 60_000)).map((x) => x.command_id)).toEqual([leased.command.command_id]);
       });
 
       it('never hands out published, delivered or terminal commands', async () => {

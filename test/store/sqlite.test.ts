@@ -1,12 +1,14 @@
 /** The store contract on a temp-file SQLite, plus SQLite specifics: durability across processes, migrations, pragmas. */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHECKPOINT_INTERVAL_MS } from '../../server/store/checkpointer.js';
 import { openStore } from '../../server/store/index.js';
 import { loadMigrations } from '../../server/store/migrations.js';
 import { openSqliteStore, SqliteStore } from '../../server/store/sqlite.js';
@@ -38,6 +40,22 @@ describe('sqlite store specifics', () => {
       raw.close();
       await store.close();
     }
+  });
+
+  it('checkpoints the WAL from its worker thread, and folds it in on close', async () => {
+    const file = join(dir, 'checkpoint.sqlite');
+    const store = await openSqliteStore(file);
+    try {
+      // ~100 pages: far below the 1,000-page automatic threshold the main connection used to
+      // checkpoint at, so only the worker can have copied them into the database file.
+      for (let i = 0; i < 200; i++) await store.createCommand(command({ payload: { blob: 'x'.repeat(2000) } }));
+      const before = statSync(file).size;
+      await sleep(3 * CHECKPOINT_INTERVAL_MS);
+      expect(statSync(file).size).toBeGreaterThan(before + 200 * 2000);
+    } finally {
+      await store.close();
+    }
+    expect(existsSync(file + '-wal')).toBe(false);
   });
 
   it('keeps an acknowledged write across an abrupt exit and shows it to a fresh process', async () => {
