@@ -11,8 +11,8 @@
  *   bare-http       Hono on @hono/node-server, the create-command path answering a constant 202
  *                   without reading the body (the HTTP ceiling)
  *   gateway         the real gateway (server/main.ts startGateway) with a fresh credential
- *   mqtt-requester  optional embedded broker in this process (as in the gateway) plus an mqtt.js
- *                   client publishing requests and waiting for replies (the MQTT ceiling)
+ *   mqtt-requester  optional embedded broker in this process, joined in memory as the gateway joins
+ *                   its own, plus an mqtt.js client publishing requests and waiting for replies (the MQTT ceiling)
  *   mqtt-responder  mqtt.js client answering each request on …/services with …/services_reply
  *   docks           simulated docks (mock/simulator) on a broker
  *   mock            the mock server (mock/server.ts startMock, as `npm run mock` starts it)
@@ -20,7 +20,8 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
+import mqtt, { MqttClient } from 'mqtt';
 import { closedLoop, openLoop } from './lib/load.js';
 
 type Msg = { type: string; [k: string]: unknown };
@@ -76,8 +77,9 @@ export function mqttNoDelay(client: MqttClient, on: boolean): void {
   if (client.connected) apply();
 }
 
-function connectMqtt(url: string, clientId: string, noDelay: boolean): Promise<MqttClient> {
-  const client = mqtt.connect(url, { clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, clean: true });
+function connectMqtt(url: string, clientId: string, noDelay: boolean, stream?: () => Duplex): Promise<MqttClient> {
+  const opts = { clientId, protocolVersion: 4, reconnectPeriod: 0, connectTimeout: 5000, clean: true } as const;
+  const client = stream ? new MqttClient(() => stream(), { ...opts }) : mqtt.connect(url, opts);
   mqttNoDelay(client, noDelay);
   return new Promise((resolve, reject) => {
     client.once('connect', () => resolve(client));
@@ -111,13 +113,16 @@ async function gateway(o: { env: Record<string, string> }): Promise<void> {
 
 async function mqttRequester(o: { url?: string; embedded?: boolean; noDelay: boolean; sns: string[] }): Promise<void> {
   let url = o.url;
+  let stream: (() => Duplex) | undefined;
   if (o.embedded) {
     const { startEmbeddedBroker } = await import('../server/mqtt/broker.js');
     const broker = await startEmbeddedBroker({ port: 0 });
     stoppers.push(() => broker.close());
     url = broker.url;
+    // As the gateway does with its embedded broker: an in-process link, not loopback TCP.
+    stream = () => broker.connectStream();
   }
-  const client = await connectMqtt(url!, `bench-req-${randomBytes(4).toString('hex')}`, o.noDelay);
+  const client = await connectMqtt(url!, `bench-req-${randomBytes(4).toString('hex')}`, o.noDelay, stream);
   stoppers.push(() => client.endAsync(true));
   const waiting = new Map<string, () => void>();
   client.on('message', (_topic, payload) => {

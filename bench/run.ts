@@ -93,7 +93,7 @@ async function main(): Promise<void> {
   log(`profile ${args.profile.name}; ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node}, load ${machine.loadAtStart}`);
   if (args.cpuProf) {
     mkdirSync(args.cpuProf, { recursive: true });
-    log(`CPU profiles of the gateway processes go to ${args.cpuProf}`);
+    log(`CPU profiles of the gateway and mock processes go to ${args.cpuProf}`);
   }
   const res: Omit<BenchResults, 'targets' | 'totalSeconds'> & { totalSeconds?: number } = { profile: args.profile.name, machine };
   let failed = false;
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   });
   await run('accept', () => runAccept({ profile: args.profile, pgUrl: args.pgUrl, cpuProf: args.cpuProf, log }));
   await run('e2e', () => runE2e({ profile: args.profile, brokers: ['embedded', 'mosquitto', 'mosquitto-nodelay'], cpuProf: args.cpuProf, log, nagle: true }));
-  await run('mock', () => runMock({ profile: args.profile, log }));
+  await run('mock', () => runMock({ profile: args.profile, cpuProf: args.cpuProf, log }));
   await run('memory', () => runMemory({ profile: args.profile, log }));
 
   machine.loadAtEnd = Math.round(loadavg()[0] * 100) / 100;

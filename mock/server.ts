@@ -21,7 +21,7 @@ import { loadConfig, type Config } from '../server/config.js';
 import { readJsonBody } from '../server/http/body.js';
 import { ApiError, errorResponse } from '../server/http/errors.js';
 import { createLogger } from '../server/http/logger.js';
-import { startEmbeddedBroker } from '../server/mqtt/broker.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../server/mqtt/broker.js';
 import { startGateway, type Gateway } from '../server/main.js';
 import type { Store } from '../server/store/types.js';
 import { SCOPES, type Scope } from '../spec/api.js';
@@ -128,21 +128,28 @@ export async function startMock(config: Config, o: MockOptions = {}): Promise<Mo
   };
   try {
     let mqttUrl = config.mqttUrl;
+    let broker: EmbeddedBroker | null = null;
     if (mqttUrl === null) {
-      const broker = await startEmbeddedBroker({ host: config.mqttHost, port: config.mqttPort, logger });
-      cleanups.push(() => broker.close());
-      mqttUrl = broker.url;
+      const started = await startEmbeddedBroker({ host: config.mqttHost, port: config.mqttPort, logger });
+      cleanups.push(() => started.close());
+      mqttUrl = started.url;
+      broker = started;
     }
+    const embedded = broker;
 
     const scenarios = new ScenarioRegistry();
     let store: Store | null = null;
     const fleet = new Fleet({
       brokerUrl: mqttUrl,
+      // Docks and gateway share the process with the embedded broker: in-memory links, not TCP.
+      ...(embedded !== null ? { stream: () => embedded.connectStream() } : {}),
       logger: logger.child({ component: 'simulator' }),
       progressIntervalMs: o.progressIntervalMs ?? 0,
       // The per-request scenario, found from the command the gateway stored before publishing it.
       resolveRule: async ({ tid }) => {
-        if (typeof tid !== 'string' || store === null) return undefined;
+        // No request has asked for a scenario: nothing to look up (the common case, and a store
+        // read per command saved).
+        if (typeof tid !== 'string' || store === null || scenarios.size === 0) return undefined;
         const cmd = await store.findCommandByTid(tid);
         const s = cmd ? scenarios.get(cmd.api_id, cmd.idempotency_key) : undefined;
         return s ? toRule(s) : undefined;
@@ -172,6 +179,7 @@ export async function startMock(config: Config, o: MockOptions = {}): Promise<Mo
       { ...config, mqttUrl, dataDir, databaseUrl: null, devCredential: false },
       {
         logger,
+        ...(embedded !== null ? { broker: embedded } : {}),
         extendApp: (app, deps) => {
           store = deps.store;
           app.use('/api/v1/open/downlink/commands', scenarioMiddleware({ scenarios, ensureDock, logger }));

@@ -15,7 +15,7 @@ import { createApp, type AppDeps } from './app.js';
 import { createCredential } from './cli/credentials.js';
 import { ConfigError, loadConfig, optionsTable, type Config } from './config.js';
 import { createLogger } from './http/logger.js';
-import { startEmbeddedBroker } from './mqtt/broker.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/broker.js';
 import { createMetrics } from './metrics.js';
 import { startMqttCore, type MqttCore } from './mqtt/core.js';
 import { closeOnSignals } from './shutdown.js';
@@ -41,8 +41,12 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** Start every part of the gateway from `config`; `logger` defaults to pino at config.logLevel; `extendApp` is `AppDeps.extend` (the mock server's hook). */
-export async function startGateway(config: Config, o: { logger?: Logger; extendApp?: AppDeps['extend'] } = {}): Promise<Gateway> {
+/**
+ * Start every part of the gateway from `config`; `logger` defaults to pino at config.logLevel;
+ * `extendApp` is `AppDeps.extend` (the mock server's hook); `broker`: an embedded broker the caller
+ * started and closes (the mock's), used instead of `config.mqttUrl` and joined in process.
+ */
+export async function startGateway(config: Config, o: { logger?: Logger; extendApp?: AppDeps['extend']; broker?: EmbeddedBroker } = {}): Promise<Gateway> {
   const logger = o.logger ?? createLogger(config.logLevel);
   const cleanups: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -58,21 +62,25 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       devCredential = { api_id: c.api_id, api_key: c.api_key };
     }
 
-    let mqttUrl = config.mqttUrl;
-    if (mqttUrl === null) {
-      const broker = await startEmbeddedBroker({ host: config.mqttHost, port: config.mqttPort, logger });
-      cleanups.push(() => broker.close());
-      mqttUrl = broker.url;
+    let broker = o.broker ?? null;
+    if (config.mqttUrl === null && broker === null) {
+      const started = await startEmbeddedBroker({ host: config.mqttHost, port: config.mqttPort, logger });
+      cleanups.push(() => started.close());
+      broker = started;
     }
+    const embedded = broker;
+    const mqttUrl = embedded !== null ? embedded.url : (config.mqttUrl as string);
 
     const mqtt = await startMqttCore({
       store,
       url: mqttUrl,
+      // The embedded broker runs in this process: talk to it in memory, not over loopback TCP.
+      ...(embedded !== null ? { stream: () => embedded.connectStream() } : {}),
       logger,
       instanceId: config.instanceId,
       // aedes has no $share support: a share group on the embedded broker would silently receive
       // nothing, and one process needs none.
-      shareGroup: config.mqttUrl === null ? null : config.mqttShareGroup,
+      shareGroup: embedded !== null ? null : config.mqttShareGroup,
       persistentSession: config.mqttPersistentSession,
       ...brokerLogin(config),
       autoReply: { config: { ...config.djiConfig } },

@@ -128,13 +128,14 @@ async function sendInvalid(url: string, cred: BenchCred): Promise<Record<string,
 }
 
 /** The mock (mock/server.ts `startMock`, as `npm run mock` runs it) in a child process; pending when not in the tree. */
-async function startMockTarget(): Promise<{ url: string; cred: BenchCred; pid: number; stop(): Promise<void> } | string> {
+async function startMockTarget(cpuProf?: string): Promise<{ url: string; cred: BenchCred; pid: number; stop(): Promise<void> } | string> {
   if (!existsSync(ROOT + 'mock/server.ts')) return 'pending: the mock server (mock/server.ts, issue 4) is not in the tree yet';
-  const child = await startChild('mock', {});
+  const child = await startChild('mock', {}, { execArgv: cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [] });
   return { url: child.ready.url as string, cred: child.ready as unknown as BenchCred, pid: child.pid, stop: () => child.stop() };
 }
 
-export async function runMock(o: { profile: Profile; log: (s: string) => void }): Promise<MockResult> {
+/** `cpuProf` (a directory) profiles the mock's process. */
+export async function runMock(o: { profile: Profile; cpuProf?: string; log: (s: string) => void }): Promise<MockResult> {
   const p = o.profile.mock;
   const rows: MockTargetRow[] = [];
   const inv: Record<'mock' | 'prism', Record<string, { status: number; code?: string }> | null> = { mock: null, prism: null };
@@ -142,7 +143,7 @@ export async function runMock(o: { profile: Profile; log: (s: string) => void })
   o.log('mock: dockgate mock server');
   let mock: Awaited<ReturnType<typeof startMockTarget>>;
   try {
-    mock = await startMockTarget();
+    mock = await startMockTarget(o.cpuProf);
   } catch (e) {
     mock = `failed to start: ${(e as Error).message}`;
   }

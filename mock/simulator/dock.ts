@@ -19,7 +19,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { randomBytes, randomUUID } from 'node:crypto';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
+import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import { commandsByType } from '../../spec/catalog.js';
 import type { CommandDef, DeviceRequestDef, Field, Transport } from '../../spec/types.js';
 import { validatePayload } from '../../generated/server/validators.js';
@@ -59,6 +60,11 @@ export interface RequestSchedule {
 export interface SimulatedDockOptions {
   /** e.g. `mqtt://127.0.0.1:1883`. */
   brokerUrl: string;
+  /**
+   * Connect through this stream builder instead of dialling `brokerUrl` (which is then only
+   * logged): the in-process link of an embedded broker in the same process (server/mqtt/in-process.ts).
+   */
+  stream?: () => Duplex;
   /** Dock (gateway) SN; used in every topic. */
   dockSn: string;
   /** Aircraft SN announced as sub-device (default `${dockSn}-DRONE`). */
@@ -220,12 +226,14 @@ export class SimulatedDock extends EventEmitter {
   /** Connect, subscribe, announce `update_topo`, start the request schedule. Rejects when the broker cannot be reached in time. */
   async start(): Promise<this> {
     if (this.client) return this;
-    const client = mqtt.connect(this.opts.brokerUrl, {
+    const clientOptions: IClientOptions = {
       clientId: `dockgate-sim-${this.sn}-${randomBytes(4).toString('hex')}`,
       reconnectPeriod: 1000,
       connectTimeout: this.opts.connectTimeoutMs ?? 10_000,
       ...this.opts.mqtt,
-    });
+    };
+    const stream = this.opts.stream;
+    const client = stream ? new MqttClient(() => stream(), { protocolVersion: 4, ...clientOptions }) : mqtt.connect(this.opts.brokerUrl, clientOptions);
     this.client = client;
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.on('error', (err) => this.log.warn({ event: 'mqtt_error', dock: this.sn, err: err.message }, 'simulated dock MQTT error'));

@@ -4,8 +4,10 @@
  * gateway instances).
  */
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
+import { duplexPair } from './in-process.js';
 
 /** A running embedded broker. */
 export interface EmbeddedBroker {
@@ -15,6 +17,11 @@ export interface EmbeddedBroker {
   host: string;
   /** Number of connected MQTT clients. */
   clients(): number;
+  /**
+   * A new in-process connection (in-process.ts): the client end of a stream pair whose other end
+   * this broker serves. Give it to mqtt.js as its stream builder; call again to reconnect.
+   */
+  connectStream(): Duplex;
   /** Stop accepting, disconnect every client, release the port. Idempotent. */
   close(): Promise<void>;
 }
@@ -44,7 +51,7 @@ export async function startEmbeddedBroker(o: { host?: string; port?: number; log
   const host = o.host ?? '127.0.0.1';
   const log = o.logger;
   const aedes = await Aedes.createBroker({ heartbeatInterval: 60_000, connectTimeout: 10_000 });
-  const sockets = new Set<net.Socket>();
+  const sockets = new Set<net.Socket | Duplex>();
   const server = net.createServer({ noDelay: true }, (socket) => {
     socket.setNoDelay(true);
     sockets.add(socket);
@@ -75,6 +82,15 @@ export async function startEmbeddedBroker(o: { host?: string; port?: number; log
     port,
     host,
     clients: () => aedes.connectedClients,
+    connectStream() {
+      const [client, server] = duplexPair();
+      sockets.add(server);
+      server.once('close', () => sockets.delete(server));
+      server.on('error', () => {});
+      if (closing) server.destroy();
+      else aedes.handle(server);
+      return client;
+    },
     close() {
       closing ??= (async () => {
         const serverClosed = new Promise<void>((r) => server.close(() => r()));

@@ -16,7 +16,8 @@
  * dock's services_reply is applied before its later progress events). No handler error or bad
  * message can escape: each is logged and counted.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
+import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import type { Logger } from 'pino';
 import { commandsByType } from '../../spec/catalog.js';
 import { deviceRequestsByType } from '../../spec/requests.js';
@@ -34,8 +35,10 @@ import { UPLINK_FILTERS, parseUplinkTopic, shareFilter, type ParsedTopic } from 
 
 export interface MqttCoreOptions {
   store: Store;
-  /** Broker URL, e.g. `mqtt://127.0.0.1:1883`. */
+  /** Broker URL, e.g. `mqtt://127.0.0.1:1883` (logged; not dialled when `stream` is given). */
   url: string;
+  /** Connect through this stream builder instead of `url`: the embedded broker's in-process link (in-process.ts). */
+  stream?: () => Duplex;
   logger: Logger;
   /** Stable per instance; the MQTT client id is `dockgate-<instanceId>` and dispatch claims use it. */
   instanceId: string;
@@ -138,7 +141,7 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
 
   let subscribed = false;
   let closing = false;
-  const client: MqttClient = mqtt.connect(o.url, {
+  const clientOptions: IClientOptions = {
     clientId,
     // Persistent only for a named, non-shared instance: a share-group member must not keep taking
     // its share while down (see above), and a default instance id changes on every restart, so a
@@ -154,7 +157,9 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
     ...(o.tls?.ca !== undefined ? { ca: o.tls.ca } : {}),
     ...(o.tls?.cert !== undefined ? { cert: o.tls.cert } : {}),
     ...(o.tls?.key !== undefined ? { key: o.tls.key } : {}),
-  });
+  };
+  const stream = o.stream;
+  const client: MqttClient = stream ? new MqttClient(() => stream(), clientOptions) : mqtt.connect(o.url, clientOptions);
   // Streams underneath get Nagle off too (small, latency-bound packets).
   client.on('connect', () => {
     const s = client.stream as unknown as { setNoDelay?: (v: boolean) => void };

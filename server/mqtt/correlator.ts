@@ -26,6 +26,7 @@
 import type { Logger } from 'pino';
 import type { CommandStatus } from '../../spec/api.js';
 import type { CommandDef } from '../../spec/types.js';
+import { withPatch } from '../store/rows.js';
 import type { CommandPatch, CommandRecord, RecordedMessage, Store } from '../store/types.js';
 import type { DjiEnvelope, DrcUpMessage } from './envelope.js';
 import { isPlainObject } from './envelope.js';
@@ -143,7 +144,14 @@ export class Correlator {
       patch = { status: 'SUCCEEDED', ...responseFields(mapped, now), ...deliveredFields(cmd, now), completed_at: now, updated_at: now };
     }
 
-    const rec = await store.transitionCommand(cmd.command_id, OPEN, patch);
+    // A command without progress tracking changes only with its status while open, so when a
+    // compare-and-set on the status we read succeeds, the row is `cmd` + `patch`: no read-back.
+    // Otherwise (the status moved on meanwhile, e.g. PUBACK → DELIVERED; or progress may have
+    // changed) the transition from any open status reads the row back.
+    const rec =
+      !spec && (await store.applyTransition(cmd.command_id, [cmd.status], patch))
+        ? withPatch(cmd, patch)
+        : await store.transitionCommand(cmd.command_id, OPEN, patch);
     if (!rec) {
       // Another instance (or the sweeper) moved it first; judge the reply against the new state.
       const fresh = firstTry ? await store.getCommand(cmd.command_id) : null;
