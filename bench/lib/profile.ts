@@ -12,8 +12,8 @@ export interface Profile {
   accept: { concurrency: number; warmupMs: number; durationMs: number; gatewayRequests: number; bareRequests: number };
   /** End to end: closed-loop commands in flight, window, cap; fixed-rate run. */
   e2e: { concurrency: number; warmupMs: number; durationMs: number; maxCount: number; docks: number; rate: number; rateCount: number; rateWarmup: number; lowRate: number };
-  /** Mock vs Prism: closed-loop connections, window. */
-  mock: { concurrency: number; warmupMs: number; durationMs: number; maxCount: number };
+  /** Mock vs Prism: closed-loop connections; `rounds` interleaved rounds (mock, Prism, mock, …), each with this warm-up and window. */
+  mock: { concurrency: number; warmupMs: number; durationMs: number; maxCount: number; rounds: number };
   /** Generator: sizes of the synthetic catalogs. */
   generator: { sizes: number[] };
   /** Memory: commands left pending. */
@@ -24,7 +24,7 @@ export const FULL: Profile = {
   name: 'full',
   accept: { concurrency: 32, warmupMs: 3000, durationMs: 10_000, gatewayRequests: 120_000, bareRequests: 40_000 },
   e2e: { concurrency: 32, warmupMs: 2000, durationMs: 10_000, maxCount: 30_000, docks: 8, rate: 500, rateCount: 5000, rateWarmup: 500, lowRate: 100 },
-  mock: { concurrency: 32, warmupMs: 2000, durationMs: 8000, maxCount: 200_000 },
+  mock: { concurrency: 32, warmupMs: 1000, durationMs: 4000, maxCount: 200_000, rounds: 3 },
   generator: { sizes: [83, 1000] },
   memory: { pending: 10_000, concurrency: 32 },
 };
@@ -33,7 +33,7 @@ export const SMOKE: Profile = {
   name: 'smoke',
   accept: { concurrency: 4, warmupMs: 200, durationMs: 800, gatewayRequests: 500, bareRequests: 500 },
   e2e: { concurrency: 4, warmupMs: 200, durationMs: 800, maxCount: 600, docks: 2, rate: 50, rateCount: 30, rateWarmup: 5, lowRate: 20 },
-  mock: { concurrency: 4, warmupMs: 200, durationMs: 800, maxCount: 500 },
+  mock: { concurrency: 4, warmupMs: 200, durationMs: 800, maxCount: 500, rounds: 1 },
   generator: { sizes: [20] },
   memory: { pending: 200, concurrency: 8 },
 };

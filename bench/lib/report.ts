@@ -193,7 +193,7 @@ export function renderMarkdown(b: BenchResults): string {
   else if (isErr(b.mock)) L.push(`Failed: ${b.mock.error}`);
   else {
     const k = b.mock;
-    L.push(`Same signed create-command requests (all command types), ${k.concurrency} connections, closed loop.`);
+    L.push(`Same signed create-command requests (all command types), ${k.concurrency} connections, closed loop. Both servers run at once and are measured in ${k.rounds ?? 1} interleaved rounds (mock, Prism, mock, …); each row is the target's median round, the ratio the median of the per-round ratios.`);
     L.push('');
     L.push('| server | requests/s | p50 ms | p99 ms | server CPU µs/request | responses | errors | CPU (cores) |');
     L.push('|---|---:|---:|---:|---:|---|---|---|');
@@ -203,7 +203,7 @@ export function renderMarkdown(b: BenchResults): string {
       else L.push(`| ${name} | ${n0(r.result.perSecond)} | ${ms(r.result.p50)} | ${ms(r.result.p99)} | ${us(cpuPerOp(r.cpu, r.result.perSecond))} | ${Object.entries(r.statuses).map(([s, c]) => `${s}×${c}`).join(' ')} | ${errs(r.result)} | ${cores(r.cpu)} |`);
     }
     L.push('');
-    L.push(`Mock ÷ Prism: ${r2(k.ratio)}.`);
+    L.push(`Mock ÷ Prism: ${r2(k.ratio)} (median of the rounds: ${(k.roundRatios ?? []).map((x) => r2(x)).join(', ')}; requests/s per round, mock: ${(k.rows.find((r) => r.target === 'mock')?.rounds ?? []).map(n0).join(', ')}; Prism: ${(k.rows.find((r) => r.target === 'prism')?.rounds ?? []).map(n0).join(', ')}).`);
     L.push('');
     L.push('Invalid requests (each signed; "rejects" = a 4xx answer):');
     L.push('');

@@ -31,6 +31,8 @@ export interface MockTargetRow {
   /** Version or command line, for the table. */
   version?: string;
   skipped?: string;
+  /** Requests/s of every round (the row is the median one). */
+  rounds?: number[];
 }
 
 export interface InvalidRow {
@@ -43,9 +45,13 @@ export interface InvalidRow {
 
 export interface MockResult {
   concurrency: number;
+  /** Interleaved rounds per target. */
+  rounds: number;
   rows: MockTargetRow[];
-  /** mock requests/s ÷ Prism requests/s. */
+  /** Median over rounds of (mock requests/s ÷ Prism requests/s in the round after it). */
   ratio: number | null;
+  /** The per-round ratios. */
+  roundRatios: number[];
   invalid: InvalidRow[];
   /** Invalid requests Prism rejects and the mock accepts (must be empty). */
   missedByMock: string[];
@@ -69,7 +75,7 @@ async function waitHttp(port: number, timeoutMs: number, exited: Promise<unknown
   throw new Error(dead ? 'process exited before serving' : `no HTTP on port ${port} within ${timeoutMs} ms`);
 }
 
-async function closedRun(url: string, requests: Buffer[], p: Profile['mock'], cycle: boolean, pid: number): Promise<{ result: LoadResult; statuses: Record<string, number>; cpu: Record<string, number> }> {
+async function closedRun(url: string, requests: Buffer[], p: Profile['mock'], cycle: boolean, pid: number): Promise<{ result: LoadResult; statuses: Record<string, number>; cpu: Record<string, number>; used: number }> {
   const u = new URL(url);
   const conns = await Promise.all(Array.from({ length: p.concurrency }, async () => {
     const c = new HttpConnection(u.hostname, Number(u.port));
@@ -84,12 +90,14 @@ async function closedRun(url: string, requests: Buffer[], p: Profile['mock'], cy
     // device_id) and would otherwise eat a short warm-up.
     await Promise.all(conns.map((c, w) => c.request(requests[w])));
     const prime = conns.length;
+    let used = prime;
     const { value: result, cpu } = await withCpu({ server: pid }, () => closedLoop({
       concurrency: p.concurrency,
       warmupMs: p.warmupMs,
       durationMs: p.durationMs,
       maxCount: cycle ? p.maxCount : Math.min(p.maxCount, requests.length - prime),
       op: async (i, w) => {
+        used = Math.max(used, i + prime + 1);
         const res = await conns[w].request(requests[(i + prime) % requests.length]);
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         if (res.status !== 202 && firstError === null) firstError = `${res.status} ${res.body.toString().slice(0, 300)}`;
@@ -97,7 +105,7 @@ async function closedRun(url: string, requests: Buffer[], p: Profile['mock'], cy
       },
     }));
     if (firstError) result.errorSamples.unshift(firstError);
-    return { result, statuses, cpu };
+    return { result, statuses, cpu, used };
   } finally {
     for (const c of conns) c.close();
   }
@@ -134,54 +142,91 @@ async function startMockTarget(cpuProf?: string): Promise<{ url: string; cred: B
   return { url: child.ready.url as string, cred: child.ready as unknown as BenchCred, pid: child.pid, stop: () => child.stop() };
 }
 
-/** `cpuProf` (a directory) profiles the mock's process. */
+/** One measured round of one target. */
+interface Round {
+  result: LoadResult;
+  statuses: Record<string, number>;
+  cpu: Record<string, number>;
+}
+
+/** The element at the median position of `xs` by `key` (the lower middle one for an even count). */
+function medianBy<T>(xs: T[], key: (x: T) => number): T {
+  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor((xs.length - 1) / 2)];
+}
+
+/**
+ * Mock vs Prism, both running at once and measured in interleaved rounds (mock, Prism, mock,
+ * Prism, …): this shared VM's speed drifts by ±20 % over a minute, which one run of each, a
+ * minute apart, turns straight into the ratio. Each target's row is its median round; the ratio is
+ * the median of the per-round ratios (each round's mock ÷ the Prism run right after it).
+ * `cpuProf` (a directory) profiles the mock's process.
+ */
 export async function runMock(o: { profile: Profile; cpuProf?: string; log: (s: string) => void }): Promise<MockResult> {
   const p = o.profile.mock;
   const rows: MockTargetRow[] = [];
   const inv: Record<'mock' | 'prism', Record<string, { status: number; code?: string }> | null> = { mock: null, prism: null };
+  const devices = ['BENCHMOCK1', 'BENCHMOCK2', 'BENCHMOCK3', 'BENCHMOCK4'];
+  const stops: (() => Promise<void>)[] = [];
+  let roundRatios: number[] = [];
 
-  o.log('mock: dockgate mock server');
-  let mock: Awaited<ReturnType<typeof startMockTarget>>;
   try {
-    mock = await startMockTarget(o.cpuProf);
-  } catch (e) {
-    mock = `failed to start: ${(e as Error).message}`;
-  }
-  if (typeof mock === 'string') rows.push({ target: 'mock', result: null, statuses: {}, skipped: mock });
-  else {
+    o.log('mock: starting the dockgate mock server and Prism');
+    let mock: Awaited<ReturnType<typeof startMockTarget>>;
     try {
-      const u = new URL(mock.url);
-      const reqs = presignCreates({ host: u.host, cred: mock.cred, count: p.maxCount, bodies: commandBodies(), devices: ['BENCHMOCK1', 'BENCHMOCK2', 'BENCHMOCK3', 'BENCHMOCK4'] });
-      rows.push({ target: 'mock', ...(await closedRun(mock.url, reqs, p, false, mock.pid)) });
-      inv.mock = await sendInvalid(mock.url, mock.cred);
-    } finally {
-      await mock.stop();
+      mock = await startMockTarget(o.cpuProf);
+    } catch (e) {
+      mock = `failed to start: ${(e as Error).message}`;
     }
-  }
+    if (typeof mock !== 'string') stops.push(mock.stop);
 
-  o.log('mock: Prism');
-  const prismBin = ROOT + 'node_modules/.bin/prism';
-  if (!existsSync(prismBin)) rows.push({ target: 'prism', result: null, statuses: {}, skipped: '@stoplight/prism-cli is not installed' });
-  else {
-    const port = await freePort();
-    const prism = startCommand(prismBin, ['mock', ROOT + 'generated/openapi.yaml', '-h', '127.0.0.1', '-p', String(port)], { cwd: ROOT });
-    try {
-      await waitHttp(port, 90_000, prism.exited);
-      const url = `http://127.0.0.1:${port}`;
-      const cred = { api_id: 'ak_bench', api_key: 'sk_bench' };
-      const reqs = presignCreates({ host: `127.0.0.1:${port}`, cred, count: Math.min(p.maxCount, 20_000), bodies: commandBodies(), devices: ['BENCHMOCK1', 'BENCHMOCK2', 'BENCHMOCK3', 'BENCHMOCK4'] });
+    let prism: { url: string; cred: BenchCred; pid: number; version: string } | string;
+    const prismBin = ROOT + 'node_modules/.bin/prism';
+    if (!existsSync(prismBin)) prism = '@stoplight/prism-cli is not installed';
+    else {
+      const port = await freePort();
+      const proc = startCommand(prismBin, ['mock', ROOT + 'generated/openapi.yaml', '-h', '127.0.0.1', '-p', String(port)], { cwd: ROOT });
+      stops.push(() => proc.stop());
+      await waitHttp(port, 90_000, proc.exited);
       const version = (await import(ROOT + 'node_modules/@stoplight/prism-cli/package.json', { with: { type: 'json' } })).default.version as string;
-      rows.push({ target: 'prism', version, ...(await closedRun(url, reqs, p, true, prism.pid)) });
-      inv.prism = await sendInvalid(url, cred);
-    } finally {
-      await prism.stop();
+      prism = { url: `http://127.0.0.1:${port}`, cred: { api_id: 'ak_bench', api_key: 'sk_bench' }, pid: proc.pid, version };
     }
+
+    // The mock verifies nonces, so it gets unique requests, a fresh slice each round; Prism only
+    // checks that the signing headers are present and gets a cycled pool.
+    const mockReqs = typeof mock === 'string' ? [] : presignCreates({ host: new URL(mock.url).host, cred: mock.cred, count: p.maxCount, bodies: commandBodies(), devices });
+    const prismReqs = typeof prism === 'string' ? [] : presignCreates({ host: new URL(prism.url).host, cred: prism.cred, count: Math.min(p.maxCount, 20_000), bodies: commandBodies(), devices });
+    const mockRounds: Round[] = [];
+    const prismRounds: Round[] = [];
+    let offset = 0;
+    for (let r = 0; r < p.rounds; r++) {
+      if (typeof mock !== 'string') {
+        o.log(`mock: round ${r + 1}/${p.rounds}: dockgate mock`);
+        const run = await closedRun(mock.url, mockReqs.slice(offset), p, false, mock.pid);
+        offset += run.used;
+        mockRounds.push(run);
+      }
+      if (typeof prism !== 'string') {
+        o.log(`mock: round ${r + 1}/${p.rounds}: Prism`);
+        prismRounds.push(await closedRun(prism.url, prismReqs, p, true, prism.pid));
+      }
+    }
+    if (typeof mock === 'string') rows.push({ target: 'mock', result: null, statuses: {}, skipped: mock });
+    else {
+      rows.push({ target: 'mock', ...medianBy(mockRounds, (x) => x.result.perSecond), rounds: mockRounds.map((x) => x.result.perSecond) });
+      inv.mock = await sendInvalid(mock.url, mock.cred);
+    }
+    if (typeof prism === 'string') rows.push({ target: 'prism', result: null, statuses: {}, skipped: prism });
+    else {
+      rows.push({ target: 'prism', version: prism.version, ...medianBy(prismRounds, (x) => x.result.perSecond), rounds: prismRounds.map((x) => x.result.perSecond) });
+      inv.prism = await sendInvalid(prism.url, prism.cred);
+    }
+    if (mockRounds.length > 0 && mockRounds.length === prismRounds.length) roundRatios = mockRounds.map((m, i) => m.result.perSecond / prismRounds[i].result.perSecond);
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
   }
 
   const invalid: InvalidRow[] = INVALID_CASES.map((c) => ({ name: c.name, what: c.what, mock: inv.mock?.[c.name] ?? null, prism: inv.prism?.[c.name] ?? null }));
   const rejects = (r: { status: number } | null) => r !== null && r.status >= 400 && r.status < 500;
   const missedByMock = inv.mock && inv.prism ? invalid.filter((r) => rejects(r.prism) && !rejects(r.mock)).map((r) => r.name) : [];
-  const m = rows.find((r) => r.target === 'mock')?.result;
-  const pr = rows.find((r) => r.target === 'prism')?.result;
-  return { concurrency: p.concurrency, rows, ratio: m && pr ? m.perSecond / pr.perSecond : null, invalid, missedByMock };
+  return { concurrency: p.concurrency, rounds: p.rounds, rows, ratio: roundRatios.length > 0 ? medianBy(roundRatios, (x) => x) : null, roundRatios, invalid, missedByMock };
 }

@@ -76,10 +76,6 @@ const SQL = {
   commandByKey: 'SELECT * FROM commands WHERE api_id = ? AND idempotency_key = ?',
   getCommand: 'SELECT * FROM commands WHERE command_id = ?',
   commandByTid: 'SELECT * FROM commands WHERE tid = ?',
-  progressByBid: `SELECT * FROM commands WHERE gateway_sn = ? AND bid = ? AND status IN (${OPEN_STATUSES_SQL})
-    AND command_type IN (SELECT value FROM json_each(?)) ORDER BY accepted_at, command_id LIMIT 1`,
-  progressByKey: `SELECT * FROM commands WHERE gateway_sn = ? AND progress_key = ? AND status IN (${OPEN_STATUSES_SQL})
-    AND command_type IN (SELECT value FROM json_each(?)) ORDER BY accepted_at, command_id LIMIT 1`,
   drcCommand: `SELECT * FROM commands WHERE gateway_sn = ? AND command_type = ? AND transport = 'drc/down'
     AND status IN (${OPEN_STATUSES_SQL}) ORDER BY accepted_at, command_id LIMIT 1`,
   drcCommandBySeq: `SELECT * FROM commands WHERE gateway_sn = ? AND command_type = ? AND transport = 'drc/down'
@@ -129,6 +125,26 @@ function transitionSql(columns: string[], from: readonly CommandStatus[], return
     sql = `UPDATE commands SET ${columns.map((c) => `${c} = ?`).join(', ')}
       WHERE command_id = ? AND status IN (${from.map((s) => `'${s}'`).join(',')})${returning ? ' RETURNING *' : ''}`;
     transitionSqls.set(key, sql);
+  }
+  return sql;
+}
+
+const progressSqls = new Map<string, string>();
+const COMMAND_TYPE = /^[A-Za-z0-9_]{1,64}$/;
+
+/**
+ * The open progress-tracked command of a gateway by `bid` or `progress_key`, among `command_types`,
+ * memoised per list. The types are inlined (checked: catalog names are `[A-Za-z0-9_]`); a literal
+ * list spares a json_each scan per progress event.
+ */
+function progressSql(by: 'bid' | 'progress_key', command_types: readonly string[]): string {
+  const key = by + '|' + command_types.join(',');
+  let sql = progressSqls.get(key);
+  if (sql === undefined) {
+    for (const t of command_types) if (!COMMAND_TYPE.test(t)) throw new TypeError(`not a command type: ${JSON.stringify(t)}`);
+    sql = `SELECT * FROM commands WHERE gateway_sn = ? AND ${by} = ? AND status IN (${OPEN_STATUSES_SQL})
+      AND command_type IN (${command_types.map((t) => `'${t}'`).join(',')}) ORDER BY accepted_at, command_id LIMIT 1`;
+    progressSqls.set(key, sql);
   }
   return sql;
 }
@@ -454,7 +470,7 @@ export class SqliteStore implements Store {
   findProgressCommand(gateway_sn: string, command_types: string[], by: 'bid' | 'progress_key', key: string): Promise<CommandRecord | null> {
     return this.run(() => {
       if (by !== 'bid' && by !== 'progress_key') throw new TypeError(`by must be 'bid' or 'progress_key', got ${String(by)}`);
-      return this.one(by === 'bid' ? SQL.progressByBid : SQL.progressByKey, gateway_sn, key, JSON.stringify(command_types));
+      return this.one(progressSql(by, command_types), gateway_sn, key);
     });
   }
 
