@@ -144,14 +144,16 @@ export class Correlator {
       patch = { status: 'SUCCEEDED', ...responseFields(mapped, now), ...deliveredFields(cmd, now), completed_at: now, updated_at: now };
     }
 
-    // A command without progress tracking changes only with its status while open, so when a
-    // compare-and-set on the status we read succeeds, the row is `cmd` + `patch`: no read-back.
-    // Otherwise (the status moved on meanwhile, e.g. PUBACK → DELIVERED; or progress may have
-    // changed) the transition from any open status reads the row back.
+    // An UNMATCHED_RESPONSE keeps the whole foreign message (topic, tid, bid, method), not just its
+    // data, written with the transition. A command without progress tracking changes only with its
+    // status while open, so when a compare-and-set on the status we read succeeds, the row is
+    // `cmd` + `patch`: no read-back. Otherwise (the status moved on meanwhile, e.g. PUBACK →
+    // DELIVERED; or progress may have changed) the transition from any open status reads it back.
+    const keep = patch.status === 'UNMATCHED_RESPONSE' ? { topic, received_at: now, applied: true, message: env.raw } : undefined;
     const rec =
-      !spec && (await store.applyTransition(cmd.command_id, [cmd.status], patch))
+      !spec && keep === undefined && (await store.applyTransition(cmd.command_id, [cmd.status], patch))
         ? withPatch(cmd, patch)
-        : await store.transitionCommand(cmd.command_id, OPEN, patch);
+        : await store.transitionCommand(cmd.command_id, OPEN, patch, keep);
     if (!rec) {
       // Another instance (or the sweeper) moved it first; judge the reply against the new state.
       const fresh = firstTry ? await store.getCommand(cmd.command_id) : null;
@@ -161,8 +163,6 @@ export class Correlator {
     if (rec.status === 'UNMATCHED_RESPONSE') {
       stats.inc('unmatched_replies');
       logger.warn({ command_id: rec.command_id, reason: rec.failure_reason }, 'unmatched services_reply');
-      // Keep the whole foreign message (topic, tid, bid, method), not just its data.
-      await this.record(cmd.command_id, topic, now, true, env.raw);
     } else {
       // A matched reply is fully kept in vendor_response; not recording it too saves a write per
       // command on the hot path. Duplicates are recognised by `sameReplyApplied`.
@@ -236,10 +236,17 @@ export class Correlator {
     } else {
       patch = { status: 'DELIVERED', progress: rp.progress, ...deliveredFields(cmd, now), updated_at: now };
     }
-    const rec = await store.transitionCommand(cmd.command_id, OPEN, patch);
+    // A terminal event is kept on the command, written with the transition, and its record read
+    // back (waiters answer with it). A progress step only needs the compare-and-set: nobody
+    // answers with a non-terminal record, so `cmd` + `patch` is enough to announce it.
+    const terminal = patch.status !== undefined && isTerminal(patch.status);
+    const rec = terminal
+      ? await store.transitionCommand(cmd.command_id, OPEN, patch, { topic, received_at: now, applied: true, message: env.raw })
+      : (await store.applyTransition(cmd.command_id, [cmd.status], patch))
+        ? withPatch(cmd, patch)
+        : await store.transitionCommand(cmd.command_id, OPEN, patch);
     if (!rec)
       return this.late(cmd, topic, now, env.raw, 'event', (f) => f.progress?.dji_status === rp.progress.dji_status && f.progress?.percent === rp.progress.percent);
-    if (isTerminal(rec.status)) await this.record(cmd.command_id, topic, now, true, env.raw);
     this.o.bus.notify(rec);
   }
 

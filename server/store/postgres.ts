@@ -78,6 +78,15 @@ const types = {
 
 const $ = (from: number, n: number) => Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
 
+/** `messages` with the JSON parameter `param` appended, the oldest dropped beyond MAX_COMMAND_MESSAGES. */
+function appendMessageSql(param: string): string {
+  return `(
+      SELECT json_agg(e ORDER BY i) FROM (
+        SELECT e, i FROM json_array_elements(messages) WITH ORDINALITY AS t(e, i)
+        UNION ALL SELECT ${param}::json, json_array_length(messages) + 1
+      ) x WHERE i > json_array_length(messages) + 1 - ${MAX_COMMAND_MESSAGES})`;
+}
+
 const SQL = {
   insertCredential: `INSERT INTO credentials (${CREDENTIAL_COLUMNS.join(', ')}) VALUES (${$(1, CREDENTIAL_COLUMNS.length)})`,
   getCredential: 'SELECT * FROM credentials WHERE api_id = $1',
@@ -103,12 +112,7 @@ const SQL = {
   drcCommandBySeq: `SELECT * FROM commands WHERE gateway_sn = $1 AND command_type = $2 AND transport = 'drc/down'
     AND status IN (${OPEN_STATUSES_SQL}) AND seq = $3 ORDER BY accepted_at, command_id LIMIT 1`,
   // json (not jsonb) keeps each message's text; rebuild the array keeping the newest entries.
-  recordMessage: `UPDATE commands SET messages = (
-      SELECT json_agg(e ORDER BY i) FROM (
-        SELECT e, i FROM json_array_elements(messages) WITH ORDINALITY AS t(e, i)
-        UNION ALL SELECT $2::json, json_array_length(messages) + 1
-      ) x WHERE i > json_array_length(messages) + 1 - ${MAX_COMMAND_MESSAGES})
-    WHERE command_id = $1`,
+  recordMessage: `UPDATE commands SET messages = ${appendMessageSql('$2')} WHERE command_id = $1`,
   claimDispatch: `WITH picked AS (
       SELECT command_id FROM commands
       WHERE dispatch_state = 'pending' AND status = 'ACCEPTED' AND (dispatch_lease_until IS NULL OR dispatch_lease_until <= now())
@@ -381,9 +385,10 @@ export class PostgresStore implements Store {
     return seq == null ? this.one(SQL.drcCommand, [gateway_sn, method]) : this.one(SQL.drcCommandBySeq, [gateway_sn, method, seq]);
   }
 
-  async transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<CommandRecord | null> {
+  async transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch, message?: RecordedMessage): Promise<CommandRecord | null> {
     const p = new Params();
     const sets = commandPatchColumns(patch).map(([c, v]) => `${c} = ${p.add(v)}`);
+    if (message !== undefined) sets.push(`messages = ${appendMessageSql(p.add(JSON.stringify({ ...message, received_at: iso(message.received_at, 'received_at') })))}`);
     return this.one(
       `UPDATE commands SET ${sets.join(', ')} WHERE command_id = ${p.add(command_id)} AND status = ANY(${p.add([...from])}::text[]) RETURNING *`,
       p.values,

@@ -112,17 +112,23 @@ const SQL = {
 
 const transitionSqls = new Map<string, string>();
 
+/** `messages` with the JSON bound twice as `?` appended, the oldest dropped beyond MAX_COMMAND_MESSAGES. */
+const APPEND_MESSAGE = `CASE WHEN json_array_length(messages) >= ${MAX_COMMAND_MESSAGES}
+  THEN json_insert(json_remove(messages, '$[0]'), '$[#]', json(?)) ELSE json_insert(messages, '$[#]', json(?)) END`;
+
 /**
  * `UPDATE … RETURNING *` for a patch of `columns` from statuses `from`, memoised by shape. The
  * statuses are inlined (checked against the closed list): a literal `IN (…)` list is cheaper for
  * SQLite than binding a JSON array through json_each on every transition.
  */
-function transitionSql(columns: string[], from: readonly CommandStatus[], returning = true): string {
-  const key = columns.join(',') + '|' + from.join(',') + '|' + returning;
+function transitionSql(columns: string[], from: readonly CommandStatus[], returning = true, appendMessage = false): string {
+  const key = columns.join(',') + '|' + from.join(',') + '|' + returning + '|' + appendMessage;
   let sql = transitionSqls.get(key);
   if (sql === undefined) {
     for (const s of from) if (!COMMAND_STATUSES.includes(s)) throw new TypeError(`unknown command status ${JSON.stringify(s)}`);
-    sql = `UPDATE commands SET ${columns.map((c) => `${c} = ?`).join(', ')}
+    const sets = columns.map((c) => `${c} = ?`);
+    if (appendMessage) sets.push(`messages = ${APPEND_MESSAGE}`);
+    sql = `UPDATE commands SET ${sets.join(', ')}
       WHERE command_id = ? AND status IN (${from.map((s) => `'${s}'`).join(',')})${returning ? ' RETURNING *' : ''}`;
     transitionSqls.set(key, sql);
   }
@@ -164,6 +170,8 @@ function mapError(err: unknown): unknown {
 }
 
 const bool01 = (b: boolean) => (b ? 1 : 0);
+
+const messageJson = (m: RecordedMessage) => JSON.stringify({ ...m, received_at: iso(m.received_at, 'received_at') });
 
 /**
  * One connection per database file per process, shared by every store opened on it. Group commit
@@ -480,11 +488,16 @@ export class SqliteStore implements Store {
     );
   }
 
-  transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<CommandRecord | null> {
+  transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch, message?: RecordedMessage): Promise<CommandRecord | null> {
     return this.write(() => {
       const cols = commandPatchColumns(patch);
-      const sql = transitionSql(cols.map(([c]) => c), from);
-      return this.one(sql, ...cols.map(([, v]) => v), command_id);
+      const sql = transitionSql(cols.map(([c]) => c), from, true, message !== undefined);
+      const values = cols.map(([, v]) => v);
+      if (message !== undefined) {
+        const m = messageJson(message);
+        values.push(m, m);
+      }
+      return this.one(sql, ...values, command_id);
     });
   }
 
@@ -497,8 +510,7 @@ export class SqliteStore implements Store {
 
   recordCommandMessage(command_id: string, m: RecordedMessage): Promise<void> {
     return this.write(() => {
-      const msg = JSON.stringify({ ...m, received_at: iso(m.received_at, 'received_at') });
-      this.st(SQL.recordMessage).run({ m: msg, id: command_id });
+      this.st(SQL.recordMessage).run({ m: messageJson(m), id: command_id });
     });
   }
 

@@ -234,9 +234,11 @@ export interface Store {
   findDrcCommand(gateway_sn: string, method: string, seq: number | null): Promise<CommandRecord | null>;
   /**
    * Compare-and-set: apply `patch` only if the current status is in `from`. Returns the updated
-   * record, or null when the status had moved on (nothing written).
+   * record, or null when the status had moved on (nothing written). `message`, when given, is
+   * appended to `messages` in the same statement (as `recordCommandMessage` would), so no reader
+   * sees the transition without it.
    */
-  transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<CommandRecord | null>;
+  transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch, message?: RecordedMessage): Promise<CommandRecord | null>;
   /**
    * `transitionCommand` without reading the row back: true when the patch was applied. For callers
    * that already hold the command (the dispatcher on PUBACK, the correlator on a reply) and build

@@ -397,6 +397,17 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect(await store.transitionCommand(randomUUID(), ['ACCEPTED'], { status: 'DELIVERED', updated_at: at(1) })).toBeNull();
       });
 
+      it('appends a message in the same statement when given one, and only when it applies', async () => {
+        const a = await created(store, command());
+        const m = { topic: 'thing/product/DOCK-1/events', received_at: at(500), applied: true, message: { method: 'cover_open', data: { output: { status: 'ok' } } } };
+        const done = await store.transitionCommand(a.command_id, ['ACCEPTED'], { status: 'SUCCEEDED', completed_at: at(500), updated_at: at(500) }, m);
+        expect(done?.messages).toEqual([m]);
+        expect((await store.getCommand(a.command_id))?.messages).toEqual([m]);
+        // Compare-and-set failed: neither the patch nor the message is written.
+        expect(await store.transitionCommand(a.command_id, ['ACCEPTED'], { status: 'FAILED', updated_at: at(600) }, { ...m, received_at: at(600) })).toBeNull();
+        expect((await store.getCommand(a.command_id))?.messages).toEqual([m]);
+      });
+
       it('lets exactly one of several racing transitions win', async () => {
         const a = await created(store, command());
         const outs = await Promise.all(
