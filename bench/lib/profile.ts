@@ -9,7 +9,7 @@ export interface Profile {
    * requests per gateway run (a run that uses them all up ends early: its window is shorter, the
    * numbers stay valid).
    */
-  accept: { concurrency: number; warmupMs: number; durationMs: number; gatewayRequests: number; bareRequests: number };
+  accept: { concurrency: number; warmupMs: number; durationMs: number; gatewayRequests: number; bareRequests: number; rounds: number };
   /** End to end: closed-loop commands in flight, window, cap; fixed-rate run. */
   e2e: { concurrency: number; warmupMs: number; durationMs: number; maxCount: number; docks: number; rate: number; rateCount: number; rateWarmup: number; lowRate: number };
   /** Mock vs Prism: closed-loop connections; `rounds` interleaved rounds (mock, Prism, mock, …), each with this warm-up and window. */
@@ -22,7 +22,7 @@ export interface Profile {
 
 export const FULL: Profile = {
   name: 'full',
-  accept: { concurrency: 32, warmupMs: 3000, durationMs: 10_000, gatewayRequests: 120_000, bareRequests: 40_000 },
+  accept: { concurrency: 32, warmupMs: 1000, durationMs: 4000, gatewayRequests: 120_000, bareRequests: 40_000, rounds: 3 },
   e2e: { concurrency: 32, warmupMs: 2000, durationMs: 10_000, maxCount: 30_000, docks: 8, rate: 500, rateCount: 5000, rateWarmup: 500, lowRate: 100 },
   mock: { concurrency: 32, warmupMs: 1000, durationMs: 4000, maxCount: 200_000, rounds: 3 },
   generator: { sizes: [83, 1000] },
@@ -31,7 +31,7 @@ export const FULL: Profile = {
 
 export const SMOKE: Profile = {
   name: 'smoke',
-  accept: { concurrency: 4, warmupMs: 200, durationMs: 800, gatewayRequests: 500, bareRequests: 500 },
+  accept: { concurrency: 4, warmupMs: 200, durationMs: 800, gatewayRequests: 500, bareRequests: 500, rounds: 1 },
   e2e: { concurrency: 4, warmupMs: 200, durationMs: 800, maxCount: 600, docks: 2, rate: 50, rateCount: 30, rateWarmup: 5, lowRate: 20 },
   mock: { concurrency: 4, warmupMs: 200, durationMs: 800, maxCount: 500, rounds: 1 },
   generator: { sizes: [20] },

@@ -143,13 +143,19 @@ export function renderMarkdown(b: BenchResults): string {
   if (!b.accept) L.push('Not run.');
   else if (isErr(b.accept)) L.push(`Failed: ${b.accept.error}`);
   else {
-    L.push(`Signed, validated \`POST /api/v1/open/downlink/commands\`, all ${b.accept.commandTypes} command types round-robin (catalog examples), unique idempotency keys and nonces, ${b.accept.concurrency} keep-alive connections, closed loop. Ratio = requests/s ÷ the bare Hono endpoint's.`);
+    L.push(`Signed, validated \`POST /api/v1/open/downlink/commands\`, all ${b.accept.commandTypes} command types round-robin (catalog examples), unique idempotency keys and nonces, ${b.accept.concurrency} keep-alive connections, closed loop. Ratio = requests/s ÷ the bare Hono endpoint's. Bare Hono and the gateway on SQLite run at once and are measured in ${b.accept.rounds ?? 1} interleaved rounds (bare, gateway, bare, …); each row is the target's median round and the SQLite ratio the median of the per-round ratios. PostgreSQL is one run after them.`);
     L.push('');
     L.push('| target | requests/s | p50 ms | p99 ms | ratio | server CPU µs/request | responses | errors | CPU (cores) |');
     L.push('|---|---:|---:|---:|---:|---:|---|---|---|');
     for (const r of b.accept.rows) {
       if (r.result === null) L.push(`| ${r.target} | – | – | – | – | – | ${r.error ? `FAILED: ${r.error}` : r.skipped ?? ''} | | |`);
       else L.push(`| ${r.target} | ${n0(r.result.perSecond)} | ${ms(r.result.p50)} | ${ms(r.result.p99)} | ${r2(r.ratio)} | ${us(cpuPerOp(r.cpu, r.result.perSecond))} | ${Object.entries(r.statuses).map(([s, c]) => `${s}×${c}`).join(' ')} | ${errs(r.result)} | ${cores(r.cpu)} |`);
+    }
+    const bareRounds = b.accept.rows.find((r) => r.target === 'bare-hono')?.rounds;
+    const sq = b.accept.rows.find((r) => r.target === 'gateway-sqlite');
+    if (bareRounds && sq?.rounds) {
+      L.push('');
+      L.push(`Rounds, requests/s: bare ${bareRounds.map(n0).join(', ')}; gateway on SQLite ${sq.rounds.map(n0).join(', ')}; ratios ${(sq.roundRatios ?? []).map((x) => r2(x)).join(', ')}.`);
     }
   }
   L.push('');

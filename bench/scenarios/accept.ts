@@ -6,7 +6,8 @@
  * the parent drives it with bench/lib/http1.ts over keep-alive connections.
  *
  * The gateway runs as shipped (embedded broker, dispatcher publishing every accepted command,
- * request log at `info` to /dev/null); no dock is connected, so commands wait for a reply.
+ * request log at `info` to /dev/null); no dock is connected, so commands wait for a reply
+ * (`timeout_seconds: 300`, so none times out during the run).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +31,10 @@ export interface AcceptRow {
   ratio: number | null;
   /** Why the row is missing (e.g. PostgreSQL unreachable). */
   skipped?: string;
+  /** Requests/s of each interleaved round (the row is the median one). */
+  rounds?: number[];
+  /** Per-round ratios to the bare endpoint (the row's ratio is their median). */
+  roundRatios?: number[];
   /** The run failed (the product or the harness is broken). */
   error?: string;
 }
@@ -37,11 +42,18 @@ export interface AcceptRow {
 export interface AcceptResult {
   concurrency: number;
   commandTypes: number;
+  /** Interleaved rounds of bare Hono and the gateway on SQLite. */
+  rounds: number;
   rows: AcceptRow[];
 }
 
+/** The element at the median position of `xs` by `key` (the lower middle one for an even count). */
+function medianBy<T>(xs: T[], key: (x: T) => number): T {
+  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor((xs.length - 1) / 2)];
+}
+
 /** Drive `url` with `requests` (cycled when `cycle`) at `concurrency`; counts statuses. */
-async function drive(url: string, requests: Buffer[], p: Profile['accept'], expect: number, cycle: boolean, serverPid: number): Promise<{ result: LoadResult; statuses: Record<string, number>; cpu: Record<string, number> }> {
+async function drive(url: string, requests: Buffer[], p: Profile['accept'], expect: number, cycle: boolean, serverPid: number): Promise<{ result: LoadResult; statuses: Record<string, number>; cpu: Record<string, number>; used: number }> {
   const u = new URL(url);
   const conns = await Promise.all(
     Array.from({ length: p.concurrency }, async () => {
@@ -52,6 +64,7 @@ async function drive(url: string, requests: Buffer[], p: Profile['accept'], expe
   );
   const statuses: Record<string, number> = {};
   let firstError: string | null = null;
+  let used = 0;
   try {
     const { value: result, cpu } = await withCpu({ server: serverPid }, () =>
       closedLoop({
@@ -60,6 +73,7 @@ async function drive(url: string, requests: Buffer[], p: Profile['accept'], expe
         durationMs: p.durationMs,
         maxCount: cycle ? Number.MAX_SAFE_INTEGER : requests.length,
         op: async (i, w) => {
+          used = Math.max(used, i + 1);
           const res = await conns[w].request(requests[i % requests.length]);
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
           if (res.status !== expect && firstError === null) firstError = `${res.status} ${res.body.toString().slice(0, 300)}`;
@@ -68,7 +82,7 @@ async function drive(url: string, requests: Buffer[], p: Profile['accept'], expe
       }),
     );
     if (firstError) result.errorSamples.unshift(firstError);
-    return { result, statuses, cpu };
+    return { result, statuses, cpu, used };
   } finally {
     for (const c of conns) c.close();
   }
@@ -82,7 +96,7 @@ async function gatewayRun(env: Record<string, string>, p: Profile['accept'], exe
     const cred = gw.ready as unknown as BenchCred & { url: string };
     if (execArgv.length) log(`  profiling: gateway pid ${gw.pid}`);
     const t0 = performance.now();
-    const reqs = presignCreates({ host: new URL(cred.url).host, cred, count: p.gatewayRequests, bodies: commandBodies(), devices: DEVICES });
+    const reqs = presignCreates({ host: new URL(cred.url).host, cred, count: p.gatewayRequests, bodies: commandBodies(), devices: DEVICES, timeoutSeconds: 300 });
     log(`  pre-signed ${reqs.length} requests in ${Math.round(performance.now() - t0)} ms`);
     return await drive(cred.url, reqs, p, 202, false, gw.pid);
   } finally {
@@ -99,25 +113,46 @@ export async function runAccept(o: { profile: Profile; pgUrl: string | null; cpu
   const execArgv = o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProf}`] : [];
   const rows: AcceptRow[] = [];
 
-  o.log('accept: bare Hono endpoint');
-  const bare = await startChild('bare-http', {}, { execArgv });
-  try {
-    const u = new URL(bare.ready.url as string);
-    // The bare endpoint checks nothing, so a pool of signed requests is cycled (same bytes per request as the gateway gets).
-    const reqs = presignCreates({ host: u.host, cred: { api_id: 'ak_bench', api_key: 'sk_bench' }, count: p.bareRequests, bodies: commandBodies(), devices: DEVICES });
-    const r = await drive(bare.ready.url as string, reqs, p, 202, true, bare.pid);
-    rows.push({ target: 'bare-hono', ...r, ratio: 1 });
-  } finally {
-    await bare.stop();
-  }
-  const ceiling = rows[0].result!.perSecond;
-
-  o.log('accept: gateway on SQLite');
+  // Bare Hono and the gateway on SQLite run at once and are measured in interleaved rounds (bare,
+  // gateway, bare, …): this shared VM's speed drifts within a minute, which two runs a minute apart
+  // turn straight into the ratio. Each row is the target's median round; the ratio is the median
+  // of the per-round ratios (each gateway round ÷ the bare round just before it).
+  o.log('accept: starting the bare Hono endpoint and the gateway on SQLite');
   const dataDir = mkdtempSync(join(tmpdir(), 'dockgate-bench-'));
+  const bare = await startChild('bare-http', {}, { execArgv });
+  let gw: Child | null = null;
+  let ceiling = NaN;
   try {
-    const r = await gatewayRun({ DATA_DIR: dataDir }, p, execArgv, o.log);
-    rows.push({ target: 'gateway-sqlite', ...r, ratio: r.result.perSecond / ceiling });
+    gw = await startChild('gateway', { env: { DATA_DIR: dataDir } }, { execArgv });
+    const cred = gw.ready as unknown as BenchCred & { url: string };
+    if (execArgv.length) o.log(`  profiling: bare pid ${bare.pid}, gateway pid ${gw.pid}`);
+    // The bare endpoint checks nothing, so a pool of signed requests is cycled (same bytes per
+    // request as the gateway gets); the gateway gets unique ones, a fresh slice each round.
+    // `timeout_seconds: 300`: no dock answers here, and commands timing out in the later rounds
+    // (the default is 30 s) would add the sweeper's work to what is measured.
+    const bareReqs = presignCreates({ host: new URL(bare.ready.url as string).host, cred: { api_id: 'ak_bench', api_key: 'sk_bench' }, count: p.bareRequests, bodies: commandBodies(), devices: DEVICES, timeoutSeconds: 300 });
+    const t0 = performance.now();
+    const gwReqs = presignCreates({ host: new URL(cred.url).host, cred, count: p.gatewayRequests, bodies: commandBodies(), devices: DEVICES, timeoutSeconds: 300 });
+    o.log(`  pre-signed ${gwReqs.length} requests in ${Math.round(performance.now() - t0)} ms`);
+    const bareRounds: Awaited<ReturnType<typeof drive>>[] = [];
+    const gwRounds: Awaited<ReturnType<typeof drive>>[] = [];
+    let offset = 0;
+    for (let r = 0; r < p.rounds; r++) {
+      o.log(`accept: round ${r + 1}/${p.rounds}: bare Hono`);
+      bareRounds.push(await drive(bare.ready.url as string, bareReqs, p, 202, true, bare.pid));
+      o.log(`accept: round ${r + 1}/${p.rounds}: gateway on SQLite`);
+      const run = await drive(cred.url, gwReqs.slice(offset), p, 202, false, gw.pid);
+      offset += run.used;
+      gwRounds.push(run);
+    }
+    const ratios = gwRounds.map((g, i) => g.result.perSecond / bareRounds[i].result.perSecond);
+    const bareMedian = medianBy(bareRounds, (x) => x.result.perSecond);
+    ceiling = bareMedian.result.perSecond;
+    rows.push({ target: 'bare-hono', ...bareMedian, ratio: 1, rounds: bareRounds.map((x) => x.result.perSecond) });
+    rows.push({ target: 'gateway-sqlite', ...medianBy(gwRounds, (x) => x.result.perSecond), ratio: medianBy(ratios, (x) => x), rounds: gwRounds.map((x) => x.result.perSecond), roundRatios: ratios });
   } finally {
+    await gw?.stop();
+    await bare.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 
@@ -141,5 +176,5 @@ export async function runAccept(o: { profile: Profile; pgUrl: string | null; cpu
       await schema?.drop().catch(() => {});
     }
   }
-  return { concurrency: p.concurrency, commandTypes: commandBodies().length, rows };
+  return { concurrency: p.concurrency, commandTypes: commandBodies().length, rounds: p.rounds, rows };
 }
