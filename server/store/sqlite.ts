@@ -2,7 +2,8 @@
  * The embedded store: one SQLite file (better-sqlite3), WAL journal, `synchronous=NORMAL` (a commit
  * survives a process crash; the last few may be lost on power loss), 5 s busy timeout. Calls are
  * synchronous underneath and wrapped in promises to honour the async `Store` contract; every call
- * is one or two prepared statements, cached on first use.
+ * is one or two prepared statements, cached on first use. Writes go through one connection (group
+ * commit, see `write`), reads through a second one that sees committed data only.
  *
  * Nonce purge: every `NONCE_PURGE_EVERY`-th `rememberNonce` also deletes up to
  * `NONCE_PURGE_BATCH` expired nonces (bounded work, well above the insert rate); `purgeExpired(now)`
@@ -182,6 +183,14 @@ const messageJson = (m: RecordedMessage) => JSON.stringify({ ...m, received_at: 
 interface Connection {
   db: Database.Database;
   statements: Map<string, Database.Statement>;
+  /**
+   * A second connection for reads (`PRAGMA query_only`), so a read sees committed data only, never
+   * a write of the open group-commit batch that may yet roll back. WAL readers never take the
+   * write lock, so it cannot deadlock with the writer. `:memory:` databases read through `db`
+   * (a second connection would open another, empty, database).
+   */
+  reader: Database.Database;
+  readStatements: Map<string, Database.Statement>;
   /** Writes of the open group-commit transaction, settled after its COMMIT (see `write`). */
   batch: { ok: () => void; fail: (e: unknown) => void }[] | null;
   refs: number;
@@ -207,7 +216,14 @@ function acquire(file: string): Connection {
       db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
       checkpointer = startCheckpointer(key);
     }
-    c = { db, statements: new Map(), batch: null, refs: 0, checkpointer };
+    let reader = db;
+    if (file !== ':memory:') {
+      reader = new Database(file);
+      reader.pragma('busy_timeout = 5000');
+      reader.pragma('cache_size = -32768');
+      reader.pragma('query_only = 1');
+    }
+    c = { db, statements: new Map(), reader, readStatements: new Map(), batch: null, refs: 0, checkpointer };
     connections.set(key, c);
   }
   c.refs++;
@@ -243,12 +259,23 @@ export class SqliteStore implements Store {
     this.conn.batch = b;
   }
 
-  /** The statement for `sql`, prepared once. */
+  /** The statement for `sql` on the writing connection, prepared once. */
   private st(sql: string): Database.Statement {
     let s = this.statements.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
       this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** The statement for `sql` on the reading connection (committed data only), prepared once. */
+  private rd(sql: string): Database.Statement {
+    const m = this.conn.readStatements;
+    let s = m.get(sql);
+    if (!s) {
+      s = this.conn.reader.prepare(sql);
+      m.set(sql, s);
     }
     return s;
   }
@@ -358,7 +385,9 @@ export class SqliteStore implements Store {
     this.commitBatch();
     if (--this.conn.refs === 0) {
       if (this.db.open) this.db.close();
+      if (this.conn.reader !== this.db && this.conn.reader.open) this.conn.reader.close();
       this.statements.clear();
+      this.conn.readStatements.clear();
       connections.delete(this.key);
       // Its last checkpoint runs after this connection closed, so the WAL is folded in.
       return this.conn.checkpointer?.stop() ?? Promise.resolve();
@@ -367,7 +396,7 @@ export class SqliteStore implements Store {
   }
 
   ping(): Promise<boolean> {
-    return this.run(() => this.st('SELECT 1').pluck().get() === 1).catch(() => false);
+    return this.run(() => this.rd('SELECT 1').pluck().get() === 1).catch(() => false);
   }
 
   // credentials
@@ -385,13 +414,13 @@ export class SqliteStore implements Store {
 
   getCredential(api_id: string): Promise<Credential | null> {
     return this.run(() => {
-      const r = this.st(SQL.getCredential).get(api_id) as Row | undefined;
+      const r = this.rd(SQL.getCredential).get(api_id) as Row | undefined;
       return r ? rowToCredential(r) : null;
     });
   }
 
   listCredentials(): Promise<Credential[]> {
-    return this.run(() => (this.st(SQL.listCredentials).all() as Row[]).map((r) => ({ ...rowToCredential(r), api_key: '' })));
+    return this.run(() => (this.rd(SQL.listCredentials).all() as Row[]).map((r) => ({ ...rowToCredential(r), api_key: '' })));
   }
 
   updateCredential(api_id: string, patch: Partial<Omit<Credential, 'api_id' | 'created_at'>>): Promise<Credential | null> {
@@ -404,7 +433,7 @@ export class SqliteStore implements Store {
   }
 
   countCredentials(): Promise<number> {
-    return this.run(() => (this.st(SQL.countCredentials).get() as Row).n as number);
+    return this.run(() => (this.rd(SQL.countCredentials).get() as Row).n as number);
   }
 
   /**
@@ -440,13 +469,13 @@ export class SqliteStore implements Store {
     });
   }
 
-  private one(sql: string, ...params: unknown[]): CommandRecord | null {
-    const r = this.st(sql).get(...params) as Row | undefined;
+  private one(s: Database.Statement, ...params: unknown[]): CommandRecord | null {
+    const r = s.get(...params) as Row | undefined;
     return r ? rowToCommand(r) : null;
   }
 
   getCommand(command_id: string): Promise<CommandRecord | null> {
-    return this.run(() => this.one(SQL.getCommand, command_id));
+    return this.run(() => this.one(this.rd(SQL.getCommand), command_id));
   }
 
   listCommands(f: CommandFilter): Promise<Page<CommandRecord>> {
@@ -466,25 +495,25 @@ export class SqliteStore implements Store {
         params.push(c.at, c.id);
       }
       const sql = `SELECT * FROM commands WHERE ${where.join(' AND ')} ORDER BY accepted_at DESC, command_id DESC LIMIT ?`;
-      const rows = this.st(sql).all(...params, limit + 1) as Row[];
+      const rows = this.rd(sql).all(...params, limit + 1) as Row[];
       return page(rows, limit, rowToCommand, (r) => r.accepted_at as string, (r) => r.command_id as string);
     });
   }
 
   findCommandByTid(tid: string): Promise<CommandRecord | null> {
-    return this.run(() => this.one(SQL.commandByTid, tid));
+    return this.run(() => this.one(this.rd(SQL.commandByTid), tid));
   }
 
   findProgressCommand(gateway_sn: string, command_types: string[], by: 'bid' | 'progress_key', key: string): Promise<CommandRecord | null> {
     return this.run(() => {
       if (by !== 'bid' && by !== 'progress_key') throw new TypeError(`by must be 'bid' or 'progress_key', got ${String(by)}`);
-      return this.one(progressSql(by, command_types), gateway_sn, key);
+      return this.one(this.rd(progressSql(by, command_types)), gateway_sn, key);
     });
   }
 
   findDrcCommand(gateway_sn: string, method: string, seq: number | null): Promise<CommandRecord | null> {
     return this.run(() =>
-      seq == null ? this.one(SQL.drcCommand, gateway_sn, method) : this.one(SQL.drcCommandBySeq, gateway_sn, method, seq),
+      seq == null ? this.one(this.rd(SQL.drcCommand), gateway_sn, method) : this.one(this.rd(SQL.drcCommandBySeq), gateway_sn, method, seq),
     );
   }
 
@@ -497,7 +526,7 @@ export class SqliteStore implements Store {
         const m = messageJson(message);
         values.push(m, m);
       }
-      return this.one(sql, ...values, command_id);
+      return this.one(this.st(sql), ...values, command_id);
     });
   }
 
@@ -536,11 +565,11 @@ export class SqliteStore implements Store {
   }
 
   countPending(): Promise<number> {
-    return this.run(() => (this.st(SQL.countPending).get() as Row).n as number);
+    return this.run(() => (this.rd(SQL.countPending).get() as Row).n as number);
   }
 
   countCommandsByStatus(): Promise<Record<string, number>> {
-    return this.run(() => statusCounts(this.st(SQL.countByStatus).all() as Row[]));
+    return this.run(() => statusCounts(this.rd(SQL.countByStatus).all() as Row[]));
   }
 
   // device requests
@@ -557,7 +586,7 @@ export class SqliteStore implements Store {
 
   getDeviceRequest(request_id: string): Promise<DeviceRequestRecord | null> {
     return this.run(() => {
-      const r = this.st(SQL.getDeviceRequest).get(request_id) as Row | undefined;
+      const r = this.rd(SQL.getDeviceRequest).get(request_id) as Row | undefined;
       return r ? rowToDeviceRequest(r) : null;
     });
   }
@@ -584,7 +613,7 @@ export class SqliteStore implements Store {
       }
       const sql = `SELECT * FROM device_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY received_at DESC, request_id DESC LIMIT ?`;
-      const rows = this.st(sql).all(...params, limit + 1) as Row[];
+      const rows = this.rd(sql).all(...params, limit + 1) as Row[];
       return page(rows, limit, rowToDeviceRequest, (r) => r.received_at as string, (r) => r.request_id as string);
     });
   }
@@ -611,7 +640,7 @@ export class SqliteStore implements Store {
   }
 
   gatewayOf(device_sn: string): Promise<string | null> {
-    return this.run(() => (this.st(SQL.gatewayOf).pluck().get(device_sn) as string | undefined) ?? null);
+    return this.run(() => (this.rd(SQL.gatewayOf).pluck().get(device_sn) as string | undefined) ?? null);
   }
 }
 

@@ -58,6 +58,24 @@ describe('sqlite store specifics', () => {
     expect(existsSync(file + '-wal')).toBe(false);
   });
 
+  it('reads committed data only: a write of the open group-commit batch is invisible until its COMMIT', async () => {
+    const store = await openSqliteStore(join(dir, 'read-committed.sqlite'));
+    try {
+      const c = command();
+      const created = store.createCommand(c); // executed now, committed in the next check phase
+      expect(await store.getCommand(c.command_id)).toBeNull();
+      expect(await store.findCommandByTid(c.tid)).toBeNull();
+      expect((await created).kind).toBe('created');
+      expect((await store.getCommand(c.command_id))?.status).toBe('ACCEPTED');
+      // The writer itself still sees its own batch: a replay of the key in the same turn is a replay.
+      const d = command();
+      const [first, again] = await Promise.all([store.createCommand(d), store.createCommand({ ...d, command_id: 'other', tid: 'other-tid' })]);
+      expect([first.kind, again.kind]).toEqual(['created', 'replayed']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps an acknowledged write across an abrupt exit and shows it to a fresh process', async () => {
     const file = join(dir, 'durable.sqlite');
     const c = command({ payload: { flight_id: 'f-1', n: 3 } });
