@@ -186,3 +186,8 @@ export async function openLoop(o: { rate: number; count: number; warmupCount?: n
   const seconds = Math.max(1e-9, (lastScheduled - tFirst) / 1000 + interval / 1000);
   return { ...rec.result(seconds), lateStarts };
 }
+
+/** The element at the median position of `xs` by `key` (the lower middle one for an even count). */
+export function medianBy<T>(xs: T[], key: (x: T) => number): T {
+  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor((xs.length - 1) / 2)];
+}

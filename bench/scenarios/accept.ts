@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpConnection } from '../lib/http1.js';
-import { closedLoop, type LoadResult } from '../lib/load.js';
+import { closedLoop, medianBy, type LoadResult } from '../lib/load.js';
 import { freshSchema } from '../lib/pg.js';
 import { startChild, withCpu, type Child } from '../lib/proc.js';
 import type { Profile } from '../lib/profile.js';
@@ -47,13 +47,15 @@ export interface AcceptResult {
   rows: AcceptRow[];
 }
 
-/** The element at the median position of `xs` by `key` (the lower middle one for an even count). */
-function medianBy<T>(xs: T[], key: (x: T) => number): T {
-  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor((xs.length - 1) / 2)];
+/** One measured run of one target. */
+interface Measured {
+  result: LoadResult;
+  statuses: Record<string, number>;
+  cpu: Record<string, number>;
 }
 
 /** Drive `url` with `requests` (cycled when `cycle`) at `concurrency`; counts statuses. */
-async function drive(url: string, requests: Buffer[], p: Profile['accept'], expect: number, cycle: boolean, serverPid: number): Promise<{ result: LoadResult; statuses: Record<string, number>; cpu: Record<string, number>; used: number }> {
+async function drive(url: string, requests: Buffer[], p: Profile['accept'], expect: number, cycle: boolean, serverPid: number): Promise<{ run: Measured; used: number }> {
   const u = new URL(url);
   const conns = await Promise.all(
     Array.from({ length: p.concurrency }, async () => {
@@ -82,7 +84,7 @@ async function drive(url: string, requests: Buffer[], p: Profile['accept'], expe
       }),
     );
     if (firstError) result.errorSamples.unshift(firstError);
-    return { result, statuses, cpu, used };
+    return { run: { result, statuses, cpu }, used };
   } finally {
     for (const c of conns) c.close();
   }
@@ -90,7 +92,7 @@ async function drive(url: string, requests: Buffer[], p: Profile['accept'], expe
 
 const DEVICES = Array.from({ length: 16 }, (_, i) => `BENCHDOCK${String(i).padStart(2, '0')}`);
 
-async function gatewayRun(env: Record<string, string>, p: Profile['accept'], execArgv: string[], log: (s: string) => void): Promise<{ result: LoadResult; statuses: Record<string, number>; cpu: Record<string, number> }> {
+async function gatewayRun(env: Record<string, string>, p: Profile['accept'], execArgv: string[], log: (s: string) => void): Promise<Measured> {
   const gw: Child = await startChild('gateway', { env }, { execArgv });
   try {
     const cred = gw.ready as unknown as BenchCred & { url: string };
@@ -98,7 +100,7 @@ async function gatewayRun(env: Record<string, string>, p: Profile['accept'], exe
     const t0 = performance.now();
     const reqs = presignCreates({ host: new URL(cred.url).host, cred, count: p.gatewayRequests, bodies: commandBodies(), devices: DEVICES, timeoutSeconds: 300 });
     log(`  pre-signed ${reqs.length} requests in ${Math.round(performance.now() - t0)} ms`);
-    return await drive(cred.url, reqs, p, 202, false, gw.pid);
+    return (await drive(cred.url, reqs, p, 202, false, gw.pid)).run;
   } finally {
     await gw.stop();
   }
@@ -134,15 +136,15 @@ export async function runAccept(o: { profile: Profile; pgUrl: string | null; cpu
     const t0 = performance.now();
     const gwReqs = presignCreates({ host: new URL(cred.url).host, cred, count: p.gatewayRequests, bodies: commandBodies(), devices: DEVICES, timeoutSeconds: 300 });
     o.log(`  pre-signed ${gwReqs.length} requests in ${Math.round(performance.now() - t0)} ms`);
-    const bareRounds: Awaited<ReturnType<typeof drive>>[] = [];
-    const gwRounds: Awaited<ReturnType<typeof drive>>[] = [];
+    const bareRounds: Measured[] = [];
+    const gwRounds: Measured[] = [];
     let offset = 0;
     for (let r = 0; r < p.rounds; r++) {
       o.log(`accept: round ${r + 1}/${p.rounds}: bare Hono`);
-      bareRounds.push(await drive(bare.ready.url as string, bareReqs, p, 202, true, bare.pid));
+      bareRounds.push((await drive(bare.ready.url as string, bareReqs, p, 202, true, bare.pid)).run);
       o.log(`accept: round ${r + 1}/${p.rounds}: gateway on SQLite`);
-      const run = await drive(cred.url, gwReqs.slice(offset), p, 202, false, gw.pid);
-      offset += run.used;
+      const { run, used } = await drive(cred.url, gwReqs.slice(offset), p, 202, false, gw.pid);
+      offset += used;
       gwRounds.push(run);
     }
     const ratios = gwRounds.map((g, i) => g.result.perSecond / bareRounds[i].result.perSecond);

@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { HttpConnection, buildRequest } from '../lib/http1.js';
 import { INVALID_CASES } from '../lib/invalid.js';
-import { closedLoop, type LoadResult } from '../lib/load.js';
+import { closedLoop, medianBy, type LoadResult } from '../lib/load.js';
 import { freePort } from '../lib/net.js';
 import { startChild, startCommand, withCpu } from '../lib/proc.js';
 import type { Profile } from '../lib/profile.js';
@@ -75,7 +75,7 @@ async function waitHttp(port: number, timeoutMs: number, exited: Promise<unknown
   throw new Error(dead ? 'process exited before serving' : `no HTTP on port ${port} within ${timeoutMs} ms`);
 }
 
-async function closedRun(url: string, requests: Buffer[], p: Profile['mock'], cycle: boolean, pid: number): Promise<{ result: LoadResult; statuses: Record<string, number>; cpu: Record<string, number>; used: number }> {
+async function closedRun(url: string, requests: Buffer[], p: Profile['mock'], cycle: boolean, pid: number): Promise<{ run: Round; used: number }> {
   const u = new URL(url);
   const conns = await Promise.all(Array.from({ length: p.concurrency }, async () => {
     const c = new HttpConnection(u.hostname, Number(u.port));
@@ -105,7 +105,7 @@ async function closedRun(url: string, requests: Buffer[], p: Profile['mock'], cy
       },
     }));
     if (firstError) result.errorSamples.unshift(firstError);
-    return { result, statuses, cpu, used };
+    return { run: { result, statuses, cpu }, used };
   } finally {
     for (const c of conns) c.close();
   }
@@ -147,11 +147,6 @@ interface Round {
   result: LoadResult;
   statuses: Record<string, number>;
   cpu: Record<string, number>;
-}
-
-/** The element at the median position of `xs` by `key` (the lower middle one for an even count). */
-function medianBy<T>(xs: T[], key: (x: T) => number): T {
-  return [...xs].sort((a, b) => key(a) - key(b))[Math.floor((xs.length - 1) / 2)];
 }
 
 /**
@@ -201,13 +196,13 @@ export async function runMock(o: { profile: Profile; cpuProf?: string; log: (s: 
     for (let r = 0; r < p.rounds; r++) {
       if (typeof mock !== 'string') {
         o.log(`mock: round ${r + 1}/${p.rounds}: dockgate mock`);
-        const run = await closedRun(mock.url, mockReqs.slice(offset), p, false, mock.pid);
-        offset += run.used;
+        const { run, used } = await closedRun(mock.url, mockReqs.slice(offset), p, false, mock.pid);
+        offset += used;
         mockRounds.push(run);
       }
       if (typeof prism !== 'string') {
         o.log(`mock: round ${r + 1}/${p.rounds}: Prism`);
-        prismRounds.push(await closedRun(prism.url, prismReqs, p, true, prism.pid));
+        prismRounds.push((await closedRun(prism.url, prismReqs, p, true, prism.pid)).run);
       }
     }
     if (typeof mock === 'string') rows.push({ target: 'mock', result: null, statuses: {}, skipped: mock });

@@ -28,6 +28,7 @@ import {
   deviceRequestReplyValues,
   deviceRequestValues,
   iso,
+  recordedMessageJson,
   newCommand,
   page,
   positiveLimit,
@@ -388,7 +389,7 @@ export class PostgresStore implements Store {
   async transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch, message?: RecordedMessage): Promise<CommandRecord | null> {
     const p = new Params();
     const sets = commandPatchColumns(patch).map(([c, v]) => `${c} = ${p.add(v)}`);
-    if (message !== undefined) sets.push(`messages = ${appendMessageSql(p.add(JSON.stringify({ ...message, received_at: iso(message.received_at, 'received_at') })))}`);
+    if (message !== undefined) sets.push(`messages = ${appendMessageSql(p.add(recordedMessageJson(message)))}`);
     return this.one(
       `UPDATE commands SET ${sets.join(', ')} WHERE command_id = ${p.add(command_id)} AND status = ANY(${p.add([...from])}::text[]) RETURNING *`,
       p.values,
@@ -406,7 +407,7 @@ export class PostgresStore implements Store {
   }
 
   async recordCommandMessage(command_id: string, m: RecordedMessage): Promise<void> {
-    await this.q(SQL.recordMessage, [command_id, JSON.stringify({ ...m, received_at: iso(m.received_at, 'received_at') })]);
+    await this.q(SQL.recordMessage, [command_id, recordedMessageJson(m)]);
   }
 
   async claimPendingDispatch(owner: string, limit: number, lease_ms: number): Promise<CommandRecord[]> {

@@ -5,7 +5,7 @@
  */
 import { COMMAND_STATUSES, TERMINAL_STATUSES, type CommandStatus } from '../../spec/api.js';
 import { encodeCursor } from './cursor.js';
-import type { CommandPatch, CommandRecord, Credential, DispatchClaim, DeviceRequestRecord, DeviceRequestReply, Page } from './types.js';
+import type { CommandPatch, CommandRecord, Credential, DispatchClaim, RecordedMessage, DeviceRequestRecord, DeviceRequestReply, Page } from './types.js';
 
 export type Row = Record<string, unknown>;
 
@@ -165,6 +165,11 @@ const COMMAND_PATCH: Record<keyof CommandPatch, (v: any) => unknown> = {
   seq: (v) => v ?? null,
   updated_at: (v) => iso(v, 'updated_at'),
 };
+
+/** A `RecordedMessage` as the JSON text appended to `messages` (`received_at` normalized). */
+export function recordedMessageJson(m: RecordedMessage): string {
+  return JSON.stringify({ ...m, received_at: iso(m.received_at, 'received_at') });
+}
 
 /**
  * `cmd` with `patch` applied (undefined fields skipped): the record a caller holding `cmd` gets

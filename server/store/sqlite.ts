@@ -31,6 +31,7 @@ import {
   deviceRequestReplyValues,
   deviceRequestValues,
   iso,
+  recordedMessageJson,
   newCommand,
   page,
   positiveLimit,
@@ -61,6 +62,16 @@ export const NONCE_PURGE_BATCH = 5000;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
+/**
+ * `messages` with the JSON parameter appended, the oldest dropped beyond MAX_COMMAND_MESSAGES.
+ * The expression names the parameter in two branches: `first`/`second` are its two spellings
+ * (one named parameter twice, or two positional ones bound to the same text).
+ */
+function appendMessageSql(first: string, second: string): string {
+  return `CASE WHEN json_array_length(messages) >= ${MAX_COMMAND_MESSAGES}
+    THEN json_insert(json_remove(messages, '$[0]'), '$[#]', json(${first})) ELSE json_insert(messages, '$[#]', json(${second})) END`;
+}
+
 const SQL = {
   insertCredential: `INSERT INTO credentials (${CREDENTIAL_COLUMNS.join(', ')}) VALUES (${placeholders(CREDENTIAL_COLUMNS.length)})`,
   getCredential: 'SELECT * FROM credentials WHERE api_id = ?',
@@ -81,10 +92,7 @@ const SQL = {
     AND status IN (${OPEN_STATUSES_SQL}) ORDER BY accepted_at, command_id LIMIT 1`,
   drcCommandBySeq: `SELECT * FROM commands WHERE gateway_sn = ? AND command_type = ? AND transport = 'drc/down'
     AND status IN (${OPEN_STATUSES_SQL}) AND seq = ? ORDER BY accepted_at, command_id LIMIT 1`,
-  recordMessage: `UPDATE commands SET messages = CASE
-      WHEN json_array_length(messages) >= ${MAX_COMMAND_MESSAGES} THEN json_insert(json_remove(messages, '$[0]'), '$[#]', json(@m))
-      ELSE json_insert(messages, '$[#]', json(@m)) END
-    WHERE command_id = @id`,
+  recordMessage: `UPDATE commands SET messages = ${appendMessageSql('@m', '@m')} WHERE command_id = @id`,
   claimDispatch: `UPDATE commands SET dispatch_owner = @owner, dispatch_lease_until = @until
     WHERE command_id IN (SELECT command_id FROM commands
       WHERE dispatch_state = 'pending' AND status = 'ACCEPTED' AND (dispatch_lease_until IS NULL OR dispatch_lease_until <= @now)
@@ -113,9 +121,7 @@ const SQL = {
 
 const transitionSqls = new Map<string, string>();
 
-/** `messages` with the JSON bound twice as `?` appended, the oldest dropped beyond MAX_COMMAND_MESSAGES. */
-const APPEND_MESSAGE = `CASE WHEN json_array_length(messages) >= ${MAX_COMMAND_MESSAGES}
-  THEN json_insert(json_remove(messages, '$[0]'), '$[#]', json(?)) ELSE json_insert(messages, '$[#]', json(?)) END`;
+
 
 /**
  * `UPDATE … RETURNING *` for a patch of `columns` from statuses `from`, memoised by shape. The
@@ -128,7 +134,7 @@ function transitionSql(columns: string[], from: readonly CommandStatus[], return
   if (sql === undefined) {
     for (const s of from) if (!COMMAND_STATUSES.includes(s)) throw new TypeError(`unknown command status ${JSON.stringify(s)}`);
     const sets = columns.map((c) => `${c} = ?`);
-    if (appendMessage) sets.push(`messages = ${APPEND_MESSAGE}`);
+    if (appendMessage) sets.push(`messages = ${appendMessageSql('?', '?')}`); // the message is bound twice
     sql = `UPDATE commands SET ${sets.join(', ')}
       WHERE command_id = ? AND status IN (${from.map((s) => `'${s}'`).join(',')})${returning ? ' RETURNING *' : ''}`;
     transitionSqls.set(key, sql);
@@ -172,7 +178,6 @@ function mapError(err: unknown): unknown {
 
 const bool01 = (b: boolean) => (b ? 1 : 0);
 
-const messageJson = (m: RecordedMessage) => JSON.stringify({ ...m, received_at: iso(m.received_at, 'received_at') });
 
 /**
  * One connection per database file per process, shared by every store opened on it. Group commit
@@ -531,7 +536,7 @@ export class SqliteStore implements Store {
       const sql = transitionSql(cols.map(([c]) => c), from, true, message !== undefined);
       const values = cols.map(([, v]) => v);
       if (message !== undefined) {
-        const m = messageJson(message);
+        const m = recordedMessageJson(message);
         values.push(m, m);
       }
       return this.one(this.st(sql), ...values, command_id);
@@ -547,7 +552,7 @@ export class SqliteStore implements Store {
 
   recordCommandMessage(command_id: string, m: RecordedMessage): Promise<void> {
     return this.write(() => {
-      this.st(SQL.recordMessage).run({ m: messageJson(m), id: command_id });
+      this.st(SQL.recordMessage).run({ m: recordedMessageJson(m), id: command_id });
     });
   }
 
