@@ -1,6 +1,9 @@
 /**
- * Accepting a command: turns a validated create-command body into the `CommandRecord` the store
- * inserts (docs/internals/contracts.md "Accepting a command"). Pure apart from `store.gatewayOf` and fresh ids.
+ * Accepting a command (docs/internals/contracts.md "Accepting a command"): `acceptCommand` turns a
+ * validated create-command body into the `CommandRecord` the store inserts (`buildCommandRecord`,
+ * pure apart from `store.gatewayOf` and fresh ids), checks the credential may address the device,
+ * inserts it under its idempotency key with a publish lease when this instance can publish at
+ * once, and hands it to the dispatcher. The HTTP handler only maps the outcome to a response.
  *
  * `request_hash` (idempotency): SHA-256 of the canonical JSON of the body *as sent* — object keys
  * sorted, no whitespace — before `timeout_seconds`' default is applied. So a retry may re-serialise
@@ -14,17 +17,19 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { LIMITS } from '../../spec/api.js';
 import { commandsByType } from '../../spec/catalog.js';
-import type { CommandRecord, Store } from '../store/types.js';
+import type { components } from '../../generated/types.js';
+import type { MqttCore } from '../mqtt/core.js';
+import type { CommandRecord, Credential, Store } from '../store/types.js';
 
-/** The create-command body after validation (a variant of the generated `CreateCommandRequest`). */
-export interface CreateCommandBody {
-  vendor: 'dji';
-  device_id: string;
+/**
+ * The create-command body after validation: any variant of the generated `CreateCommandRequest`,
+ * seen through what all variants share (`command_type` as a string, `payload` as an object; the
+ * catalog entry of `command_type` gives the rest).
+ */
+export type CreateCommandBody = Omit<components['schemas']['CreateCommandRequest'], 'command_type' | 'payload'> & {
   command_type: string;
   payload: Record<string, unknown>;
-  idempotency_key: string;
-  timeout_seconds?: number;
-}
+};
 
 /** JSON with object keys sorted at every level (arrays keep their order). */
 export function canonicalJson(v: unknown): string {
@@ -74,10 +79,11 @@ function bidOf(bid_from: string | undefined, payload: Record<string, unknown>): 
 export async function buildCommandRecord(store: Pick<Store, 'gatewayOf'>, api_id: string, body: CreateCommandBody, now: Date = new Date()): Promise<CommandRecord> {
   const def = commandsByType.get(body.command_type);
   if (!def) throw new Error(`command_type ${body.command_type} is not in the catalog`);
-  const wire_data = def.wire?.translate ? def.wire.translate(body.payload) : body.payload;
+  const payload = body.payload;
+  const wire_data = def.wire?.translate ? def.wire.translate(payload) : payload;
   const timeout_seconds = body.timeout_seconds ?? LIMITS.timeoutSeconds.default;
   const corr = def.progress?.correlate_by;
-  const keyValue = corr !== undefined && corr !== 'bid' ? body.payload[corr.payload_field] : undefined;
+  const keyValue = corr !== undefined && corr !== 'bid' ? payload[corr.payload_field] : undefined;
   const accepted_at = now.toISOString();
   return {
     command_id: uuidv7(),
@@ -86,14 +92,14 @@ export async function buildCommandRecord(store: Pick<Store, 'gatewayOf'>, api_id
     device_id: body.device_id,
     gateway_sn: (await store.gatewayOf(body.device_id)) ?? body.device_id,
     command_type: body.command_type,
-    payload: body.payload,
+    payload,
     wire_data,
     transport: def.transport,
     idempotency_key: body.idempotency_key,
     request_hash: requestHash(body),
     timeout_seconds,
     tid: uuidv7(),
-    bid: bidOf(def.bid_from, body.payload),
+    bid: bidOf(def.bid_from, payload),
     progress_key: keyValue === undefined || keyValue === null ? null : String(keyValue),
     seq: null,
     status: 'ACCEPTED',
@@ -112,4 +118,45 @@ export async function buildCommandRecord(store: Pick<Store, 'gatewayOf'>, api_id
     updated_at: accepted_at,
     deadline_at: timeout_seconds === 0 ? null : new Date(now.getTime() + timeout_seconds * 1000).toISOString(),
   };
+}
+
+/** Whether `cred` may address `device_id` (directly, or through the dock `gateway_sn` it belongs to). */
+export function mayAddress(cred: Credential, device_id: string, gateway_sn: string): boolean {
+  return cred.allowed_devices === null || cred.allowed_devices.includes(device_id) || cred.allowed_devices.includes(gateway_sn);
+}
+
+/** What accepting needs: the store, and the MQTT core's dispatcher entry points. */
+export interface AcceptDeps {
+  store: Pick<Store, 'gatewayOf' | 'createCommand'>;
+  dispatch: Pick<MqttCore, 'dispatchClaim' | 'dispatchAccepted' | 'notifyAccepted'>;
+}
+
+/**
+ * Outcome of `acceptCommand`: `created` (new command, handed to the dispatcher), `replayed` (the
+ * same key and body were accepted before: that command, nothing dispatched), `conflict` (the key
+ * was used with another body: the existing command), `forbidden` (the device, or the dock it sits
+ * behind, is outside the credential's allowed devices: nothing stored).
+ */
+export type AcceptOutcome =
+  | { kind: 'created' | 'replayed' | 'conflict'; command: CommandRecord }
+  | { kind: 'forbidden'; record: CommandRecord };
+
+/**
+ * Accept `body` for `credential`: build the record, check the credential may address it, insert it
+ * (taking a publish lease in the same INSERT when the dispatcher can publish at once — that saves
+ * the claim query — else unclaimed, waking the dispatcher), then publish the leased command.
+ * Throws the catalog's `PayloadTranslationError` when the payload cannot be put on the wire;
+ * store errors (`StoreUnavailableError`) propagate.
+ */
+export async function acceptCommand(deps: AcceptDeps, credential: Credential, body: CreateCommandBody, now: Date = new Date()): Promise<AcceptOutcome> {
+  const { store, dispatch } = deps;
+  const record = await buildCommandRecord(store, credential.api_id, body, now);
+  if (!mayAddress(credential, record.device_id, record.gateway_sn)) return { kind: 'forbidden', record };
+  const claim = dispatch.dispatchClaim();
+  const outcome = await store.createCommand(record, claim ?? undefined);
+  if (outcome.kind === 'created') {
+    if (claim) dispatch.dispatchAccepted(outcome.command);
+    else dispatch.notifyAccepted(outcome.command.command_id);
+  }
+  return outcome;
 }

@@ -1,12 +1,13 @@
 /**
  * Handlers of the downlink-command operations (spec/api.ts: createCommand, listCommands,
- * getCommand). Input is already validated by the generated routes; the credential is on the
- * context (auth.ts). A credential sees only the commands it created: others are 404.
+ * getCommand): adapters from the generated routes' validated input to the command core
+ * (server/commands/) and back to HTTP results and error codes. The credential is on the context
+ * (auth.ts). A credential sees only the commands it created: others are 404.
  */
-import type { Context } from 'hono';
-import { LIMITS, TERMINAL_STATUSES, type CommandStatus } from '../../spec/api.js';
+import type { Handlers } from '../../generated/server/routes.js';
+import { LIMITS, TERMINAL_STATUSES } from '../../spec/api.js';
 import { PayloadTranslationError } from '../../spec/types.js';
-import { buildCommandRecord, type CreateCommandBody } from '../commands/accept.js';
+import { acceptCommand, type AcceptOutcome } from '../commands/accept.js';
 import { InvalidCursorError } from '../store/cursor.js';
 import type { CommandRecord, Credential, Store } from '../store/types.js';
 import { ApiError } from '../http/errors.js';
@@ -19,11 +20,6 @@ export interface HandlerResult {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
-}
-
-/** Whether `cred` may address `device_id` (directly, or through the dock it belongs to). */
-export function mayAddress(cred: Credential, device_id: string, gateway_sn: string): boolean {
-  return cred.allowed_devices === null || cred.allowed_devices.includes(device_id) || cred.allowed_devices.includes(gateway_sn);
 }
 
 /** Invalid cursors are a client error on field `cursor`. */
@@ -43,39 +39,36 @@ async function visibleCommand(store: Store, cred: Credential, command_id: string
 }
 
 /** The three command handlers, bound to the gateway's store and MQTT core. */
-export function commandHandlers({ store, mqtt }: HandlerDeps) {
+export function commandHandlers({ store, mqtt }: HandlerDeps): Pick<Handlers, 'createCommand' | 'listCommands' | 'getCommand'> {
   return {
-    async createCommand(c: Context, input: { body: CreateCommandBody }): Promise<HandlerResult> {
-      const cred = c.get('credential');
-      let record: CommandRecord;
+    async createCommand(c, input): Promise<HandlerResult> {
+      let out: AcceptOutcome;
       try {
-        record = await buildCommandRecord(store, cred.api_id, input.body);
+        out = await acceptCommand({ store, dispatch: mqtt }, c.get('credential'), input.body);
       } catch (e) {
         if (e instanceof PayloadTranslationError) throw new ApiError('VALIDATION_FAILED', undefined, [{ field: e.field, rule: e.rule, message: e.message }]);
         throw e;
       }
-      if (!mayAddress(cred, record.device_id, record.gateway_sn)) {
-        throw new ApiError('FORBIDDEN', `device_id ${record.device_id} is outside the credential's allowed devices.`);
+      switch (out.kind) {
+        case 'forbidden':
+          throw new ApiError('FORBIDDEN', `device_id ${out.record.device_id} is outside the credential's allowed devices.`);
+        case 'conflict':
+          throw new ApiError('IDEMPOTENCY_CONFLICT', `idempotency_key ${JSON.stringify(input.body.idempotency_key)} was already used with a different body (command ${out.command.command_id}).`);
+        case 'replayed':
+          return { status: 202, body: acceptedView(out.command), headers: { 'Idempotent-Replayed': 'true' } };
+        case 'created':
+          return { status: 202, body: acceptedView(out.command) };
       }
-      const claim = mqtt.dispatchClaim();
-      const outcome = await store.createCommand(record, claim ?? undefined);
-      if (outcome.kind === 'conflict') {
-        throw new ApiError('IDEMPOTENCY_CONFLICT', `idempotency_key ${JSON.stringify(record.idempotency_key)} was already used with a different body (command ${outcome.command.command_id}).`);
-      }
-      if (outcome.kind === 'replayed') return { status: 202, body: acceptedView(outcome.command), headers: { 'Idempotent-Replayed': 'true' } };
-      if (claim) mqtt.dispatchAccepted(outcome.command);
-      else mqtt.notifyAccepted(outcome.command.command_id);
-      return { status: 202, body: acceptedView(outcome.command) };
     },
 
-    async listCommands(c: Context, input: { query: { device_id?: string; command_type?: string; status?: string; limit?: number; cursor?: string } }): Promise<HandlerResult> {
+    async listCommands(c, input): Promise<HandlerResult> {
       const q = input.query;
       const page = await withCursor(
         store.listCommands({
           api_id: c.get('credential').api_id,
           device_id: q.device_id,
           command_type: q.command_type,
-          status: q.status as CommandStatus | undefined,
+          status: q.status,
           limit: q.limit ?? LIMITS.listLimit.default,
           cursor: q.cursor,
         }),
@@ -83,7 +76,7 @@ export function commandHandlers({ store, mqtt }: HandlerDeps) {
       return { status: 200, body: { items: page.items.map(commandView), next_cursor: page.next_cursor } };
     },
 
-    async getCommand(c: Context, input: { params: { command_id: string }; query: { wait_seconds?: number } }): Promise<HandlerResult> {
+    async getCommand(c, input): Promise<HandlerResult> {
       const cred = c.get('credential');
       let rec = await visibleCommand(store, cred, input.params.command_id);
       const wait = Math.min(input.query.wait_seconds ?? 0, LIMITS.waitSeconds.max);

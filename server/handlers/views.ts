@@ -2,10 +2,13 @@
  * Public views of stored records (the OpenAPI `Command` and `DeviceRequest` shapes): internal
  * fields (api_id, tid, bid, wire_data, messages, dispatch state, reply payload) stay inside.
  */
+import type { components } from '../../generated/types.js';
 import type { CommandRecord, DeviceRequestRecord } from '../store/types.js';
 
+type Schemas = components['schemas'];
+
 /** `Command` as returned by GET and list. */
-export function commandView(r: CommandRecord) {
+export function commandView(r: CommandRecord): Schemas['Command'] {
   return {
     command_id: r.command_id,
     status: r.status,
@@ -31,12 +34,12 @@ export function commandView(r: CommandRecord) {
 }
 
 /** `CreateCommandResponse`: what 202 said when the command was accepted (also on idempotent replay). */
-export function acceptedView(r: CommandRecord) {
-  return { command_id: r.command_id, status: 'ACCEPTED' as const, accepted_at: r.accepted_at };
+export function acceptedView(r: CommandRecord): Schemas['CreateCommandResponse'] {
+  return { command_id: r.command_id, status: 'ACCEPTED', accepted_at: r.accepted_at };
 }
 
 /** `DeviceRequest` as returned by GET and list. */
-export function deviceRequestView(r: DeviceRequestRecord) {
+export function deviceRequestView(r: DeviceRequestRecord): Schemas['DeviceRequest'] {
   return {
     request_id: r.request_id,
     vendor: r.vendor,
@@ -50,4 +53,9 @@ export function deviceRequestView(r: DeviceRequestRecord) {
     standardized_reply: r.standardized_reply,
     replied_at: r.replied_at,
   };
+}
+
+/** `DeviceRequestReplyResponse`: a manual reply just stored (`reply_code` and `replied_at` are set). */
+export function replyView(r: DeviceRequestRecord): Schemas['DeviceRequestReplyResponse'] {
+  return { request_id: r.request_id, reply_code: r.reply_code as string, reply_message: r.reply_message, reply_source: 'manual', replied_at: r.replied_at as string };
 }

@@ -1,7 +1,7 @@
 /**
  * The MQTT core: one mqtt.js client per gateway instance wiring the dispatcher (commands out), the
- * correlator (replies, events, drc/up, status in), device requests and the lifecycle (timeouts,
- * long-poll waits). The interface is `MqttCore` below.
+ * correlator (replies, events, drc/up in), topology (status in), device requests and the lifecycle
+ * (timeouts, long-poll waits). The interface is `MqttCore` below.
  *
  * Client: MQTT 3.1.1, `clean: false` (when `persistentSession`) with a stable client id per instance (`dockgate-<instanceId>`)
  * so the broker keeps our subscriptions and queues QoS 1 uplink while we reconnect — except as a
@@ -29,8 +29,10 @@ import { MAX_MESSAGE_BYTES, parseDrcUp, parseEnvelope } from './envelope.js';
 import { TransitionBus, Waiters, startSweeper } from './lifecycle.js';
 import type { MqttLink } from './link.js';
 import { buildProgressIndex } from './progress.js';
-import { RequestHandler, type AutoReplyConfig } from './requests.js';
+import type { AutoReplyConfig } from '../device-requests/replies.js';
+import { RequestHandler } from './requests.js';
 import { Stats } from './stats.js';
+import { onStatus } from './topology.js';
 import { UPLINK_FILTERS, parseUplinkTopic, shareFilter, type ParsedTopic } from './topics.js';
 
 export interface MqttCoreOptions {
@@ -182,6 +184,7 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   const dispatcher = new Dispatcher({ store: o.store, link, logger: log, owner: o.instanceId, catalog, stats, bus, intervalMs: o.dispatchIntervalMs });
   const correlator = new Correlator({ store: o.store, link, logger: log, catalog, progressIndex: buildProgressIndex(catalog.values()), stats, bus });
   const requests = new RequestHandler({ store: o.store, link, logger: log, stats, requestDefs, autoReply: o.autoReply });
+  const topology = { store: o.store, link, logger: log, stats };
   const waiters = new Waiters(o.store, bus, o.waitPollMs ?? 200, log);
   const inbound = new KeyedSerial();
 
@@ -240,7 +243,7 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
       case 'requests':
         return requests.onRequest(p.gateway_sn, r.value);
       case 'status': {
-        const out = await correlator.onStatus(p.gateway_sn, r.value);
+        const out = await onStatus(topology, p.gateway_sn, r.value);
         if (out === 'malformed') malformed(p, topic, payload.length, '`data.sub_devices` must be an array');
         return;
       }

@@ -3,14 +3,15 @@
  * dji-cloud-api-protocol.md §3–4, §6).
  *
  * - `services_reply`: found by `tid`; `bid`, `method` and the topic gateway must match the command,
- *   else UNMATCHED_RESPONSE. Mapped per seeds 001–003 (`reply.ts`). `result` 0 → SUCCEEDED, except
- *   for commands whose catalog entry has `progress`: they stay DELIVERED (progress set) until a
- *   terminal progress event. Non-zero → FAILED / DEVICE_EXECUTION_FAILED.
- * - `events`: progress events, tied by `bid` or by a flat id (`fly_to_id` ↔ `progress_key`);
- *   non-terminal ones update `progress`, terminal ones end the command. Any event with
- *   `need_reply: 1` gets an `events_reply` (same tid/bid/method, `{result: 0}`), tracked or not.
- * - `drc/up`: replies matched by (gateway, method, seq); `result` 0 → SUCCEEDED, else FAILED.
- * - `status` `update_topo`: topology stored, `status_reply` sent.
+ *   else UNMATCHED_RESPONSE. Mapped per seeds 001–003 (`reply.ts`).
+ * - `events`: progress events, tied by `bid` or by a flat id (`fly_to_id` ↔ `progress_key`).
+ *   Any event with `need_reply: 1` gets an `events_reply` (same tid/bid/method, `{result: 0}`),
+ *   tracked or not.
+ * - `drc/up`: replies matched by (gateway, method, seq).
+ *
+ * Which command a message belongs to is decided here; what it changes (status, response fields,
+ * progress) is the status machine's rule (server/commands/transitions.ts). Topology (`status`
+ * `update_topo`) is server/mqtt/topology.ts.
  *
  * Every change is a compare-and-set on the status (`store.transitionCommand`), so two instances
  * handling the same message cannot both apply it. `messages` on the command keeps what did not
@@ -24,20 +25,25 @@
  * oldest open DRC command of that method, so several instances must use a shared subscription.
  */
 import type { Logger } from 'pino';
-import type { CommandStatus } from '../../spec/api.js';
 import type { CommandDef } from '../../spec/types.js';
-import { withPatch } from '../store/rows.js';
-import type { CommandPatch, CommandRecord, RecordedMessage, Store } from '../store/types.js';
+import {
+  OPEN_STATUSES as OPEN,
+  drcReplyPatch,
+  isTerminal,
+  lateResponsePatch,
+  progressPatch,
+  replyMismatch,
+  servicesReplyPatch,
+  withPatch,
+} from '../commands/transitions.js';
+import type { CommandRecord, RecordedMessage, Store } from '../store/types.js';
 import type { DjiEnvelope, DrcUpMessage } from './envelope.js';
-import { isPlainObject } from './envelope.js';
-import { isTerminal, type TransitionBus } from './lifecycle.js';
+import type { TransitionBus } from './lifecycle.js';
 import type { MqttLink } from './link.js';
 import { flatKey, readProgress, type ProgressIndex } from './progress.js';
-import { failureReason, jsonEqual, mapReplyData, replyOutputStatus, type MappedReply } from './reply.js';
+import { jsonEqual, mapReplyData, type MappedReply } from './reply.js';
 import type { Stats } from './stats.js';
-import { eventsReplyTopic, isValidSn, statusReplyTopic } from './topics.js';
-
-const OPEN: readonly CommandStatus[] = ['ACCEPTED', 'DELIVERED'];
+import { eventsReplyTopic } from './topics.js';
 
 /** drc/up methods that are pushes, not replies (dji-cloud-api-protocol.md §4). */
 const DRC_PUSHES = new Set([
@@ -87,17 +93,14 @@ export class Correlator {
       logger.debug({ command_id: cmd.command_id, tid: env.tid }, 'duplicate services_reply ignored');
       return;
     }
-    const mismatch: string[] = [];
-    if (env.bid !== cmd.bid) mismatch.push(`bid ${JSON.stringify(env.bid)} ≠ ${JSON.stringify(cmd.bid)}`);
-    if (env.method !== cmd.command_type) mismatch.push(`method ${JSON.stringify(env.method)} ≠ ${JSON.stringify(cmd.command_type)}`);
-    if (gateway_sn !== cmd.gateway_sn) mismatch.push(`gateway ${JSON.stringify(gateway_sn)} ≠ ${JSON.stringify(cmd.gateway_sn)}`);
+    const mismatch = replyMismatch(cmd, gateway_sn, env);
     const spec = catalog.get(cmd.command_type)?.progress;
 
     if (isTerminal(cmd.status)) {
       // A progress event may have ended the command before its services_reply arrived (race):
       // the reply still supplies the response fields, without changing the status.
       if (spec && mismatch.length === 0 && cmd.response_received_at === null && (cmd.status === 'SUCCEEDED' || cmd.status === 'FAILED')) {
-        const rec = await store.transitionCommand(cmd.command_id, [cmd.status], { ...responseFields(mapped, now), updated_at: now });
+        const rec = await store.transitionCommand(cmd.command_id, [cmd.status], lateResponsePatch(mapped, now));
         if (rec) {
           stats.inc('replies');
           this.o.bus.notify(rec);
@@ -110,39 +113,7 @@ export class Correlator {
     // A progress-tracked command already accepted by its own reply is not undone by a foreign one.
     if (mismatch.length > 0 && cmd.response_received_at !== null) return this.late(cmd, topic, now, env.raw, 'services_reply');
 
-    let patch: CommandPatch;
-    if (mismatch.length > 0) {
-      patch = {
-        status: 'UNMATCHED_RESPONSE',
-        failure_code: 'UNMATCHED_RESPONSE',
-        failure_reason: `services_reply for tid ${env.tid} does not match the command: ${mismatch.join('; ')}`,
-        ...responseFields(mapped, now),
-        ...deliveredFields(cmd, now),
-        completed_at: now,
-        updated_at: now,
-      };
-    } else if (mapped.result !== 0) {
-      patch = {
-        status: 'FAILED',
-        failure_code: 'DEVICE_EXECUTION_FAILED',
-        failure_reason: mapped.result === null ? 'services_reply carries no numeric data.result' : failureReason(mapped),
-        ...responseFields(mapped, now),
-        ...deliveredFields(cmd, now),
-        completed_at: now,
-        updated_at: now,
-      };
-    } else if (spec) {
-      // Accepted by the dock; completion comes from progress events. A reply whose output.status is
-      // already terminal (some docks finish at once) ends it here.
-      const st = replyOutputStatus(env.data);
-      const base = { ...responseFields(mapped, now), ...deliveredFields(cmd, now), updated_at: now };
-      if (st !== null && spec.succeeded.includes(st)) patch = { ...base, status: 'SUCCEEDED', completed_at: now };
-      else if (st !== null && spec.failed.includes(st))
-        patch = { ...base, status: 'FAILED', failure_code: 'DEVICE_EXECUTION_FAILED', failure_reason: `services_reply output.status ${st}`, completed_at: now };
-      else patch = { ...base, status: 'DELIVERED', progress: cmd.progress ?? { percent: null, step: null, dji_status: st, updated_at: now } };
-    } else {
-      patch = { status: 'SUCCEEDED', ...responseFields(mapped, now), ...deliveredFields(cmd, now), completed_at: now, updated_at: now };
-    }
+    const patch = servicesReplyPatch(cmd, env, mapped, mismatch, spec, now);
 
     // An UNMATCHED_RESPONSE keeps the whole foreign message (topic, tid, bid, method), not just its
     // data, written with the transition. A command without progress tracking changes only with its
@@ -216,26 +187,7 @@ export class Correlator {
     stats.inc('progress_events');
     const now = new Date().toISOString();
     const rp = readProgress(spec, env.data, now);
-    let patch: CommandPatch;
-    if (rp.outcome === 'succeeded') {
-      patch = { status: 'SUCCEEDED', progress: rp.progress, ...deliveredFields(cmd, now), completed_at: now, updated_at: now };
-    } else if (rp.outcome === 'failed') {
-      const why = `${env.method} progress ended with status ${rp.progress.dji_status}` + (rp.result !== null && rp.result !== 0 ? ` (result ${rp.result})` : '');
-      patch = {
-        status: 'FAILED',
-        failure_code: 'DEVICE_EXECUTION_FAILED',
-        failure_reason: why,
-        // The seeds call response_code "the device-side execution code": when the failing event
-        // carries DJI's code, that is the code partners need, not the accepting reply's 0.
-        ...(rp.result !== null && rp.result !== 0 ? { response_code: String(rp.result) } : {}),
-        progress: rp.progress,
-        ...deliveredFields(cmd, now),
-        completed_at: now,
-        updated_at: now,
-      };
-    } else {
-      patch = { status: 'DELIVERED', progress: rp.progress, ...deliveredFields(cmd, now), updated_at: now };
-    }
+    const patch = progressPatch(cmd, env.method, rp, now);
     // A terminal event is kept on the command, written with the transition, and its record read
     // back (waiters answer with it). A progress step only needs the compare-and-set: nobody
     // answers with a non-terminal record, so `cmd` + `patch` is enough to announce it.
@@ -266,50 +218,11 @@ export class Correlator {
     }
     const now = new Date().toISOString();
     const mapped = mapReplyData(msg.data);
-    // An echo without `result` (heart_beat echoes `{timestamp}`) means the dock received it.
-    const ok = mapped.result === 0 || (msg.data.result === undefined && msg.data.code === undefined);
-    const patch: CommandPatch = ok
-      ? { status: 'SUCCEEDED', ...responseFields(mapped, now), ...deliveredFields(cmd, now), completed_at: now, updated_at: now }
-      : {
-          status: 'FAILED',
-          failure_code: 'DEVICE_EXECUTION_FAILED',
-          failure_reason: mapped.result === null ? 'drc/up reply carries a non-numeric data.result' : failureReason(mapped),
-          ...responseFields(mapped, now),
-          ...deliveredFields(cmd, now),
-          completed_at: now,
-          updated_at: now,
-        };
+    const patch = drcReplyPatch(cmd, msg.data, mapped, now);
     const rec = await store.transitionCommand(cmd.command_id, OPEN, patch);
     if (!rec) return this.late(cmd, topic, now, msg.raw, 'drc/up reply', (f) => f.response_received_at !== null && jsonEqual(f.vendor_response, mapped.vendor_response));
     stats.inc('replies');
     this.o.bus.notify(rec);
-  }
-
-  // ── status (update_topo) ─────────────────────────────────────────────────────────────────
-
-  /** `update_topo`: store the dock's aircraft and answer on `status_reply`. Other methods are ignored. */
-  async onStatus(gateway_sn: string, env: DjiEnvelope): Promise<'ok' | 'ignored' | 'malformed'> {
-    const { store, stats, logger, link } = this.o;
-    if (env.method !== 'update_topo') {
-      stats.inc('ignored_messages');
-      return 'ignored';
-    }
-    const subs = env.data.sub_devices;
-    if (subs !== undefined && subs !== null && !Array.isArray(subs)) return 'malformed';
-    const sns = (Array.isArray(subs) ? subs : []).filter(isPlainObject).map((d) => d.sn).filter(isValidSn);
-    try {
-      await store.setTopology(gateway_sn, [...new Set(sns)], new Date().toISOString());
-      stats.inc('topology_updates');
-    } finally {
-      // Answer even when storing failed: a dock left without status_reply may stall (§8.4).
-      try {
-        await link.publish(statusReplyTopic(gateway_sn), { tid: env.tid, bid: env.bid, timestamp: Date.now(), method: env.method, data: { result: 0 } }, 1);
-        stats.inc('status_replied');
-      } catch (err) {
-        logger.warn({ err, gateway_sn }, 'status_reply not acknowledged');
-      }
-    }
-    return 'ok';
   }
 
   // ── helpers ──────────────────────────────────────────────────────────────────────────────
@@ -361,13 +274,4 @@ function sameReplyApplied(cmd: CommandRecord, gateway_sn: string, env: DjiEnvelo
     gateway_sn === cmd.gateway_sn &&
     jsonEqual(cmd.vendor_response, m.vendor_response)
   );
-}
-
-function responseFields(m: MappedReply, now: string): Pick<CommandPatch, 'response_code' | 'response_message' | 'vendor_response' | 'response_received_at'> {
-  return { response_code: m.response_code, response_message: m.response_message, vendor_response: m.vendor_response, response_received_at: now };
-}
-
-/** A reply or event proves delivery even when it beats the PUBACK handling. */
-function deliveredFields(cmd: CommandRecord, now: string): Pick<CommandPatch, 'delivered_at' | 'dispatch_state'> {
-  return { delivered_at: cmd.delivered_at ?? now, dispatch_state: 'published' };
 }

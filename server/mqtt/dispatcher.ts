@@ -8,8 +8,8 @@
  *   `seq` from `store.nextDrcSeq` (strictly increasing per gateway, shared by all instances),
  *   stored on the command before publishing so `drc/up` replies can be matched by it. Publishes of
  *   one gateway's DRC commands are issued in `seq` order.
- * - On PUBACK: ACCEPTED → DELIVERED (`delivered_at`); commands whose catalog `reply` is `none` or
- *   whose `timeout_seconds` is 0 go straight to SUCCEEDED (`completed_at`).
+ * - On PUBACK: ACCEPTED → DELIVERED, or SUCCEEDED when there is nothing to wait for
+ *   (`deliveryPatch` in server/commands/transitions.ts).
  *
  * The correlation state (tid, bid, gateway) is in the store since acceptance, so a reply can never
  * arrive before its command is known. While the broker is unreachable nothing is claimed: commands
@@ -19,8 +19,8 @@
  */
 import type { Logger } from 'pino';
 import type { CommandDef } from '../../spec/types.js';
-import { withPatch } from '../store/rows.js';
-import type { CommandPatch, CommandRecord, DispatchClaim, Store } from '../store/types.js';
+import { deliveryPatch, seqPatch, unroutablePatch, withPatch } from '../commands/transitions.js';
+import type { CommandRecord, DispatchClaim, Store } from '../store/types.js';
 import type { TransitionBus } from './lifecycle.js';
 import type { MqttLink } from './link.js';
 import type { Stats } from './stats.js';
@@ -191,7 +191,7 @@ export class Dispatcher {
   private async publishDrc(cmd: CommandRecord, issued: () => void): Promise<void> {
     const { store } = this.o;
     const seq = await store.nextDrcSeq(cmd.gateway_sn);
-    const withSeq = await store.transitionCommand(cmd.command_id, ['ACCEPTED'], { seq, updated_at: new Date().toISOString() });
+    const withSeq = await store.transitionCommand(cmd.command_id, ['ACCEPTED'], seqPatch(seq, new Date().toISOString()));
     if (!withSeq) return; // timed out meanwhile
     await this.publish(withSeq, seq, issued);
   }
@@ -216,11 +216,7 @@ export class Dispatcher {
   private async onPuback(cmd: CommandRecord): Promise<void> {
     const { store, catalog, stats, bus, logger } = this.o;
     const now = new Date().toISOString();
-    const def = catalog.get(cmd.command_type);
-    const completesOnDelivery = cmd.timeout_seconds === 0 || def?.reply === 'none';
-    const patch: CommandPatch = completesOnDelivery
-      ? { status: 'SUCCEEDED', dispatch_state: 'published', delivered_at: now, completed_at: now, updated_at: now }
-      : { status: 'DELIVERED', dispatch_state: 'published', delivered_at: now, updated_at: now };
+    const patch = deliveryPatch(cmd, catalog.get(cmd.command_type), now);
     // From ACCEPTED only: a fast reply may already have moved it on (and set delivered_at), or the
     // sweeper may have timed it out; both win.
     if (!(await store.applyTransition(cmd.command_id, ['ACCEPTED'], patch))) return;
@@ -233,13 +229,7 @@ export class Dispatcher {
   /** A gateway SN that cannot be a topic level: never publishable, so fail now rather than time out. */
   private async failUnroutable(cmd: CommandRecord): Promise<void> {
     const now = new Date().toISOString();
-    const rec = await this.o.store.transitionCommand(cmd.command_id, ['ACCEPTED'], {
-      status: 'FAILED',
-      failure_code: null,
-      failure_reason: `gateway SN ${JSON.stringify(cmd.gateway_sn)} cannot be used in an MQTT topic; the command was not published`,
-      completed_at: now,
-      updated_at: now,
-    });
+    const rec = await this.o.store.transitionCommand(cmd.command_id, ['ACCEPTED'], unroutablePatch(cmd, now));
     this.o.logger.warn({ command_id: cmd.command_id, gateway_sn: cmd.gateway_sn }, 'dispatcher: unroutable gateway SN');
     if (rec) this.o.bus.notify(rec);
   }

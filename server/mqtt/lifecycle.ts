@@ -7,12 +7,8 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { TERMINAL_STATUSES, type CommandStatus } from '../../spec/api.js';
+import { isTerminal } from '../commands/transitions.js';
 import type { CommandRecord, Store } from '../store/types.js';
-
-export function isTerminal(status: CommandStatus): boolean {
-  return TERMINAL_STATUSES.includes(status);
-}
 
 /** In-process notifications of command transitions made by this instance. */
 export class TransitionBus {

@@ -4,64 +4,18 @@
  * platform can answer from its own configuration (catalog `auto_reply`, at least `config`) are
  * answered at once with `reply_source: auto`.
  *
- * Replies go to `…/requests_reply` with the request's `tid`, `bid` and `method`.
+ * Replies go to `…/requests_reply` with the request's `tid`, `bid` and `method`; their data is
+ * shaped in server/device-requests/replies.ts.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DeviceRequestDef } from '../../spec/types.js';
+import { autoReplyData, autoReplyRecord, requestReplyMessage, type AutoReplyConfig } from '../device-requests/replies.js';
 import type { DeviceRequestRecord, Store } from '../store/types.js';
 import type { DjiEnvelope } from './envelope.js';
 import type { MqttLink } from './link.js';
 import type { Stats } from './stats.js';
 import { requestsReplyTopic } from './topics.js';
-
-/**
- * Defaults of the flat `config` reply (DOC `D3/config`): NTP host/port the dock syncs its clock with
- * and the DJI developer app credentials (empty until configured — a real dock needs the values of
- * your DJI developer account).
- */
-export const CONFIG_REPLY_DEFAULTS: Readonly<Record<string, unknown>> = {
-  ntp_server_host: 'pool.ntp.org',
-  ntp_server_port: 123,
-  app_id: '',
-  app_key: '',
-  app_license: '',
-};
-
-/** Platform configuration used for automatic replies. */
-export interface AutoReplyConfig {
-  /** Flat `config` reply data, merged over `CONFIG_REPLY_DEFAULTS`. */
-  config?: Record<string, unknown>;
-}
-
-/**
- * The `requests_reply` data the platform sends by itself for `request_type`, or null when it does
- * not answer that type automatically. `config` → flat data; other auto types → `{result: 0, output}`.
- */
-export function autoReplyData(def: DeviceRequestDef | undefined, cfg: AutoReplyConfig | undefined): Record<string, unknown> | null {
-  if (!def?.auto_reply) return null;
-  if (def.request_type === 'config') return { ...CONFIG_REPLY_DEFAULTS, ...(cfg?.config ?? {}) };
-  const output = (cfg as Record<string, Record<string, unknown> | undefined> | undefined)?.[def.request_type] ?? {};
-  return def.reply_form === 'flat' ? { ...output } : { result: 0, output };
-}
-
-/** Keys of the `config` reply that are secrets of the DJI developer account. */
-const SECRET_REPLY_KEYS = ['app_key', 'app_license'] as const;
-
-/**
- * The copy of an automatic reply that is stored and shown through the device-request API: the
- * dock gets the real values, partners reading device requests see `***` for the secrets.
- */
-export function redactReply(data: Record<string, unknown>): Record<string, unknown> {
-  const out = { ...data };
-  for (const k of SECRET_REPLY_KEYS) if (typeof out[k] === 'string' && out[k] !== '') out[k] = '***';
-  return out;
-}
-
-/** The `requests_reply` message for a stored request. */
-export function requestReplyMessage(req: DeviceRequestRecord, data: Record<string, unknown>): Record<string, unknown> {
-  return { tid: req.tid, bid: req.bid, timestamp: Date.now(), method: req.request_type, data };
-}
 
 export interface RequestHandlerOptions {
   store: Store;
@@ -114,14 +68,7 @@ export class RequestHandler {
       return;
     }
     if (!data || stored.replied_at !== null) return;
-    const replied = await store.replyDeviceRequest(stored.request_id, {
-      reply_code: '0',
-      reply_message: 'answered automatically from the platform configuration',
-      reply_payload: redactReply(data),
-      reply_source: 'auto',
-      standardized_reply: redactReply(data),
-      replied_at: new Date().toISOString(),
-    });
+    const replied = await store.replyDeviceRequest(stored.request_id, autoReplyRecord(data, new Date().toISOString()));
     if (!replied) return; // answered meanwhile (manual reply or another instance)
     await this.publishReply(replied, data);
     stats.inc('auto_replies');

@@ -3,15 +3,14 @@
  * shape: JSON columns as JSON text, timestamps as ISO-8601 strings with ms and `Z` (PostgreSQL via
  * the store's type parsers), booleans as 0/1 or true/false.
  */
-import { COMMAND_STATUSES, TERMINAL_STATUSES, type CommandStatus } from '../../spec/api.js';
+import { COMMAND_STATUSES } from '../../spec/api.js';
+import { OPEN_STATUSES } from '../commands/transitions.js';
 import { encodeCursor } from './cursor.js';
 import type { CommandPatch, CommandRecord, Credential, DispatchClaim, RecordedMessage, DeviceRequestRecord, DeviceRequestReply, Page } from './types.js';
 
 export type Row = Record<string, unknown>;
 
-/** Statuses a command can still leave. The migrations' partial indices spell this same list. */
-export const OPEN_STATUSES: readonly CommandStatus[] = COMMAND_STATUSES.filter((s) => !TERMINAL_STATUSES.includes(s));
-/** `'ACCEPTED','DELIVERED'`: inlined in SQL so the planner matches the partial indices. */
+/** The open statuses as `'ACCEPTED','DELIVERED'`: inlined in SQL so the planner matches the partial indices. */
 export const OPEN_STATUSES_SQL = OPEN_STATUSES.map((s) => `'${s}'`).join(',');
 
 /** Oldest messages are dropped beyond this many per command, so a chatty dock cannot grow a row without bound. */
@@ -169,19 +168,6 @@ const COMMAND_PATCH: Record<keyof CommandPatch, (v: any) => unknown> = {
 /** A `RecordedMessage` as the JSON text appended to `messages` (`received_at` normalized). */
 export function recordedMessageJson(m: RecordedMessage): string {
   return JSON.stringify({ ...m, received_at: iso(m.received_at, 'received_at') });
-}
-
-/**
- * `cmd` with `patch` applied (undefined fields skipped): the record a caller holding `cmd` gets
- * after `applyTransition(cmd.command_id, [cmd.status…], patch)` returned true.
- */
-export function withPatch(cmd: CommandRecord, patch: CommandPatch): CommandRecord {
-  const out: Row = { ...cmd };
-  for (const k of Object.keys(patch)) {
-    const v = (patch as Row)[k];
-    if (v !== undefined) out[k] = v;
-  }
-  return out as unknown as CommandRecord;
 }
 
 /** `[column, value]` pairs of a transition patch, keys sorted (equal key sets give equal SQL). TypeError on an unknown key. */

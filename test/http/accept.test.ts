@@ -1,7 +1,7 @@
 /** server/commands/accept.ts and the device-request reply mapping (pure parts). */
 import { describe, expect, it } from 'vitest';
 import { buildCommandRecord, canonicalJson, requestHash, uuidv7 } from '../../server/commands/accept.js';
-import { replyData, resultOf } from '../../server/handlers/device-requests.js';
+import { replyData, resultOf } from '../../server/device-requests/replies.js';
 import { commands } from '../../spec/catalog.js';
 
 const noTopo = { gatewayOf: async () => null };

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CommandRecord } from '../../server/store/types.js';
-import { CONFIG_REPLY_DEFAULTS } from '../../server/mqtt/requests.js';
+import { CONFIG_REPLY_DEFAULTS } from '../../server/device-requests/replies.js';
 import { startHarness, uniqueSn, type BrokerKind, type Harness } from './harness.js';
 
 const BROKERS: BrokerKind[] = ['aedes', 'mosquitto'];

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidCursorError } from '../../server/store/cursor.js';
-import { MAX_COMMAND_MESSAGES, timeoutReason, withPatch } from '../../server/store/rows.js';
+import { withPatch } from '../../server/commands/transitions.js';
+import { MAX_COMMAND_MESSAGES, timeoutReason } from '../../server/store/rows.js';
 import type { CommandRecord, Credential, DeviceRequestRecord, Store } from '../../server/store/types.js';
 
 /** A fixed instant the fixtures count from (ms). */
