@@ -3,8 +3,8 @@
  * `<dataDir>/dockgate.sqlite`. Both are migrated before they are returned.
  */
 import { join } from 'node:path';
-import { openPostgresStore } from './postgres.js';
-import { openSqliteStore } from './sqlite.js';
+import { openPostgresStore } from './postgres/store.js';
+import { openSqliteStore } from './sqlite/store.js';
 import type { Store } from './types.js';
 
 export type { Store } from './types.js';

@@ -184,8 +184,8 @@ export type DeviceRequestReply = Pick<
 >;
 
 /**
- * The store. Implementations: `SqliteStore` (server/store/sqlite.ts), `PostgresStore`
- * (server/store/postgres.ts). One contract test suite (test/store/contract.ts) runs against both.
+ * The store. Implementations: `SqliteStore` (server/store/sqlite/store.ts), `PostgresStore`
+ * (server/store/postgres/store.ts). One contract test suite (test/store/contract.ts) runs against both.
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';

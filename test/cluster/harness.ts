@@ -20,7 +20,7 @@ import pg from 'pg';
 import { TERMINAL_STATUSES } from '../../spec/api.js';
 import { signRequest } from '../../spec/signing.js';
 import { createCredential } from '../../server/cli/credentials.js';
-import { openPostgresStore } from '../../server/store/postgres.js';
+import { openPostgresStore } from '../../server/store/postgres/store.js';
 import type { Credential } from '../../server/store/types.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -16,7 +16,7 @@ import { buildCommandRecord } from '../../server/commands/accept.js';
 import { createMetrics, type Metrics } from '../../server/metrics.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/broker.js';
 import { startMqttCore, type MqttCore } from '../../server/mqtt/core.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
+import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import type { CommandRecord, Store } from '../../server/store/types.js';
 import { metricValue, uniqueSn, waitFor } from './harness.js';
 

@@ -14,7 +14,7 @@ import { TERMINAL_STATUSES } from '../../spec/api.js';
 import { buildCommandRecord } from '../../server/commands/accept.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/broker.js';
 import { startMqttCore, type MqttCore, type MqttCoreOptions } from '../../server/mqtt/core.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
+import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import type { CommandRecord, Store } from '../../server/store/types.js';
 import { ScriptedDock, type DockOptions } from '../support/scripted-dock.js';
 import { TcpProxy } from '../support/tcp-proxy.js';

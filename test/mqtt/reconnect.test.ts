@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/broker.js';
 import { startMqttCore } from '../../server/mqtt/core.js';
-import { openSqliteStore } from '../../server/store/sqlite.js';
+import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import { ScriptedDock } from '../support/scripted-dock.js';
 import { startHarness, testLogger, uniqueSn, type BrokerKind, type Harness } from './harness.js';
 import { TcpProxy } from '../support/tcp-proxy.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransitionBus, Waiters } from '../../server/mqtt/lifecycle.js';
-import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite.js';
+import { openSqliteStore, type SqliteStore } from '../../server/store/sqlite/store.js';
 import { command } from '../store/contract.js';
 
 describe('Waiters', () => {

@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server/store/index.js';
 import { loadMigrations } from '../../server/store/migrations.js';
-import { openPostgresStore, PostgresStore } from '../../server/store/postgres.js';
+import { openPostgresStore, PostgresStore } from '../../server/store/postgres/store.js';
 import { StoreUnavailableError } from '../../server/store/types.js';
 import { command, describeStoreContract } from './contract.js';
 
@@ -112,7 +112,7 @@ if (problem && process.env.CI === 'true') {
       u.searchParams.set('options', `${u.searchParams.get('options') ?? ''} -c TimeZone=Asia/Tokyo`.trim());
       const store = await openPostgresStore(u.toString(), { schema });
       try {
-        const { rows } = await (store as unknown as { pool: pg.Pool }).pool.query('SHOW TimeZone');
+        const { rows } = await (store as unknown as { e: { pool: pg.Pool } }).e.pool.query('SHOW TimeZone');
         expect(rows[0].TimeZone).toBe('Asia/Tokyo');
         const c = await store.createCommand(command({ accepted_at: '2026-04-22T21:00:00.123+09:00' }));
         expect(c.command.accepted_at).toBe('2026-04-22T12:00:00.123Z');

@@ -2,7 +2,7 @@
  * Child process for the SQLite durability test: `write <file> <json record>` stores a command and
  * exits abruptly (no close), `read <file> <command_id>` prints the stored command as JSON.
  */
-import { openSqliteStore } from '../../server/store/sqlite.js';
+import { openSqliteStore } from '../../server/store/sqlite/store.js';
 
 const [mode, file, arg] = process.argv.slice(2);
 const store = await openSqliteStore(file);

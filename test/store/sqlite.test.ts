@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CHECKPOINT_INTERVAL_MS } from '../../server/store/checkpointer.js';
 import { openStore } from '../../server/store/index.js';
 import { loadMigrations } from '../../server/store/migrations.js';
-import { openSqliteStore, SqliteStore } from '../../server/store/sqlite.js';
+import { openSqliteStore, SqliteStore } from '../../server/store/sqlite/store.js';
 import { StoreUnavailableError } from '../../server/store/types.js';
 import { command, describeStoreContract } from './contract.js';
 
@@ -125,7 +125,7 @@ describe('sqlite store specifics', () => {
     other.exec('BEGIN IMMEDIATE');
     try {
       // Shorten the wait for this test only; production uses 5 s.
-      (store as unknown as { db: Database.Database }).db.pragma('busy_timeout = 50');
+      (store as unknown as { e: { db: Database.Database } }).e.db.pragma('busy_timeout = 50');
       await expect(store.createCommand(command())).rejects.toBeInstanceOf(StoreUnavailableError);
     } finally {
       other.exec('ROLLBACK');

@@ -1,21 +1,13 @@
 /**
- * The embedded store: one SQLite file (better-sqlite3), WAL journal, `synchronous=NORMAL` (a commit
- * survives a process crash; the last few may be lost on power loss), 5 s busy timeout. Calls are
- * synchronous underneath and wrapped in promises to honour the async `Store` contract; every call
- * is one or two prepared statements, cached on first use. Writes go through one connection (group
- * commit, see `write`), reads through a second one that sees committed data only.
- *
- * Nonce purge: every `NONCE_PURGE_EVERY`-th `rememberNonce` also deletes up to
- * `NONCE_PURGE_BATCH` expired nonces (bounded work, well above the insert rate); `purgeExpired(now)`
- * deletes all of them at once (tests, maintenance).
+ * The embedded store: the `Store` contract mapped onto one SQLite file, as SQL statements and row
+ * mappings (../rows.ts). Every call is one or two prepared statements; connections, statement
+ * caching, group commit and committed-only reads are the engine's (./engine.ts).
  */
 import { mkdirSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
-import Database from 'better-sqlite3';
-import { COMMAND_STATUSES, type CommandStatus } from '../../spec/api.js';
-import { BACKSTOP_PAGES, startCheckpointer, type Checkpointer } from './checkpointer.js';
-import { decodeCursor } from './cursor.js';
-import { loadMigrations } from './migrations.js';
+import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { COMMAND_STATUSES, type CommandStatus } from '../../../spec/api.js';
+import { decodeCursor } from '../cursor.js';
 import {
   COMMAND_INSERT_COLUMNS,
   CREDENTIAL_COLUMNS,
@@ -40,9 +32,8 @@ import {
   rowToDeviceRequest,
   statusCounts,
   type Row,
-} from './rows.js';
+} from '../rows.js';
 import {
-  StoreUnavailableError,
   type CommandFilter,
   type CommandPatch,
   type CommandRecord,
@@ -55,7 +46,8 @@ import {
   type Page,
   type RecordedMessage,
   type Store,
-} from './types.js';
+} from '../types.js';
+import { SqliteEngine } from './engine.js';
 
 export const NONCE_PURGE_EVERY = 1000;
 export const NONCE_PURGE_BATCH = 5000;
@@ -162,262 +154,41 @@ function progressSql(by: 'bid' | 'progress_key', command_types: readonly string[
   return sql;
 }
 
-const UNAVAILABLE_CODES = /^SQLITE_(BUSY|LOCKED|IOERR|FULL|CANTOPEN|READONLY|NOTADB)/;
-
-/** Map "the database cannot be used right now" errors to StoreUnavailableError; others pass through. */
-function mapError(err: unknown): unknown {
-  const e = err as { code?: unknown; message?: unknown };
-  if (typeof e?.code === 'string' && UNAVAILABLE_CODES.test(e.code)) {
-    return new StoreUnavailableError(`SQLite store unavailable: ${String(e.message)}`, { cause: err });
-  }
-  if (err instanceof TypeError && /database connection is not open/.test(err.message)) {
-    return new StoreUnavailableError('SQLite store is closed', { cause: err });
-  }
-  return err;
-}
-
 const bool01 = (b: boolean) => (b ? 1 : 0);
 
-
 /**
- * One connection per database file per process, shared by every store opened on it. Group commit
- * keeps a write transaction open until the next check phase; a second connection of the same
- * process writing meanwhile would wait on the lock synchronously, blocking the very event loop that
- * must commit it (a self-deadlock until busy_timeout). Sharing the connection also shares the batch.
+ * Nonce purge: every `NONCE_PURGE_EVERY`-th `rememberNonce` also deletes up to
+ * `NONCE_PURGE_BATCH` expired nonces (bounded work, well above the insert rate); `purgeExpired(now)`
+ * deletes all of them at once (tests, maintenance).
  */
-interface Connection {
-  db: Database.Database;
-  statements: Map<string, Database.Statement>;
-  /**
-   * A second connection for reads made while a group-commit batch is open (`PRAGMA query_only`),
-   * so a read sees committed data only, never a write that may yet roll back (see `rd`). WAL
-   * readers never take the write lock, so it cannot deadlock with the writer. `:memory:`
-   * databases read through `db` (a second connection would open another, empty, database).
-   */
-  reader: Database.Database;
-  readStatements: Map<string, Database.Statement>;
-  /** Writes of the open group-commit transaction, settled after its COMMIT (see `write`). */
-  batch: { ok: () => void; fail: (e: unknown) => void }[] | null;
-  refs: number;
-  /** WAL checkpoints in a worker thread (file databases only). */
-  checkpointer: Checkpointer | null;
-}
-const connections = new Map<string, Connection>();
-
-function acquire(file: string): Connection {
-  const key = file === ':memory:' ? `${file}#${connections.size}#${Math.random()}` : resolvePath(file);
-  let c = connections.get(key);
-  if (!c || !c.db.open) {
-    const db = new Database(file);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    // 32 MiB of page cache (SQLite's default is 2 MiB): the open-command indices and the recent
-    // end of the id indices stay in memory, so accepts and replies do not re-read pages.
-    db.pragma('cache_size = -32768');
-    let checkpointer: Checkpointer | null = null;
-    if (file !== ':memory:') {
-      // Checkpoints run in a worker thread (checkpointer.ts); this connection only as a backstop.
-      db.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
-      checkpointer = startCheckpointer(key);
-    }
-    let reader = db;
-    if (file !== ':memory:') {
-      reader = new Database(file);
-      reader.pragma('busy_timeout = 5000');
-      reader.pragma('cache_size = -32768');
-      reader.pragma('query_only = 1');
-    }
-    c = { db, statements: new Map(), reader, readStatements: new Map(), batch: null, refs: 0, checkpointer };
-    connections.set(key, c);
-  }
-  c.refs++;
-  return c;
-}
-
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
-  private readonly conn: Connection;
-  private readonly key: string;
-  private closed = false;
+  private readonly e: SqliteEngine;
   private nonceInserts = 0;
 
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
-    this.conn = acquire(file);
-    this.key = [...connections.entries()].find(([, c]) => c === this.conn)![0];
-  }
-
-  private get db(): Database.Database {
-    return this.conn.db;
-  }
-
-  private get statements(): Map<string, Database.Statement> {
-    return this.conn.statements;
-  }
-
-  private get batch(): Connection['batch'] {
-    return this.conn.batch;
-  }
-
-  private set batch(b: Connection['batch']) {
-    this.conn.batch = b;
-  }
-
-  /** The statement for `sql` on the writing connection, prepared once. */
-  private st(sql: string): Database.Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
-  }
-
-  /**
-   * The statement for a read of `sql` that sees committed data only, prepared once. With no write
-   * batch open the writing connection holds nothing uncommitted, so it serves the read from its
-   * warm page cache; while a batch is open the read goes to the second connection. (That one's
-   * page cache is dropped whenever the writer has committed since its last read, so under write
-   * load its reads cost page reads from the WAL: ~25% more CPU per mock request when it served
-   * every read.)
-   */
-  private rd(sql: string): Database.Statement {
-    if (this.conn.batch === null || this.conn.reader === this.conn.db) return this.st(sql);
-    const m = this.conn.readStatements;
-    let s = m.get(sql);
-    if (!s) {
-      s = this.conn.reader.prepare(sql);
-      m.set(sql, s);
-    }
-    return s;
-  }
-
-  /**
-   * Group commit: every write made in the same event-loop turn joins one transaction, committed in
-   * the next check phase (setImmediate); each write's promise settles only after that COMMIT, so a
-   * caller that answers 202 after `await createCommand(…)` still answers after the data is durable.
-   * Why: on this class of machine one commit per write costs about as much as the write itself
-   * (bench/: accept path), and the hot path makes 3 writes per command.
-   *
-   * Every write is one SQL statement (setTopology's several run in a nested db.transaction, i.e. a
-   * savepoint), and SQLite undoes a failing statement alone and keeps the transaction (its default
-   * ABORT conflict resolution), so one bad write rejects alone without a savepoint of its own. Some
-   * errors (I/O, disk full) make SQLite roll the whole transaction back: then every write of the
-   * batch rejects, never resolves as if committed. Transaction control goes through cached
-   * prepared statements: db.exec() parses its SQL text on every call.
-   */
-  private write<T>(fn: () => T, settle: 'committed' | 'executed' = 'committed'): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (this.closed || !this.db.open) return reject(mapError(new TypeError('The database connection is not open')));
-      try {
-        if (this.batch === null) {
-          this.st('BEGIN').run();
-          this.batch = [];
-          setImmediate(() => this.commitBatch());
-        }
-      } catch (err) {
-        return reject(mapError(err));
-      }
-      let value: T;
-      try {
-        value = fn();
-      } catch (err) {
-        const e = mapError(err);
-        if (!this.db.inTransaction) this.failBatch(e);
-        return reject(e);
-      }
-      if (settle === 'executed') {
-        // The caller needs the answer, not the durability (see rememberNonce): it then joins the
-        // same commit as the writes it makes next, instead of waiting for a commit of its own.
-        resolve(value);
-        return;
-      }
-      this.batch!.push({ ok: () => resolve(value), fail: reject });
-    });
-  }
-
-  /** The open transaction is gone (SQLite rolled it back): none of its writes happened. */
-  private failBatch(e: unknown): void {
-    const batch = this.batch;
-    this.batch = null;
-    for (const w of batch ?? []) w.fail(e);
-  }
-
-  private commitBatch(): void {
-    const batch = this.batch;
-    if (batch === null) return;
-    if (!this.db.inTransaction) return this.failBatch(mapError(new Error('SQLite rolled the write transaction back before COMMIT')));
-    this.batch = null;
-    try {
-      this.st('COMMIT').run();
-    } catch (err) {
-      try {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      } catch {
-        // nothing more to undo
-      }
-      const e = mapError(err);
-      for (const w of batch) w.fail(e);
-      return;
-    }
-    for (const w of batch) w.ok();
-  }
-
-  /** Run synchronously, settle as a promise, with unavailability mapped. */
-  private run<T>(fn: () => T): Promise<T> {
-    try {
-      if (this.closed) throw new TypeError('The database connection is not open');
-      return Promise.resolve(fn());
-    } catch (err) {
-      return Promise.reject(mapError(err));
-    }
+    this.e = new SqliteEngine(file);
   }
 
   migrate(): Promise<void> {
-    return this.run(() => {
-      const migrations = loadMigrations('sqlite');
-      // IMMEDIATE takes the write lock first, so two processes opening a new file migrate once.
-      this.db
-        .transaction(() => {
-          this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-          const applied = new Set(this.db.prepare('SELECT version FROM schema_migrations').pluck().all() as number[]);
-          for (const m of migrations) {
-            if (applied.has(m.version)) continue;
-            this.db.exec(m.sql);
-            this.db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-          }
-        })
-        .immediate();
-    });
+    return this.e.migrate();
   }
 
   close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    this.closed = true;
-    this.commitBatch();
-    if (--this.conn.refs === 0) {
-      if (this.db.open) this.db.close();
-      if (this.conn.reader !== this.db && this.conn.reader.open) this.conn.reader.close();
-      this.statements.clear();
-      this.conn.readStatements.clear();
-      connections.delete(this.key);
-      // Its last checkpoint runs after this connection closed, so the WAL is folded in.
-      return this.conn.checkpointer?.stop() ?? Promise.resolve();
-    }
-    return Promise.resolve();
+    return this.e.close();
   }
 
   ping(): Promise<boolean> {
-    return this.run(() => this.rd('SELECT 1').pluck().get() === 1).catch(() => false);
+    return this.e.ping();
   }
 
   // credentials
 
   createCredential(c: Credential): Promise<void> {
-    return this.write(() => {
+    return this.e.write(() => {
       try {
-        this.st(SQL.insertCredential).run(credentialValues(c, bool01));
+        this.e.st(SQL.insertCredential).run(credentialValues(c, bool01));
       } catch (err) {
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new Error(`credential ${c.api_id} already exists`, { cause: err });
         throw err;
@@ -426,27 +197,27 @@ export class SqliteStore implements Store {
   }
 
   getCredential(api_id: string): Promise<Credential | null> {
-    return this.run(() => {
-      const r = this.rd(SQL.getCredential).get(api_id) as Row | undefined;
+    return this.e.run(() => {
+      const r = this.e.rd(SQL.getCredential).get(api_id) as Row | undefined;
       return r ? rowToCredential(r) : null;
     });
   }
 
   listCredentials(): Promise<Credential[]> {
-    return this.run(() => (this.rd(SQL.listCredentials).all() as Row[]).map((r) => ({ ...rowToCredential(r), api_key: '' })));
+    return this.e.run(() => (this.e.rd(SQL.listCredentials).all() as Row[]).map((r) => ({ ...rowToCredential(r), api_key: '' })));
   }
 
   updateCredential(api_id: string, patch: Partial<Omit<Credential, 'api_id' | 'created_at'>>): Promise<Credential | null> {
-    return this.write(() => {
+    return this.e.write(() => {
       const cols = credentialPatchColumns(patch, bool01);
       const sql = `UPDATE credentials SET ${cols.map(([c]) => `${c} = ?`).join(', ')} WHERE api_id = ? RETURNING *`;
-      const r = this.st(sql).get(...cols.map(([, v]) => v), api_id) as Row | undefined;
+      const r = this.e.st(sql).get(...cols.map(([, v]) => v), api_id) as Row | undefined;
       return r ? rowToCredential(r) : null;
     });
   }
 
   countCredentials(): Promise<number> {
-    return this.run(() => (this.rd(SQL.countCredentials).get() as Row).n as number);
+    return this.e.run(() => (this.e.rd(SQL.countCredentials).get() as Row).n as number);
   }
 
   /**
@@ -456,26 +227,26 @@ export class SqliteStore implements Store {
    * nonce is not remembered (the request had no effect, so replaying it is harmless).
    */
   rememberNonce(api_id: string, nonce: string, expires_at: string): Promise<boolean> {
-    return this.write(() => {
+    return this.e.write(() => {
       const now = new Date().toISOString();
-      const fresh = this.st(SQL.rememberNonce).run(api_id, nonce, iso(expires_at, 'expires_at'), now).changes === 1;
-      if (++this.nonceInserts % NONCE_PURGE_EVERY === 0) this.st(SQL.purgeNoncesBatch).run(now);
+      const fresh = this.e.st(SQL.rememberNonce).run(api_id, nonce, iso(expires_at, 'expires_at'), now).changes === 1;
+      if (++this.nonceInserts % NONCE_PURGE_EVERY === 0) this.e.st(SQL.purgeNoncesBatch).run(now);
       return fresh;
     }, 'executed');
   }
 
   /** Delete every nonce that expired at or before `now`; returns how many. */
   purgeExpired(now: string): Promise<number> {
-    return this.write(() => this.st(SQL.purgeNonces).run(iso(now, 'now')).changes);
+    return this.e.write(() => this.e.st(SQL.purgeNonces).run(iso(now, 'now')).changes);
   }
 
   // commands
 
   createCommand(c: CommandRecord, claim?: DispatchClaim): Promise<CreateOutcome> {
-    return this.write(() => {
+    return this.e.write(() => {
       const rec = newCommand(c);
-      if (this.st(SQL.insertCommand).run(commandValues(rec, claim)).changes === 1) return { kind: 'created', command: rec };
-      const r = this.st(SQL.commandByKey).get(c.api_id, c.idempotency_key) as Row | undefined;
+      if (this.e.st(SQL.insertCommand).run(commandValues(rec, claim)).changes === 1) return { kind: 'created', command: rec };
+      const r = this.e.st(SQL.commandByKey).get(c.api_id, c.idempotency_key) as Row | undefined;
       if (!r) throw new Error(`command insert for ${c.api_id}/${c.idempotency_key} ignored but no row found`);
       const existing = rowToCommand(r);
       return { kind: existing.request_hash === c.request_hash ? 'replayed' : 'conflict', command: existing };
@@ -488,11 +259,11 @@ export class SqliteStore implements Store {
   }
 
   getCommand(command_id: string): Promise<CommandRecord | null> {
-    return this.run(() => this.one(this.rd(SQL.getCommand), command_id));
+    return this.e.run(() => this.one(this.e.rd(SQL.getCommand), command_id));
   }
 
   listCommands(f: CommandFilter): Promise<Page<CommandRecord>> {
-    return this.run(() => {
+    return this.e.run(() => {
       const limit = positiveLimit(f.limit);
       const where = ['api_id = ?'];
       const params: unknown[] = [f.api_id];
@@ -508,30 +279,30 @@ export class SqliteStore implements Store {
         params.push(c.at, c.id);
       }
       const sql = `SELECT * FROM commands WHERE ${where.join(' AND ')} ORDER BY accepted_at DESC, command_id DESC LIMIT ?`;
-      const rows = this.rd(sql).all(...params, limit + 1) as Row[];
+      const rows = this.e.rd(sql).all(...params, limit + 1) as Row[];
       return page(rows, limit, rowToCommand, (r) => r.accepted_at as string, (r) => r.command_id as string);
     });
   }
 
   findCommandByTid(tid: string): Promise<CommandRecord | null> {
-    return this.run(() => this.one(this.rd(SQL.commandByTid), tid));
+    return this.e.run(() => this.one(this.e.rd(SQL.commandByTid), tid));
   }
 
   findProgressCommand(gateway_sn: string, command_types: string[], by: 'bid' | 'progress_key', key: string): Promise<CommandRecord | null> {
-    return this.run(() => {
+    return this.e.run(() => {
       if (by !== 'bid' && by !== 'progress_key') throw new TypeError(`by must be 'bid' or 'progress_key', got ${String(by)}`);
-      return this.one(this.rd(progressSql(by, command_types)), gateway_sn, key);
+      return this.one(this.e.rd(progressSql(by, command_types)), gateway_sn, key);
     });
   }
 
   findDrcCommand(gateway_sn: string, method: string, seq: number | null): Promise<CommandRecord | null> {
-    return this.run(() =>
-      seq == null ? this.one(this.rd(SQL.drcCommand), gateway_sn, method) : this.one(this.rd(SQL.drcCommandBySeq), gateway_sn, method, seq),
+    return this.e.run(() =>
+      seq == null ? this.one(this.e.rd(SQL.drcCommand), gateway_sn, method) : this.one(this.e.rd(SQL.drcCommandBySeq), gateway_sn, method, seq),
     );
   }
 
   transitionCommand(command_id: string, from: readonly CommandStatus[], patch: CommandPatch, message?: RecordedMessage): Promise<CommandRecord | null> {
-    return this.write(() => {
+    return this.e.write(() => {
       const cols = commandPatchColumns(patch);
       const sql = transitionSql(cols.map(([c]) => c), from, true, message !== undefined);
       const values = cols.map(([, v]) => v);
@@ -539,27 +310,27 @@ export class SqliteStore implements Store {
         const m = recordedMessageJson(message);
         values.push(m, m);
       }
-      return this.one(this.st(sql), ...values, command_id);
+      return this.one(this.e.st(sql), ...values, command_id);
     });
   }
 
   applyTransition(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<boolean> {
-    return this.write(() => {
+    return this.e.write(() => {
       const cols = commandPatchColumns(patch);
-      return this.st(transitionSql(cols.map(([c]) => c), from, false)).run(...cols.map(([, v]) => v), command_id).changes === 1;
+      return this.e.st(transitionSql(cols.map(([c]) => c), from, false)).run(...cols.map(([, v]) => v), command_id).changes === 1;
     });
   }
 
   recordCommandMessage(command_id: string, m: RecordedMessage): Promise<void> {
-    return this.write(() => {
-      this.st(SQL.recordMessage).run({ m: recordedMessageJson(m), id: command_id });
+    return this.e.write(() => {
+      this.e.st(SQL.recordMessage).run({ m: recordedMessageJson(m), id: command_id });
     });
   }
 
   claimPendingDispatch(owner: string, limit: number, lease_ms: number): Promise<CommandRecord[]> {
-    return this.write(() => {
+    return this.e.write(() => {
       const now = Date.now();
-      const rows = this.st(SQL.claimDispatch).all({
+      const rows = this.e.st(SQL.claimDispatch).all({
         owner,
         now: new Date(now).toISOString(),
         until: new Date(now + lease_ms).toISOString(),
@@ -570,42 +341,42 @@ export class SqliteStore implements Store {
   }
 
   nextDrcSeq(gateway_sn: string): Promise<number> {
-    return this.write(() => this.st(SQL.nextDrcSeq).pluck().get(gateway_sn) as number);
+    return this.e.write(() => this.e.st(SQL.nextDrcSeq).pluck().get(gateway_sn) as number);
   }
 
   expireCommands(now: string): Promise<CommandRecord[]> {
-    return this.write(() => (this.st(SQL.expire).all({ now: iso(now, 'now') }) as Row[]).map(rowToCommand).sort(byAcceptance));
+    return this.e.write(() => (this.e.st(SQL.expire).all({ now: iso(now, 'now') }) as Row[]).map(rowToCommand).sort(byAcceptance));
   }
 
   countPending(): Promise<number> {
-    return this.run(() => (this.rd(SQL.countPending).get() as Row).n as number);
+    return this.e.run(() => (this.e.rd(SQL.countPending).get() as Row).n as number);
   }
 
   countCommandsByStatus(): Promise<Record<string, number>> {
-    return this.run(() => statusCounts(this.rd(SQL.countByStatus).all() as Row[]));
+    return this.e.run(() => statusCounts(this.e.rd(SQL.countByStatus).all() as Row[]));
   }
 
   // device requests
 
   insertDeviceRequest(r: DeviceRequestRecord): Promise<DeviceRequestRecord> {
-    return this.write(() => {
+    return this.e.write(() => {
       const values = deviceRequestValues(r);
-      if (this.st(SQL.insertDeviceRequest).run(values).changes === 1) {
+      if (this.e.st(SQL.insertDeviceRequest).run(values).changes === 1) {
         return { ...r, received_at: values[7] as string, replied_at: (values[13] as string | null) };
       }
-      return rowToDeviceRequest(this.st(SQL.deviceRequestByTid).get(r.device_id, r.tid) as Row);
+      return rowToDeviceRequest(this.e.st(SQL.deviceRequestByTid).get(r.device_id, r.tid) as Row);
     });
   }
 
   getDeviceRequest(request_id: string): Promise<DeviceRequestRecord | null> {
-    return this.run(() => {
-      const r = this.rd(SQL.getDeviceRequest).get(request_id) as Row | undefined;
+    return this.e.run(() => {
+      const r = this.e.rd(SQL.getDeviceRequest).get(request_id) as Row | undefined;
       return r ? rowToDeviceRequest(r) : null;
     });
   }
 
   listDeviceRequests(f: DeviceRequestFilter): Promise<Page<DeviceRequestRecord>> {
-    return this.run(() => {
+    return this.e.run(() => {
       const limit = positiveLimit(f.limit);
       const where: string[] = [];
       const params: unknown[] = [];
@@ -626,14 +397,14 @@ export class SqliteStore implements Store {
       }
       const sql = `SELECT * FROM device_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY received_at DESC, request_id DESC LIMIT ?`;
-      const rows = this.rd(sql).all(...params, limit + 1) as Row[];
+      const rows = this.e.rd(sql).all(...params, limit + 1) as Row[];
       return page(rows, limit, rowToDeviceRequest, (r) => r.received_at as string, (r) => r.request_id as string);
     });
   }
 
   replyDeviceRequest(request_id: string, reply: DeviceRequestReply): Promise<DeviceRequestRecord | null> {
-    return this.write(() => {
-      const r = this.st(SQL.replyDeviceRequest).get(...deviceRequestReplyValues(reply), request_id) as Row | undefined;
+    return this.e.write(() => {
+      const r = this.e.st(SQL.replyDeviceRequest).get(...deviceRequestReplyValues(reply), request_id) as Row | undefined;
       return r ? rowToDeviceRequest(r) : null;
     });
   }
@@ -641,19 +412,19 @@ export class SqliteStore implements Store {
   // topology
 
   setTopology(gateway_sn: string, sub_devices: string[], at: string): Promise<void> {
-    return this.write(() => {
+    return this.e.write(() => {
       const when = iso(at, 'at');
-      this.db.transaction(() => {
-        this.st(SQL.clearTopology).run(gateway_sn);
+      this.e.db.transaction(() => {
+        this.e.st(SQL.clearTopology).run(gateway_sn);
         for (const sn of new Set(sub_devices)) {
-          if (sn !== gateway_sn) this.st(SQL.putTopology).run(sn, gateway_sn, when);
+          if (sn !== gateway_sn) this.e.st(SQL.putTopology).run(sn, gateway_sn, when);
         }
       })();
     });
   }
 
   gatewayOf(device_sn: string): Promise<string | null> {
-    return this.run(() => (this.rd(SQL.gatewayOf).pluck().get(device_sn) as string | undefined) ?? null);
+    return this.e.run(() => (this.e.rd(SQL.gatewayOf).pluck().get(device_sn) as string | undefined) ?? null);
   }
 }
 

@@ -1,18 +1,14 @@
 /**
- * The PostgreSQL store (`pg` Pool), for several gateway instances sharing one database. Every
- * cross-instance guarantee is one statement: `INSERT … ON CONFLICT` for idempotency keys, nonces,
+ * The PostgreSQL store, for several gateway instances sharing one database: the `Store` contract
+ * as SQL statements over the engine's pool (./engine.ts) and the shared row mappings
+ * (../rows.ts). Every cross-instance guarantee is one statement: `INSERT … ON CONFLICT` for idempotency keys, nonces,
  * device requests and DRC seq; compare-and-set `UPDATE … WHERE status = ANY(…)` for transitions;
  * `FOR UPDATE SKIP LOCKED` plus a lease for dispatch claims; one `UPDATE … RETURNING` for timeouts.
  *
- * Rows come back in the SQLite shape (custom type parsers): timestamptz as ISO strings with ms and
- * `Z`, json as text, bigint as number, so `rows.ts` maps both. Statements are named, so each pooled
- * connection prepares them once. Connection failures reject with `StoreUnavailableError`; the pool
- * drops broken connections and reconnects on the next call. Nonce purge as in sqlite.ts.
+ * Nonce purge as in the SQLite store (../sqlite/store.ts).
  */
-import pg from 'pg';
-import type { CommandStatus } from '../../spec/api.js';
-import { decodeCursor } from './cursor.js';
-import { loadMigrations } from './migrations.js';
+import type { CommandStatus } from '../../../spec/api.js';
+import { decodeCursor } from '../cursor.js';
 import {
   COMMAND_INSERT_COLUMNS,
   CREDENTIAL_COLUMNS,
@@ -37,9 +33,8 @@ import {
   rowToDeviceRequest,
   statusCounts,
   type Row,
-} from './rows.js';
+} from '../rows.js';
 import {
-  StoreUnavailableError,
   type CommandFilter,
   type CommandPatch,
   type CommandRecord,
@@ -52,30 +47,13 @@ import {
   type Page,
   type RecordedMessage,
   type Store,
-} from './types.js';
+} from '../types.js';
+import { PostgresEngine, type PostgresStoreOptions } from './engine.js';
+
+export type { PostgresStoreOptions } from './engine.js';
 
 export const NONCE_PURGE_EVERY = 1000;
 export const NONCE_PURGE_BATCH = 5000;
-
-const OID = { int8: 20, json: 114, jsonb: 3802, timestamptz: 1184 } as const;
-const parseTimestamptz = pg.types.getTypeParser(OID.timestamptz) as (v: string) => Date;
-
-/** Per-pool type parsers (the global pg.types stay untouched). */
-const types = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    switch (oid) {
-      case OID.timestamptz:
-        return (v: string) => parseTimestamptz(v).toISOString();
-      case OID.json:
-      case OID.jsonb:
-        return (v: string) => v;
-      case OID.int8:
-        return (v: string) => Number(v);
-      default:
-        return (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
-    }
-  },
-} as pg.CustomTypesConfig;
 
 const $ = (from: number, n: number) => Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
 
@@ -143,38 +121,6 @@ const SQL = {
   gatewayOf: 'SELECT gateway_sn FROM topology WHERE device_sn = $1',
 } as const;
 
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',
-]);
-// 08xxx connection exceptions, 57P01-03 admin/crash shutdown and "cannot connect now", 53300 too many connections.
-const SQLSTATE_UNAVAILABLE = /^(08...|57P0[123]|53300)$/;
-const MESSAGE_UNAVAILABLE = /Connection terminated|timeout exceeded when trying to connect|connection error and is not queryable|Cannot use a pool after calling end|Client was closed|the database system is (starting up|shutting down)/i;
-
-/** Whether `err` means the database cannot be reached (as opposed to a bad statement). */
-export function isConnectionError(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown; errors?: unknown };
-  if (e == null || typeof e !== 'object') return false;
-  if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || SQLSTATE_UNAVAILABLE.test(e.code))) return true;
-  if (typeof e.message === 'string' && MESSAGE_UNAVAILABLE.test(e.message)) return true;
-  return Array.isArray(e.errors) && e.errors.some(isConnectionError);
-}
-
-function mapError(err: unknown): unknown {
-  if (isConnectionError(err)) {
-    const e = err as { code?: unknown; message?: unknown };
-    return new StoreUnavailableError(`PostgreSQL store unavailable: ${String(e.code ?? '')} ${String(e.message ?? '')}`.trim(), { cause: err });
-  }
-  return err;
-}
-
-/** `url` with `option` appended to its `options` query parameter (libpq startup options). */
-function withOption(url: string, option: string): string {
-  const u = new URL(url);
-  const current = u.searchParams.get('options');
-  u.searchParams.set('options', current ? `${current} ${option}` : option);
-  return u.toString();
-}
-
 /** Collects positional parameters for a dynamically built statement. */
 class Params {
   readonly values: unknown[] = [];
@@ -184,113 +130,38 @@ class Params {
   }
 }
 
-export interface PostgresStoreOptions {
-  /** Schema to create (if missing) and use via search_path; default: the server's search_path (`public`). Lowercase identifier. */
-  schema?: string;
-  /** Pool size per instance; default 10. */
-  poolSize?: number;
-}
-
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
-  readonly schema: string | null;
-  private readonly pool: pg.Pool;
-  private readonly names = new Map<string, string>();
+  private readonly e: PostgresEngine;
   private nonceInserts = 0;
-  private closed = false;
 
   /** Creates the pool (connects lazily); call `migrate()` before use, or use `openPostgresStore`. */
   constructor(url: string, opts: PostgresStoreOptions = {}) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new TypeError('database URL must start with postgres:// or postgresql://');
-    if (opts.schema != null && !/^[a-z_][a-z0-9_]{0,62}$/.test(opts.schema)) {
-      throw new TypeError(`schema must be a lowercase SQL identifier, got ${JSON.stringify(opts.schema)}`);
-    }
-    this.schema = opts.schema ?? null;
-    this.pool = new pg.Pool({
-      // The URL's own parameters win over the config, so the search_path goes into the URL's options.
-      connectionString: this.schema ? withOption(url, `-c search_path=${this.schema}`) : url,
-      max: opts.poolSize ?? 10,
-      connectionTimeoutMillis: 5000,
-      idleTimeoutMillis: 30_000,
-      application_name: this.schema ? `dockgate:${this.schema}` : 'dockgate',
-      types,
-    });
-    // An idle connection that dies (server restart, admin shutdown) is dropped by the pool; the
-    // listener keeps the process alive and the next query opens a new connection.
-    this.pool.on('error', () => {});
+    this.e = new PostgresEngine(url, opts);
   }
 
-  /** Run one statement, prepared once per connection under a stable name. */
-  private async q(text: string, values: unknown[] = []): Promise<Row[]> {
-    let name = this.names.get(text);
-    if (!name) {
-      name = `dg${this.names.size + 1}`;
-      this.names.set(text, name);
-    }
-    try {
-      return (await this.pool.query({ name, text, values })).rows;
-    } catch (err) {
-      throw mapError(err);
-    }
+  /** The schema this store is confined to (null: the server's search_path). */
+  get schema(): string | null {
+    return this.e.schema;
   }
 
-  /** Run `fn` in a transaction on one connection. */
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw mapError(err);
-    }
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      client.release();
-      return out;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      // A broken connection must not go back to the pool.
-      client.release(isConnectionError(err) ? (err as Error) : undefined);
-      throw mapError(err);
-    }
+  migrate(): Promise<void> {
+    return this.e.migrate();
   }
 
-  async migrate(): Promise<void> {
-    const migrations = loadMigrations('postgres');
-    await this.tx(async (c) => {
-      // One transaction-scoped lock per schema: instances starting together migrate one at a time.
-      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`dockgate:migrate:${this.schema ?? ''}`]);
-      if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-      await c.query('CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL)');
-      const applied = new Set((await c.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
-      for (const m of migrations) {
-        if (applied.has(m.version)) continue;
-        await c.query(m.sql);
-        await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, now())', [m.version, m.name]);
-      }
-    });
+  close(): Promise<void> {
+    return this.e.close();
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.pool.end();
-  }
-
-  async ping(): Promise<boolean> {
-    try {
-      return (await this.q('SELECT 1 AS ok'))[0]?.ok === 1;
-    } catch {
-      return false;
-    }
+  ping(): Promise<boolean> {
+    return this.e.ping();
   }
 
   // credentials
 
   async createCredential(c: Credential): Promise<void> {
     try {
-      await this.q(SQL.insertCredential, credentialValues(c, (b) => b));
+      await this.e.q(SQL.insertCredential, credentialValues(c, (b) => b));
     } catch (err) {
       if ((err as { code?: string }).code === '23505') throw new Error(`credential ${c.api_id} already exists`, { cause: err });
       throw err;
@@ -298,39 +169,35 @@ export class PostgresStore implements Store {
   }
 
   async getCredential(api_id: string): Promise<Credential | null> {
-    const [r] = await this.q(SQL.getCredential, [api_id]);
+    const [r] = await this.e.q(SQL.getCredential, [api_id]);
     return r ? rowToCredential(r) : null;
   }
 
   async listCredentials(): Promise<Credential[]> {
-    return (await this.q(SQL.listCredentials)).map((r) => ({ ...rowToCredential(r), api_key: '' }));
+    return (await this.e.q(SQL.listCredentials)).map((r) => ({ ...rowToCredential(r), api_key: '' }));
   }
 
   async updateCredential(api_id: string, patch: Partial<Omit<Credential, 'api_id' | 'created_at'>>): Promise<Credential | null> {
     const p = new Params();
     const sets = credentialPatchColumns(patch, (b) => b).map(([c, v]) => `${c} = ${p.add(v)}`);
-    const [r] = await this.q(`UPDATE credentials SET ${sets.join(', ')} WHERE api_id = ${p.add(api_id)} RETURNING *`, p.values);
+    const [r] = await this.e.q(`UPDATE credentials SET ${sets.join(', ')} WHERE api_id = ${p.add(api_id)} RETURNING *`, p.values);
     return r ? rowToCredential(r) : null;
   }
 
   async countCredentials(): Promise<number> {
-    return (await this.q(SQL.countCredentials))[0].n as number;
+    return (await this.e.q(SQL.countCredentials))[0].n as number;
   }
 
   async rememberNonce(api_id: string, nonce: string, expires_at: string): Promise<boolean> {
     const now = new Date().toISOString();
-    const fresh = (await this.q(SQL.rememberNonce, [api_id, nonce, iso(expires_at, 'expires_at'), now])).length === 1;
-    if (++this.nonceInserts % NONCE_PURGE_EVERY === 0) await this.q(SQL.purgeNoncesBatch, [now]).catch(() => {});
+    const fresh = (await this.e.q(SQL.rememberNonce, [api_id, nonce, iso(expires_at, 'expires_at'), now])).length === 1;
+    if (++this.nonceInserts % NONCE_PURGE_EVERY === 0) await this.e.q(SQL.purgeNoncesBatch, [now]).catch(() => {});
     return fresh;
   }
 
   /** Delete every nonce that expired at or before `now`; returns how many. */
   async purgeExpired(now: string): Promise<number> {
-    try {
-      return (await this.pool.query(SQL.purgeNonces, [iso(now, 'now')])).rowCount ?? 0;
-    } catch (err) {
-      throw mapError(err);
-    }
+    return this.e.rowCount(SQL.purgeNonces, [iso(now, 'now')]);
   }
 
   // commands
@@ -339,15 +206,15 @@ export class PostgresStore implements Store {
     const rec = newCommand(c);
     // Under a concurrent insert of the same key, ON CONFLICT waits for it to commit, so the
     // read-back below always finds the winner.
-    if ((await this.q(SQL.insertCommand, commandValues(rec, claim))).length === 1) return { kind: 'created', command: rec };
-    const [r] = await this.q(SQL.commandByKey, [c.api_id, c.idempotency_key]);
+    if ((await this.e.q(SQL.insertCommand, commandValues(rec, claim))).length === 1) return { kind: 'created', command: rec };
+    const [r] = await this.e.q(SQL.commandByKey, [c.api_id, c.idempotency_key]);
     if (!r) throw new Error(`command insert for ${c.api_id}/${c.idempotency_key} ignored but no row found`);
     const existing = rowToCommand(r);
     return { kind: existing.request_hash === c.request_hash ? 'replayed' : 'conflict', command: existing };
   }
 
   private async one(text: string, values: unknown[]): Promise<CommandRecord | null> {
-    const [r] = await this.q(text, values);
+    const [r] = await this.e.q(text, values);
     return r ? rowToCommand(r) : null;
   }
 
@@ -366,7 +233,7 @@ export class PostgresStore implements Store {
       const c = decodeCursor(f.cursor);
       where.push(`(accepted_at, command_id) < (${p.add(c.at)}::timestamptz, ${p.add(c.id)})`);
     }
-    const rows = await this.q(
+    const rows = await this.e.q(
       `SELECT * FROM commands WHERE ${where.join(' AND ')} ORDER BY accepted_at DESC, command_id DESC LIMIT ${p.add(limit + 1)}`,
       p.values,
     );
@@ -399,7 +266,7 @@ export class PostgresStore implements Store {
   async applyTransition(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<boolean> {
     const p = new Params();
     const sets = commandPatchColumns(patch).map(([c, v]) => `${c} = ${p.add(v)}`);
-    const rows = await this.q(
+    const rows = await this.e.q(
       `UPDATE commands SET ${sets.join(', ')} WHERE command_id = ${p.add(command_id)} AND status = ANY(${p.add([...from])}::text[]) RETURNING 1 AS applied`,
       p.values,
     );
@@ -407,41 +274,41 @@ export class PostgresStore implements Store {
   }
 
   async recordCommandMessage(command_id: string, m: RecordedMessage): Promise<void> {
-    await this.q(SQL.recordMessage, [command_id, recordedMessageJson(m)]);
+    await this.e.q(SQL.recordMessage, [command_id, recordedMessageJson(m)]);
   }
 
   async claimPendingDispatch(owner: string, limit: number, lease_ms: number): Promise<CommandRecord[]> {
-    const rows = await this.q(SQL.claimDispatch, [owner, positiveLimit(limit), lease_ms]);
+    const rows = await this.e.q(SQL.claimDispatch, [owner, positiveLimit(limit), lease_ms]);
     return rows.map(rowToCommand).sort(byAcceptance);
   }
 
   async nextDrcSeq(gateway_sn: string): Promise<number> {
-    return (await this.q(SQL.nextDrcSeq, [gateway_sn]))[0].seq as number;
+    return (await this.e.q(SQL.nextDrcSeq, [gateway_sn]))[0].seq as number;
   }
 
   async expireCommands(now: string): Promise<CommandRecord[]> {
-    return (await this.q(SQL.expire, [iso(now, 'now')])).map(rowToCommand).sort(byAcceptance);
+    return (await this.e.q(SQL.expire, [iso(now, 'now')])).map(rowToCommand).sort(byAcceptance);
   }
 
   async countPending(): Promise<number> {
-    return (await this.q(SQL.countPending))[0].n as number;
+    return (await this.e.q(SQL.countPending))[0].n as number;
   }
 
   async countCommandsByStatus(): Promise<Record<string, number>> {
-    return statusCounts(await this.q(SQL.countByStatus));
+    return statusCounts(await this.e.q(SQL.countByStatus));
   }
 
   // device requests
 
   async insertDeviceRequest(r: DeviceRequestRecord): Promise<DeviceRequestRecord> {
-    const [created] = await this.q(SQL.insertDeviceRequest, deviceRequestValues(r));
+    const [created] = await this.e.q(SQL.insertDeviceRequest, deviceRequestValues(r));
     if (created) return rowToDeviceRequest(created);
-    const [first] = await this.q(SQL.deviceRequestByTid, [r.device_id, r.tid]);
+    const [first] = await this.e.q(SQL.deviceRequestByTid, [r.device_id, r.tid]);
     return rowToDeviceRequest(first);
   }
 
   async getDeviceRequest(request_id: string): Promise<DeviceRequestRecord | null> {
-    const [r] = await this.q(SQL.getDeviceRequest, [request_id]);
+    const [r] = await this.e.q(SQL.getDeviceRequest, [request_id]);
     return r ? rowToDeviceRequest(r) : null;
   }
 
@@ -457,7 +324,7 @@ export class PostgresStore implements Store {
       const c = decodeCursor(f.cursor);
       where.push(`(received_at, request_id) < (${p.add(c.at)}::timestamptz, ${p.add(c.id)})`);
     }
-    const rows = await this.q(
+    const rows = await this.e.q(
       `SELECT * FROM device_requests ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY received_at DESC, request_id DESC LIMIT ${p.add(limit + 1)}`,
       p.values,
@@ -466,7 +333,7 @@ export class PostgresStore implements Store {
   }
 
   async replyDeviceRequest(request_id: string, reply: DeviceRequestReply): Promise<DeviceRequestRecord | null> {
-    const [r] = await this.q(SQL.replyDeviceRequest, [...deviceRequestReplyValues(reply), request_id]);
+    const [r] = await this.e.q(SQL.replyDeviceRequest, [...deviceRequestReplyValues(reply), request_id]);
     return r ? rowToDeviceRequest(r) : null;
   }
 
@@ -474,7 +341,7 @@ export class PostgresStore implements Store {
 
   async setTopology(gateway_sn: string, sub_devices: string[], at: string): Promise<void> {
     const when = iso(at, 'at');
-    await this.tx(async (c) => {
+    await this.e.tx(async (c) => {
       await c.query(SQL.clearTopology, [gateway_sn]);
       for (const sn of new Set(sub_devices)) {
         if (sn !== gateway_sn) await c.query(SQL.putTopology, [sn, gateway_sn, when]);
@@ -483,7 +350,7 @@ export class PostgresStore implements Store {
   }
 
   async gatewayOf(device_sn: string): Promise<string | null> {
-    const [r] = await this.q(SQL.gatewayOf, [device_sn]);
+    const [r] = await this.e.q(SQL.gatewayOf, [device_sn]);
     return r ? (r.gateway_sn as string) : null;
   }
 }
