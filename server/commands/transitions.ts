@@ -6,12 +6,12 @@
  *
  * ACCEPTED → DELIVERED (PUBACK, or a reply/event that proves delivery) → SUCCEEDED | FAILED |
  * UNMATCHED_RESPONSE; any open status → TIMED_OUT (the store's `expireCommands`).
- * Reply mapping (`response_code`, `response_message`, `vendor_response`): server/mqtt/reply.ts.
+ * Reply mapping (`response_code`, `response_message`, `vendor_response`): ./response.ts.
  */
 import { COMMAND_STATUSES, TERMINAL_STATUSES, type CommandStatus } from '../../spec/api.js';
 import type { CommandDef, ProgressSpec } from '../../spec/types.js';
 import type { ReadProgress } from '../mqtt/progress.js';
-import { failureReason, replyOutputStatus, type MappedReply } from '../mqtt/reply.js';
+import { failureReason, replyOutputStatus, type MappedReply } from './response.js';
 import type { CommandPatch, CommandRecord } from '../store/types.js';
 
 /** Statuses a command can still leave (`ACCEPTED`, `DELIVERED`). The migrations' partial indices spell this same list. */

@@ -3,7 +3,7 @@
  * dji-cloud-api-protocol.md §3–4, §6).
  *
  * - `services_reply`: found by `tid`; `bid`, `method` and the topic gateway must match the command,
- *   else UNMATCHED_RESPONSE. Mapped per seeds 001–003 (`reply.ts`).
+ *   else UNMATCHED_RESPONSE. Mapped per seeds 001–003 (server/commands/response.ts).
  * - `events`: progress events, tied by `bid` or by a flat id (`fly_to_id` ↔ `progress_key`).
  *   Any event with `need_reply: 1` gets an `events_reply` (same tid/bid/method, `{result: 0}`),
  *   tracked or not.
@@ -41,7 +41,7 @@ import type { DjiEnvelope, DrcUpMessage } from './envelope.js';
 import type { TransitionBus } from './lifecycle.js';
 import type { MqttLink } from './link.js';
 import { flatKey, readProgress, type ProgressIndex } from './progress.js';
-import { jsonEqual, mapReplyData, type MappedReply } from './reply.js';
+import { jsonEqual, mapReplyData, type MappedReply } from '../commands/response.js';
 import type { Stats } from './stats.js';
 import { eventsReplyTopic } from './topics.js';
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { commandsByType } from '../../spec/catalog.js';
 import { parseDrcUp, parseEnvelope } from '../../server/mqtt/envelope.js';
 import { buildProgressIndex, readProgress } from '../../server/mqtt/progress.js';
-import { jsonEqual, mapReplyData } from '../../server/mqtt/reply.js';
+import { jsonEqual, mapReplyData } from '../../server/commands/response.js';
 import { isValidSn, parseUplinkTopic, servicesTopic, shareFilter, statusReplyTopic, UPLINK_FILTERS } from '../../server/mqtt/topics.js';
 
 describe('topics', () => {

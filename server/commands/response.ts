@@ -7,7 +7,7 @@
  *   extension) field of `data`;
  * - `data.result` 0 = success, non-zero = failure.
  */
-import { isPlainObject } from './envelope.js';
+import { isPlainObject } from '../mqtt/envelope.js';
 
 export interface MappedReply {
   response_code: string | null;
