@@ -1,6 +1,6 @@
 /**
  * The command status machine: which statuses are open or terminal, and the patch each event
- * applies (docs/internals/contracts.md "Command lifecycle"). Pure: no store, no broker. The MQTT
+ * applies (docs/lifecycle.md states the public behaviour). Pure: no store, no broker. The MQTT
  * layer decides *which* command an event belongs to and writes the patch with a compare-and-set on
  * the status (`Store.transitionCommand` / `applyTransition`); the rules for *what* changes are here.
  *
