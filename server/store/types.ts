@@ -7,6 +7,7 @@
  * JSON columns are plain JS values here. Errors: methods reject with `StoreUnavailableError` when the
  * database cannot be reached (the HTTP layer maps it to 503 SERVICE_UNAVAILABLE).
  */
+import type { components } from '../../generated/types.js';
 import type { CommandStatus, FailureCode, Scope } from '../../spec/api.js';
 import type { Transport } from '../../spec/types.js';
 
@@ -32,13 +33,8 @@ export interface Credential {
   updated_at: string;
 }
 
-/** Progress of a command tracked by events (percent 0–100, step, DJI status). */
-export interface CommandProgress {
-  percent: number | null;
-  step: string | null;
-  dji_status: string | null;
-  updated_at: string;
-}
+/** Progress of a command tracked by events (percent 0–100, step, DJI status): the public `Command.progress`. */
+export type CommandProgress = NonNullable<components['schemas']['Command']['progress']>;
 
 /** A reply or event kept on the command (late, duplicate or unmatched). */
 export interface RecordedMessage {
