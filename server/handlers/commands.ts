@@ -41,7 +41,7 @@ async function visibleCommand(store: Store, cred: Credential, command_id: string
 /** The three command handlers, bound to the gateway's store and MQTT core. */
 export function commandHandlers({ store, mqtt }: HandlerDeps): Pick<Handlers, 'createCommand' | 'listCommands' | 'getCommand'> {
   return {
-    async createCommand(c, input): Promise<HandlerResult> {
+    async createCommand(c, input) {
       let out: AcceptOutcome;
       try {
         out = await acceptCommand({ store, dispatch: mqtt }, c.get('credential'), input.body);
@@ -61,7 +61,7 @@ export function commandHandlers({ store, mqtt }: HandlerDeps): Pick<Handlers, 'c
       }
     },
 
-    async listCommands(c, input): Promise<HandlerResult> {
+    async listCommands(c, input) {
       const q = input.query;
       const page = await withCursor(
         store.listCommands({
@@ -76,7 +76,7 @@ export function commandHandlers({ store, mqtt }: HandlerDeps): Pick<Handlers, 'c
       return { status: 200, body: { items: page.items.map(commandView), next_cursor: page.next_cursor } };
     },
 
-    async getCommand(c, input): Promise<HandlerResult> {
+    async getCommand(c, input) {
       const cred = c.get('credential');
       let rec = await visibleCommand(store, cred, input.params.command_id);
       const wait = Math.min(input.query.wait_seconds ?? 0, LIMITS.waitSeconds.max);

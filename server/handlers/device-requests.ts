@@ -10,7 +10,7 @@ import { answerDeviceRequest, ReplyNotPublishedError, type AnswerOutcome } from 
 import type { Credential, DeviceRequestRecord } from '../store/types.js';
 import { ApiError } from '../http/errors.js';
 import '../http/context.js';
-import { withCursor, type HandlerResult } from './commands.js';
+import { withCursor } from './commands.js';
 import type { HandlerDeps } from './deps.js';
 import { deviceRequestView, replyView } from './views.js';
 
@@ -27,7 +27,7 @@ export function deviceRequestHandlers({ store, mqtt, logger }: HandlerDeps): Pic
   }
 
   return {
-    async listDeviceRequests(c, input): Promise<HandlerResult> {
+    async listDeviceRequests(c, input) {
       const q = input.query;
       const page = await withCursor(
         store.listDeviceRequests({
@@ -42,11 +42,11 @@ export function deviceRequestHandlers({ store, mqtt, logger }: HandlerDeps): Pic
       return { status: 200, body: { items: page.items.map(deviceRequestView), next_cursor: page.next_cursor } };
     },
 
-    async getDeviceRequest(c, input): Promise<HandlerResult> {
+    async getDeviceRequest(c, input) {
       return { status: 200, body: deviceRequestView(await visibleRequest(c.get('credential'), input.params.request_id)) };
     },
 
-    async replyDeviceRequest(c, input): Promise<HandlerResult> {
+    async replyDeviceRequest(c, input) {
       const req = await visibleRequest(c.get('credential'), input.params.request_id);
       let out: AnswerOutcome;
       try {

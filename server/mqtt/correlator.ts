@@ -27,7 +27,7 @@
 import type { Logger } from 'pino';
 import type { CommandDef } from '../../spec/types.js';
 import {
-  OPEN_STATUSES as OPEN,
+  OPEN_STATUSES,
   drcReplyPatch,
   isTerminal,
   lateResponsePatch,
@@ -124,7 +124,7 @@ export class Correlator {
     const rec =
       !spec && keep === undefined && (await store.applyTransition(cmd.command_id, [cmd.status], patch))
         ? withPatch(cmd, patch)
-        : await store.transitionCommand(cmd.command_id, OPEN, patch, keep);
+        : await store.transitionCommand(cmd.command_id, OPEN_STATUSES, patch, keep);
     if (!rec) {
       // Another instance (or the sweeper) moved it first; judge the reply against the new state.
       const fresh = firstTry ? await store.getCommand(cmd.command_id) : null;
@@ -193,10 +193,10 @@ export class Correlator {
     // answers with a non-terminal record, so `cmd` + `patch` is enough to announce it.
     const terminal = patch.status !== undefined && isTerminal(patch.status);
     const rec = terminal
-      ? await store.transitionCommand(cmd.command_id, OPEN, patch, { topic, received_at: now, applied: true, message: env.raw })
+      ? await store.transitionCommand(cmd.command_id, OPEN_STATUSES, patch, { topic, received_at: now, applied: true, message: env.raw })
       : (await store.applyTransition(cmd.command_id, [cmd.status], patch))
         ? withPatch(cmd, patch)
-        : await store.transitionCommand(cmd.command_id, OPEN, patch);
+        : await store.transitionCommand(cmd.command_id, OPEN_STATUSES, patch);
     if (!rec)
       return this.late(cmd, topic, now, env.raw, 'event', (f) => f.progress?.dji_status === rp.progress.dji_status && f.progress?.percent === rp.progress.percent);
     this.o.bus.notify(rec);
@@ -219,7 +219,7 @@ export class Correlator {
     const now = new Date().toISOString();
     const mapped = mapReplyData(msg.data);
     const patch = drcReplyPatch(cmd, msg.data, mapped, now);
-    const rec = await store.transitionCommand(cmd.command_id, OPEN, patch);
+    const rec = await store.transitionCommand(cmd.command_id, OPEN_STATUSES, patch);
     if (!rec) return this.late(cmd, topic, now, msg.raw, 'drc/up reply', (f) => f.response_received_at !== null && jsonEqual(f.vendor_response, mapped.vendor_response));
     stats.inc('replies');
     this.o.bus.notify(rec);
