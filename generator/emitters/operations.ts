@@ -257,22 +257,6 @@ export function docText(s: string): string {
   return s.replace(/\*\//g, '*\\/').trim();
 }
 
-/** What the TypeScript-surface emitters read from the driver's `GenerateContext`. */
-export interface SurfaceContext {
-  /** 16-hex catalog hash for the do-not-edit header. */
-  hash: string;
-  /** The OpenAPI document built by the OpenAPI emitter. */
-  openapi: OpenApiLike;
-  /** Catalog commands (summaries and domains for client JSDoc); optional for fixture documents. */
-  commands?: { command_type: string; summary: string; domain: string; description?: string; deprecated?: boolean }[];
-}
-
-/** One output file (same shape as the driver's `GeneratedFile`). */
-export interface SurfaceFile {
-  path: string;
-  content: string;
-}
-
 /** A named TS type alias over generated/types.ts (`Command`, `ListCommandsQuery`...). */
 export interface NamedType {
   name: string;

@@ -20,7 +20,7 @@ let hash: string;
 
 beforeAll(async () => {
   const cat = await catalog();
-  hash = hashCatalog(cat.commands, cat.deviceRequests);
+  hash = hashCatalog(cat);
   root = await mkdtemp(join(tmpdir(), 'dockgate-check-'));
   files = await generate(cat);
   await writeOrCheck(files, root, false);

@@ -10,8 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalRequest, sign } from '../../spec/signing.js';
-import { exampleBody } from '../../generator/emitters/openapi.js';
-import { codeSamples, curlSample, goSample } from '../../generator/emitters/samples.js';
+import { exampleBody } from '../../generator/openapi/catalog-values.js';
+import { codeSamples, curlSample, goSample } from '../../generator/openapi/samples.js';
 import { catalog, syntheticCommand } from './helpers.js';
 
 const repo = join(import.meta.dirname, '..', '..');
@@ -36,7 +36,7 @@ describe('code samples', () => {
   it('cURL sample sends the example body with a valid signature (checked with spec/signing.ts)', async () => {
     // A payload with a quote and non-ASCII text exercises shell quoting and byte-exact hashing.
     const c = { ...syntheticCommand(), example: { mode: 1, speed: 3.5, lens: 'ir', label: "it's ünï", target: { height: 10 }, points: [{ x: 1 }] } };
-    const body = exampleBody(c);
+    const body = exampleBody(c, cat.api);
     const apiId = 'ak_test_01';
     const apiKey = 'sk-secret with spaces';
     const args = await runCurlSample(curlSample(body), apiId, apiKey);
@@ -52,7 +52,7 @@ describe('code samples', () => {
   });
 
   it('a wrong key gives a different signature (the check can fail)', async () => {
-    const body = exampleBody(cat.commands[0]!);
+    const body = exampleBody(cat.commands[0]!, cat.api);
     const args = await runCurlSample(curlSample(body), 'id', 'right-key');
     const header = (name: string) => args.find((a) => a.startsWith(`${name}: `))!.slice(name.length + 2);
     const sent = args[args.indexOf('--data-binary') + 1]!;
@@ -62,7 +62,7 @@ describe('code samples', () => {
   });
 
   it('Go sample embeds the exact body and the 8-line canonical string', () => {
-    const body = exampleBody(cat.commands[0]!);
+    const body = exampleBody(cat.commands[0]!, cat.api);
     const go = goSample(body);
     expect(go).toContain(`body := []byte(\`${JSON.stringify(body)}\`)`);
     expect(go).toContain('"DOCKGATE-HMAC-SHA256", "POST", path, "", apiID, ts, nonce, hex.EncodeToString(bodySum[:]),');
@@ -78,7 +78,7 @@ describe('code samples', () => {
     try {
       const picks = [cat.commands[0]!, ...cat.commands.filter((c) => Object.keys(c.payload).length > 2).slice(0, 3)];
       for (const [i, c] of picks.entries()) {
-        const ts = codeSamples(c, exampleBody(c)).find((s) => s.label === 'TypeScript')!.source;
+        const ts = codeSamples(c, exampleBody(c, cat.api)).find((s) => s.label === 'TypeScript')!.source;
         await writeFile(join(dir, `sample${i}.mts`), ts.replace("'./generated/client/index.js'", JSON.stringify(join(repo, 'generated/client/index.js'))) + '\nexport {};\n');
       }
       const r = await run(process.execPath, [

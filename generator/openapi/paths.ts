@@ -1,0 +1,18 @@
+/** `paths`: one Path Item per operation path, one Operation Object per method (definition order). */
+import type { ApiDefinition } from '../../spec/api.js';
+import type { OpenApiDocument } from '../context.js';
+import { operation } from './operation.js';
+
+/** The Paths Object. Throws when two operations share a method and path, or an operationId. */
+export function paths(api: ApiDefinition): OpenApiDocument['paths'] {
+  const out: OpenApiDocument['paths'] = {};
+  const ids = new Set<string>();
+  for (const op of api.operations) {
+    if (ids.has(op.operationId)) throw new Error(`api: duplicate operationId ${op.operationId}`);
+    ids.add(op.operationId);
+    const item = (out[op.path] ??= {});
+    if (item[op.method]) throw new Error(`api: two operations for ${op.method.toUpperCase()} ${op.path}`);
+    item[op.method] = operation(op, api);
+  }
+  return out;
+}
