@@ -8,6 +8,7 @@ import { DOMAINS, type CommandDef, type DeviceRequestDef, type Domain } from '..
 import type { GenerateInput, OpenApiDocument } from '../context.js';
 import { payloadSchemaName } from '../schema.js';
 import { exampleBody } from './catalog-values.js';
+import { commandOperationPath } from './command-union.js';
 import { cell, fieldRows, samplesSection } from './markdown.js';
 import type { CodeSample } from './samples.js';
 
@@ -104,14 +105,6 @@ function deviceRequestsMarkdown(list: DeviceRequestDef[]): string {
     );
   }
   return parts.join('\n\n');
-}
-
-/** Path of the operation whose body is the command union (commands are documented against it). */
-export function commandOperationPath(api: GenerateInput['api']): string {
-  const ref = `#/components/schemas/${api.commandUnion.component}`;
-  const op = api.operations.find((o) => o.requestBody?.content.schema.$ref === ref);
-  if (!op) throw new Error(`api: no operation takes ${api.commandUnion.component} as its body`);
-  return op.path;
 }
 
 /** The operation tags, then the device request types page, then per domain its overview and command pages. */

@@ -60,3 +60,11 @@ export function commandUnionSchemas(commands: CommandDef[], union: ApiDefinition
   }
   return schemas;
 }
+
+/** Path of the operation whose body is the command union (commands are documented against it). */
+export function commandOperationPath(api: ApiDefinition): string {
+  const ref = `#/components/schemas/${api.commandUnion.component}`;
+  const op = api.operations.find((o) => o.requestBody?.content.schema.$ref === ref);
+  if (!op) throw new Error(`api: no operation takes ${api.commandUnion.component} as its body`);
+  return op.path;
+}

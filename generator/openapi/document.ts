@@ -10,6 +10,7 @@ import { fillFromCatalog, exampleBody } from './catalog-values.js';
 import { tagsAndGroups } from './command-pages.js';
 import { components } from './components.js';
 import { paths } from './paths.js';
+import { commandOperationPath } from './command-union.js';
 import { codeSamples } from './samples.js';
 
 function checkCommands(input: GenerateInput): void {
@@ -28,7 +29,8 @@ function checkCommands(input: GenerateInput): void {
  */
 export function buildOpenApi(input: GenerateInput & { hash: string }): OpenApiDocument {
   checkCommands(input);
-  const samples = new Map(input.commands.map((c) => [c.command_type, codeSamples(c, exampleBody(c, input.api))]));
+  const target = { baseUrl: input.api.servers[0]?.url ?? '', path: commandOperationPath(input.api) };
+  const samples = new Map(input.commands.map((c) => [c.command_type, codeSamples(c, exampleBody(c, input.api), target)]));
   const api = fillFromCatalog(input.api, { ...input, samples });
   return {
     openapi: '3.1.0',
