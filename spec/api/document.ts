@@ -2,7 +2,7 @@
 import { DOMAINS } from '../types.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { LIMITS } from './limits.js';
-import { SCOPES } from './scopes.js';
+import { SCOPES, SIGNING_HEADERS } from './scopes.js';
 
 /** Where the gateway serves the signing guide (generator/emitters/guides.ts renders docs/signing.md there). */
 export const SIGNING_GUIDE = '/docs/guides/signing.html';
@@ -27,12 +27,14 @@ export type Tag = (typeof TAGS)[number]['name'];
 // repository the same text is docs/signing.md, named so a reader of the file finds it.
 const schemeText = `The signature scheme is described in the [signing guide](${SIGNING_GUIDE}) (\`docs/signing.md\` in the repository) and in the API introduction.`;
 
+const [ID, TIMESTAMP, NONCE, SIGNATURE] = SIGNING_HEADERS;
+
 /** One apiKey scheme per signing header; all four are required together. */
 export const SECURITY_SCHEMES = {
-  ApiId: { type: 'apiKey', in: 'header', name: 'X-Api-Id', description: `The credential's API ID. ${schemeText}` },
-  ApiTimestamp: { type: 'apiKey', in: 'header', name: 'X-Api-Timestamp', description: `Unix time in seconds; within ±${LIMITS.signatureWindowSeconds} s of the server clock.` },
-  ApiNonce: { type: 'apiKey', in: 'header', name: 'X-Api-Nonce', description: `Unique per API ID within ${LIMITS.signatureWindowSeconds} s; \`${LIMITS.nonce.pattern}\`.` },
-  ApiSignature: { type: 'apiKey', in: 'header', name: 'X-Api-Signature', description: `Lowercase hex HMAC-SHA256 of the canonical request string, keyed with the API key. ${schemeText}` },
+  ApiId: { type: 'apiKey', in: 'header', name: ID, description: `The credential's API ID. ${schemeText}` },
+  ApiTimestamp: { type: 'apiKey', in: 'header', name: TIMESTAMP, description: `Unix time in seconds; within ±${LIMITS.signatureWindowSeconds} s of the server clock.` },
+  ApiNonce: { type: 'apiKey', in: 'header', name: NONCE, description: `Unique per API ID within ${LIMITS.signatureWindowSeconds} s; \`${LIMITS.nonce.pattern}\`.` },
+  ApiSignature: { type: 'apiKey', in: 'header', name: SIGNATURE, description: `Lowercase hex HMAC-SHA256 of the canonical request string, keyed with the API key. ${schemeText}` },
 };
 
 /** Escape text for one Markdown table cell. */
