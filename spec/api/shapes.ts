@@ -36,7 +36,7 @@ function listPage(item: string, itemsDescription: string): JsonSchema {
 /**
  * The create-command body: a `oneOf` of one flat variant per catalog command, discriminated by
  * `discriminator` (no `allOf`: Redoc, openapi-typescript and Ajv all mishandle `allOf` inside
- * discriminated unions). Each variant is `envelope` with `command_type` set to a `const` and
+ * discriminated unions; docs/internals/decisions.md lists the issues). Each variant is `envelope` with `command_type` set to a `const` and
  * `payload` to a `$ref` of the command's payload schema (generator/openapi/command-union.ts).
  */
 export const COMMAND_UNION = {
