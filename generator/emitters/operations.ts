@@ -3,8 +3,8 @@
  * client, routes): the operations with their parameters, body and success response, and the
  * create-command discriminated union with one entry per command.
  *
- * Reads only the document (`ctx.openapi`), so the surfaces follow whatever the OpenAPI emitter
- * produced. Local `$ref`s (`#/components/...`) are resolved; anything else is an error naming the
+ * Reads only the document (`ctx.openapi`), so the surfaces follow whatever generator/openapi/
+ * built. Local `$ref`s (`#/components/...`) are resolved; anything else is an error naming the
  * operation, because the generator never emits external refs.
  */
 
