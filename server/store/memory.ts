@@ -14,50 +14,20 @@
 import { COMMAND_STATUSES, type CommandStatus } from '../../spec/api.js';
 import { decodeCursor } from './cursor.js';
 import {
-  COMMAND_INSERT_COLUMNS,
-  CREDENTIAL_COLUMNS,
-  DEVICE_REQUEST_INSERT_COLUMNS,
-  DEVICE_REQUEST_REPLY_COLUMNS,
-  MAX_COMMAND_MESSAGES,
-  OPEN_STATUSES,
-  byAcceptance,
-  commandPatchColumns,
-  commandValues,
-  credentialPatchColumns,
-  credentialValues,
-  deviceRequestReplyValues,
-  deviceRequestValues,
-  iso,
-  newCommand,
-  page,
-  positiveLimit,
-  recordedMessageJson,
-  rowToCommand,
-  rowToCredential,
-  rowToDeviceRequest,
-  statusCounts,
-  timeoutReason,
-  type Row,
+  COMMAND_INSERT_COLUMNS, CREDENTIAL_COLUMNS, DEVICE_REQUEST_INSERT_COLUMNS, DEVICE_REQUEST_REPLY_COLUMNS, MAX_COMMAND_MESSAGES,
+  OPEN_STATUSES, byAcceptance, commandPatchColumns, commandValues, credentialPatchColumns, credentialValues,
+  deviceRequestReplyValues, deviceRequestValues, iso, newCommand, page, positiveLimit, recordedMessageJson, rowToCommand,
+  rowToCredential, rowToDeviceRequest, statusCounts, timeoutReason, type Row,
 } from './rows.js';
 import {
-  StoreUnavailableError,
-  type CommandFilter,
-  type CommandPatch,
-  type CommandRecord,
-  type CreateOutcome,
-  type Credential,
-  type DeviceRequestFilter,
-  type DeviceRequestRecord,
-  type DeviceRequestReply,
-  type DispatchClaim,
-  type Page,
-  type RecordedMessage,
-  type Store,
+  StoreUnavailableError, type CommandFilter, type CommandPatch, type CommandRecord, type CreateOutcome, type Credential,
+  type DeviceRequestFilter, type DeviceRequestRecord, type DeviceRequestReply, type DispatchClaim, type Page,
+  type RecordedMessage, type Store,
 } from './types.js';
 
 /** As in the SQL stores: every this-many `rememberNonce` calls also drop up to `NONCE_PURGE_BATCH` expired nonces. */
-export const NONCE_PURGE_EVERY = 1000;
-export const NONCE_PURGE_BATCH = 5000;
+const NONCE_PURGE_EVERY = 1000;
+const NONCE_PURGE_BATCH = 5000;
 
 /** A row of `columns` from values in the same order (the SQL stores' INSERT column lists). */
 function rowOf(columns: readonly string[], values: readonly unknown[]): Row {
@@ -66,8 +36,8 @@ function rowOf(columns: readonly string[], values: readonly unknown[]): Row {
   return r;
 }
 
-/** A composite key of string parts (NUL cannot occur in an SN, id or key the API accepts). */
-const key = (...parts: string[]) => parts.join('\u0000');
+/** An unambiguous composite key of string parts (a unique index over several columns). */
+const key = (...parts: string[]) => JSON.stringify(parts);
 
 /** Ascending order by (`at`, `id`), as `ORDER BY at, id`. */
 function oldestFirst(at: string, id: string): (a: Row, b: Row) => number {
