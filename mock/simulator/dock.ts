@@ -29,7 +29,7 @@ import { planProgress } from './progress.js';
 import { DEFAULT_FAIL_CODE, RuleBook, type ListedRule, type MessageKey, type ScenarioRule } from './rules.js';
 import { requestData } from './requests.js';
 import { deviceRequestsByType } from '../../spec/requests.js';
-import { dockTopics, type DockTopics } from './topics.js';
+import { gatewayTopics, isValidSn, type TopicKind } from '../../spec/topics.js';
 
 /** DJI "command parameters invalid" (dji-cloud-api-protocol.md §7). */
 export const INVALID_PARAMETERS = 325001;
@@ -193,7 +193,7 @@ export class SimulatedDock extends EventEmitter {
   readonly duplicates: MessageRecord[] = [];
   private readonly handledTids = new Map<string, HandledCommand>();
 
-  private readonly topics: DockTopics;
+  private readonly topics: Readonly<Record<TopicKind, string>>;
   private readonly catalog: ReadonlyMap<string, CommandDef>;
   private readonly ruleBook = new RuleBook();
   private readonly log: SimLogger;
@@ -209,12 +209,12 @@ export class SimulatedDock extends EventEmitter {
 
   constructor(private readonly opts: SimulatedDockOptions) {
     super();
-    if (typeof opts.dockSn !== 'string' || opts.dockSn === '' || /[+#/]/.test(opts.dockSn)) {
-      throw new TypeError(`dockSn must be a non-empty string without MQTT topic characters (+ # /), got ${JSON.stringify(opts.dockSn)}`);
+    if (!isValidSn(opts.dockSn)) {
+      throw new TypeError(`dockSn must be a valid topic SN (spec/topics.ts SN_PATTERN), got ${JSON.stringify(opts.dockSn)}`);
     }
     this.sn = opts.dockSn;
     this.droneSn = opts.droneSn ?? `${opts.dockSn}-DRONE`;
-    this.topics = dockTopics(this.sn);
+    this.topics = gatewayTopics(this.sn);
     const cat = opts.catalog ?? commandsByType;
     this.catalog = Array.isArray(cat) ? new Map((cat as CommandDef[]).map((c) => [c.command_type, c])) : (cat as ReadonlyMap<string, CommandDef>);
     this.log = opts.logger ?? silentLogger;
@@ -265,7 +265,7 @@ export class SimulatedDock extends EventEmitter {
 
   private async afterConnect(): Promise<void> {
     const t = this.topics;
-    const grants = await this.client!.subscribeAsync([t.services, t.drcDown, t.eventsReply, t.requestsReply, t.statusReply], { qos: 1 });
+    const grants = await this.client!.subscribeAsync([t.services, t['drc/down'], t.events_reply, t.requests_reply, t.status_reply], { qos: 1 });
     const refused = grants.filter((g) => g.qos === 128).map((g) => g.topic);
     if (refused.length) throw new Error(`simulated dock ${this.sn}: broker refused subscriptions ${refused.join(', ')}`);
     await this.announce();
@@ -461,12 +461,12 @@ export class SimulatedDock extends EventEmitter {
       case t.services:
         void run(this.handleCommand('services', topic, message));
         return;
-      case t.drcDown:
+      case t['drc/down']:
         void run(this.handleCommand('drc/down', topic, message));
         return;
-      case t.eventsReply:
-      case t.requestsReply:
-      case t.statusReply:
+      case t.events_reply:
+      case t.requests_reply:
+      case t.status_reply:
         this.onReply(rec);
         return;
     }
@@ -480,13 +480,13 @@ export class SimulatedDock extends EventEmitter {
       this.log.warn({ event: 'malformed_reply', dock: this.sn, topic: rec.topic }, 'reply without a string tid ignored');
       return;
     }
-    if (rec.topic === this.topics.eventsReply) {
+    if (rec.topic === this.topics.events_reply) {
       const ev = this.pendingEvents.get(msg.tid);
       if (ev) {
         this.pendingEvents.delete(msg.tid);
         ev.reply = msg;
       }
-    } else if (rec.topic === this.topics.requestsReply) {
+    } else if (rec.topic === this.topics.requests_reply) {
       const p = this.pendingRequests.get(msg.tid);
       if (p) {
         this.pendingRequests.delete(msg.tid);
@@ -530,7 +530,7 @@ export class SimulatedDock extends EventEmitter {
       this.push(this.duplicates, { topic, at: now(), message: msg });
       this.log.info({ event: 'duplicate_command', dock: this.sn, method, tid: o.tid }, 'command with an already handled tid: not executed again');
       // The first reply may have been lost on the way: answer again, identically but for the timestamp.
-      if (first.reply) await this.publish(first.transport === 'services' ? this.topics.servicesReply : this.topics.drcUp, { ...first.reply, timestamp: Date.now() });
+      if (first.reply) await this.publish(first.transport === 'services' ? this.topics.services_reply : this.topics['drc/up'], { ...first.reply, timestamp: Date.now() });
       return;
     }
     const cmd: HandledCommand = {
@@ -625,10 +625,10 @@ export class SimulatedDock extends EventEmitter {
     let message: DjiMessage;
     let topic: string;
     if (cmd.transport === 'services') {
-      topic = this.topics.servicesReply;
+      topic = this.topics.services_reply;
       message = { tid: cmd.tid, bid: cmd.bid, timestamp: Date.now(), gateway: this.sn, method, data };
     } else {
-      topic = this.topics.drcUp;
+      topic = this.topics['drc/up'];
       const inData = isObject(cmd.data) ? cmd.data : {};
       // heart_beat is echoed with its timestamp; legacy drone_control carries seq inside data and gets it back in output.
       if (method === cmd.method && typeof inData.timestamp === 'number') data = { ...data, timestamp: inData.timestamp };

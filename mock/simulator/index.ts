@@ -18,4 +18,3 @@ export { RuleBook, parseRule, DEFAULT_FAIL_CODE, type ScenarioRule, type Outcome
 export { checkData, type DataIssue } from './validate.js';
 export { planProgress, inProgressStatus, type PlannedEvent } from './progress.js';
 export { KNOWN_REQUESTS, requestData, type RequestContext } from './requests.js';
-export { dockTopics, type DockTopics } from './topics.js';

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startSimulatedDock, type SimulatedDock, type SimulatedDockOptions } from '../../mock/simulator/dock.js';
 import { Cloud, MOSQUITTO_URL, mosquittoUp, startAedes, testCatalog, uniqueSn, waitFor, type TestBroker } from './helpers.js';
+import { gatewayTopics } from '../../spec/topics.js';
 
 const mosquitto = await mosquittoUp();
 if (!mosquitto) console.warn('Mosquitto not reachable on 127.0.0.1:1883: its half of test/simulator/dock.test.ts is skipped');
@@ -40,18 +41,7 @@ for (const target of targets) {
       open.push(dock);
       return { sn, cloud, dock };
     }
-    const T = (sn: string) => ({
-      services: `thing/product/${sn}/services`,
-      reply: `thing/product/${sn}/services_reply`,
-      events: `thing/product/${sn}/events`,
-      eventsReply: `thing/product/${sn}/events_reply`,
-      requests: `thing/product/${sn}/requests`,
-      requestsReply: `thing/product/${sn}/requests_reply`,
-      drcDown: `thing/product/${sn}/drc/down`,
-      drcUp: `thing/product/${sn}/drc/up`,
-      status: `sys/product/${sn}/status`,
-      statusReply: `sys/product/${sn}/status_reply`,
-    });
+    const T = gatewayTopics;
 
     it('announces update_topo with the aircraft as sub-device and records the status_reply', async () => {
       const drone = uniqueSn('DRONE');
@@ -67,8 +57,8 @@ for (const target of targets) {
       expect(data.sub_devices).toEqual([expect.objectContaining({ sn: drone, domain: '0', index: 'A' })]);
       // On the shared Mosquitto a running gateway may answer too, so our reply carries a marker timestamp.
       if (target.name === 'aedes') expect(dock.announces[0].reply).toBeNull();
-      await cloud.publish(T(sn).statusReply, { tid: m.tid, bid: m.bid, timestamp: 42, method: 'update_topo', data: { result: 0 } });
-      await waitFor(() => dock.repliesReceived.some((r) => r.topic === T(sn).statusReply && (r.message as { timestamp: number }).timestamp === 42), 2000, 'status_reply recorded');
+      await cloud.publish(T(sn).status_reply, { tid: m.tid, bid: m.bid, timestamp: 42, method: 'update_topo', data: { result: 0 } });
+      await waitFor(() => dock.repliesReceived.some((r) => r.topic === T(sn).status_reply && (r.message as { timestamp: number }).timestamp === 42), 2000, 'status_reply recorded');
       expect(dock.announces[0].reply).toMatchObject({ tid: m.tid, data: { result: 0 } });
     });
 
@@ -97,15 +87,15 @@ for (const target of targets) {
       expect(out.every((d) => d.result === 0 && typeof d.output.progress.step_key === 'string')).toBe(true);
       expect(new Set(evs.map((e) => e.tid)).size).toBe(3);
       // The services_reply comes before the first event.
-      const replyAt = cloud.on(T(sn).reply)[0].at;
+      const replyAt = cloud.on(T(sn).services_reply)[0].at;
       expect(cloud.on(T(sn).events)[0].at).toBeGreaterThanOrEqual(replyAt);
 
       // Answer only the first two (marked), and check the dock matched them to their events.
       for (const e of evs.slice(0, 2)) {
-        await cloud.publish(T(sn).eventsReply, { tid: e.tid, bid: e.bid, timestamp: 42, method: e.method, data: { result: 0 } });
+        await cloud.publish(T(sn).events_reply, { tid: e.tid, bid: e.bid, timestamp: 42, method: e.method, data: { result: 0 } });
       }
       await waitFor(
-        () => dock.repliesReceived.filter((r) => r.topic === T(sn).eventsReply && (r.message as { timestamp: number }).timestamp === 42).length === 2,
+        () => dock.repliesReceived.filter((r) => r.topic === T(sn).events_reply && (r.message as { timestamp: number }).timestamp === 42).length === 2,
         2000,
         'events_reply received',
       );
@@ -193,7 +183,7 @@ for (const target of targets) {
       const { tid } = await cloud.command(sn, 'sim_cover_open', {});
       await waitFor(() => dock.commands.find((c) => c.tid === tid && c.finished_at), 2000, 'command handled');
       await new Promise((res) => setTimeout(res, 100));
-      expect(cloud.on(T(sn).reply)).toHaveLength(0);
+      expect(cloud.on(T(sn).services_reply)).toHaveLength(0);
       expect(cloud.on(T(sn).events)).toHaveLength(0);
       expect(dock.commands.find((c) => c.tid === tid)!.result).toBe('silent');
     });
@@ -220,7 +210,7 @@ for (const target of targets) {
       dock.setRule('*', { delayMs: 300, once: true });
       const first = await cloud.command(sn, 'sim_set_mode', { action: 1 });
       const r1 = await cloud.reply(sn, first.tid, 3000);
-      const took = cloud.on(T(sn).reply, (m) => m.tid === first.tid)[0].at - first.sentAt;
+      const took = cloud.on(T(sn).services_reply, (m) => m.tid === first.tid)[0].at - first.sentAt;
       expect(r1.data).toEqual({ result: 0 });
       expect(took).toBeGreaterThanOrEqual(290);
       const second = await cloud.command(sn, 'sim_set_mode', { action: 1 });
@@ -252,30 +242,30 @@ for (const target of targets) {
     it('answers DRC commands on drc/up with the same method and seq; none for reply none', async () => {
       const { sn, cloud, dock } = await setup();
       const tid = randomUUID();
-      await cloud.publish(T(sn).drcDown, { tid, bid: tid, timestamp: Date.now(), method: 'sim_heart_beat', seq: 7, data: { timestamp: 1700000000123 } });
-      await cloud.publish(T(sn).drcDown, { method: 'sim_stick', seq: 8, data: { roll: 1024 } });
-      await cloud.publish(T(sn).drcDown, { method: 'sim_heart_beat', seq: 9, data: { timestamp: 'x' } });
-      const ups = (await cloud.waitOn(T(sn).drcUp, () => true, 2)).map((r) => r.message);
+      await cloud.publish(T(sn)['drc/down'], { tid, bid: tid, timestamp: Date.now(), method: 'sim_heart_beat', seq: 7, data: { timestamp: 1700000000123 } });
+      await cloud.publish(T(sn)['drc/down'], { method: 'sim_stick', seq: 8, data: { roll: 1024 } });
+      await cloud.publish(T(sn)['drc/down'], { method: 'sim_heart_beat', seq: 9, data: { timestamp: 'x' } });
+      const ups = (await cloud.waitOn(T(sn)['drc/up'], () => true, 2)).map((r) => r.message);
       expect(ups[0]).toMatchObject({ method: 'sim_heart_beat', seq: 7, tid, data: { result: 0, timestamp: 1700000000123 } });
       expect(ups[1]).toMatchObject({ method: 'sim_heart_beat', seq: 9, data: { result: 325001 } });
       await waitFor(() => dock.commands.find((c) => c.method === 'sim_stick' && c.finished_at), 2000);
       expect(dock.commands.find((c) => c.method === 'sim_stick')!.result).toBe('no_reply');
       dock.setRule('sim_heart_beat', { outcome: 'fail', code: 319033 });
-      await cloud.publish(T(sn).drcDown, { method: 'sim_heart_beat', seq: 10, data: { timestamp: 1 } });
-      const [failed] = await cloud.waitOn(T(sn).drcUp, (m) => m.seq === 10);
+      await cloud.publish(T(sn)['drc/down'], { method: 'sim_heart_beat', seq: 10, data: { timestamp: 1 } });
+      const [failed] = await cloud.waitOn(T(sn)['drc/up'], (m) => m.seq === 10);
       expect(failed.message).toMatchObject({ method: 'sim_heart_beat', data: { result: 319033 } });
       await new Promise((res) => setTimeout(res, 50));
-      expect(cloud.on(T(sn).drcUp, (m) => m.seq === 8)).toHaveLength(0);
-      expect(cloud.on(T(sn).reply)).toHaveLength(0);
+      expect(cloud.on(T(sn)['drc/up'], (m) => m.seq === 8)).toHaveLength(0);
+      expect(cloud.on(T(sn).services_reply)).toHaveLength(0);
     });
 
     it('survives malformed messages on every inbound topic', async () => {
       const { sn, cloud, dock } = await setup();
       await cloud.publish(T(sn).services, 'not json');
       await cloud.publish(T(sn).services, { tid: 'x1', bid: 'y', data: {} }); // no method
-      await cloud.publish(T(sn).drcDown, '[1,2]');
-      await cloud.publish(T(sn).eventsReply, '{}');
-      await cloud.publish(T(sn).requestsReply, 'null');
+      await cloud.publish(T(sn)['drc/down'], '[1,2]');
+      await cloud.publish(T(sn).events_reply, '{}');
+      await cloud.publish(T(sn).requests_reply, 'null');
       expect((await cloud.reply(sn, 'x1')).data).toEqual({ result: 325001 });
       const { tid } = await cloud.command(sn, 'sim_set_mode', { action: 0 });
       expect((await cloud.reply(sn, tid)).data).toEqual({ result: 0 });
@@ -289,7 +279,7 @@ for (const target of targets) {
       cloud.client.on('message', (topic, payload) => {
         if (topic !== T(sn).requests) return;
         const m = JSON.parse(payload.toString());
-        void cloud.publish(T(sn).requestsReply, { tid: m.tid, bid: m.bid, timestamp: Date.now(), method: m.method, data: { result: 0, output: { echo: m.data } } });
+        void cloud.publish(T(sn).requests_reply, { tid: m.tid, bid: m.bid, timestamp: Date.now(), method: m.method, data: { result: 0, output: { echo: m.data } } });
       });
       const reply = await dock.sendRequest('config');
       const [req] = cloud.on(T(sn).requests, (m) => m.method === 'config').map((r) => r.message);
@@ -325,7 +315,7 @@ for (const target of targets) {
       cloud.client.on('message', (topic, payload) => {
         if (topic !== T(sn).requests) return;
         const m = JSON.parse(payload.toString());
-        void cloud.publish(T(sn).requestsReply, { tid: m.tid, bid: m.bid, timestamp: Date.now(), method: m.method, data: { result: 0, output: {} } });
+        void cloud.publish(T(sn).requests_reply, { tid: m.tid, bid: m.bid, timestamp: Date.now(), method: m.method, data: { result: 0, output: {} } });
       });
       const dock = await startSimulatedDock({
         brokerUrl: broker.url,
@@ -349,7 +339,7 @@ for (const target of targets) {
       await expect(dock.sendRequest('config')).rejects.toThrow(/not running/);
       const { tid } = await cloud.command(sn, 'sim_set_mode', { action: 1 });
       await new Promise((res) => setTimeout(res, 100));
-      expect(cloud.on(T(sn).reply, (m) => m.tid === tid)).toHaveLength(0);
+      expect(cloud.on(T(sn).services_reply, (m) => m.tid === tid)).toHaveLength(0);
     });
   });
 }
