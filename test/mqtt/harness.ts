@@ -1,7 +1,7 @@
 /**
  * Test harness for the MQTT core: a real broker (embedded aedes on an ephemeral loopback port, or
  * the machine's Mosquitto at 127.0.0.1:1883), a real SQLite store in a temp dir, the real core, and
- * scripted docks with unique SNs. Commands are accepted the way the HTTP layer does it
+ * simulated docks (mock/simulator) with unique SNs, answering per test script (mock/simulator/script.ts). Commands are accepted the way the HTTP layer does it
  * (`buildCommandRecord` + `store.createCommand` + `notifyAccepted`).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -16,7 +16,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/brok
 import { startMqttCore, type MqttCore, type MqttCoreOptions } from '../../server/mqtt/core.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import type { CommandRecord, Store } from '../../server/store/types.js';
-import { ScriptedDock, type DockOptions } from '../support/scripted-dock.js';
+import { startSimulatedDock, type Script, type SimulatedDock } from '../../mock/simulator/index.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 export const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
@@ -54,6 +54,38 @@ export async function dropSession(url: string, clientId: string): Promise<void> 
   await c.endAsync(true).catch(() => {});
 }
 
+/** A test dock: the simulator, answering per `script` (commands it does not cover: per the catalog). */
+export interface DockOptions {
+  /** Dock (gateway) SN; default a unique one. */
+  sn?: string;
+  script?: Script;
+  /** Aircraft SNs announced in `update_topo`. Default none. */
+  subDevices?: string[];
+  /** Announce `update_topo` on every connect, waiting for the first `status_reply` (default: when `subDevices` is given). */
+  announce?: boolean;
+  clientId?: string;
+}
+
+/** Start a test dock on `url` (see {@link DockOptions}); reconnects every 200 ms. */
+export async function startDock(url: string, o: DockOptions = {}): Promise<SimulatedDock> {
+  const sn = o.sn ?? uniqueSn();
+  const announce = o.announce ?? o.subDevices !== undefined;
+  const dock = await startSimulatedDock({
+    brokerUrl: url,
+    dockSn: sn,
+    script: o.script,
+    subDevices: o.subDevices ?? [],
+    announce,
+    connectTimeoutMs: 5_000,
+    mqtt: { clientId: o.clientId ?? `dock-${sn}-${randomUUID().slice(0, 8)}`, reconnectPeriod: 200, protocolVersion: 4 },
+  });
+  if (announce && !(await dock.announced(5_000))) {
+    await dock.close();
+    throw new Error(`test dock ${sn}: update_topo not answered within 5000 ms`);
+  }
+  return dock;
+}
+
 export interface Harness {
   url: string;
   store: Store;
@@ -64,8 +96,8 @@ export interface Harness {
   logs: Record<string, unknown>[];
   /** Accept a command as the HTTP layer would; returns the stored record. */
   accept(body: { device_id: string; command_type: string; payload?: Record<string, unknown>; timeout_seconds?: number }): Promise<CommandRecord>;
-  /** A scripted dock on this broker (closed with the harness). */
-  dock(o: Omit<DockOptions, 'url' | 'sn'> & { sn?: string }): Promise<ScriptedDock>;
+  /** A test dock on this broker (closed with the harness). */
+  dock(o: DockOptions): Promise<SimulatedDock>;
   /** Wait until the command is terminal (or `ms` pass) and return it. */
   terminal(command_id: string, ms?: number): Promise<CommandRecord>;
   /** Poll the store until `pred` holds for the command. */
@@ -93,7 +125,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
   const instanceId = `t${randomUUID().slice(0, 12)}`;
   const proxy = o.proxy ? await TcpProxy.start(url) : null;
   const core = await startMqttCore({ store, url: proxy?.url ?? url, logger, instanceId, sweepIntervalMs: 50, waitPollMs: 50, ...o.core });
-  const docks: ScriptedDock[] = [];
+  const docks: SimulatedDock[] = [];
 
   const eventually = async <T>(fn: () => T | Promise<T>, ms = 5_000): Promise<NonNullable<T>> => {
     const deadline = Date.now() + ms;
@@ -126,7 +158,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
       return out.command;
     },
     async dock(d) {
-      const dock = await ScriptedDock.start({ ...d, sn: d.sn ?? uniqueSn(), url });
+      const dock = await startDock(url, d);
       docks.push(dock);
       return dock;
     },

@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { startSimulatedDock, type SimulatedDock, type SimulatedDockOptions } from '../../mock/simulator/dock.js';
+import { startSimulatedDock, type SimulatedDock, type SimulatedDockOptions } from '../../mock/simulator/index.js';
 import { Cloud, MOSQUITTO_URL, mosquittoUp, startAedes, testCatalog, uniqueSn, waitFor, type TestBroker } from './helpers.js';
 import { gatewayTopics } from '../../spec/topics.js';
 
@@ -281,7 +281,7 @@ for (const target of targets) {
         const m = JSON.parse(payload.toString());
         void cloud.publish(T(sn).requests_reply, { tid: m.tid, bid: m.bid, timestamp: Date.now(), method: m.method, data: { result: 0, output: { echo: m.data } } });
       });
-      const reply = await dock.sendRequest('config');
+      const reply = await (await dock.sendRequest('config')).reply;
       const [req] = cloud.on(T(sn).requests, (m) => m.method === 'config').map((r) => r.message);
       expect(req).toMatchObject({ gateway: sn, method: 'config', data: { config_type: 'json', config_scope: 'product' } });
       expect(typeof req.tid).toBe('string');
@@ -289,10 +289,10 @@ for (const target of targets) {
       expect(typeof req.timestamp).toBe('number');
       expect(reply).toMatchObject({ tid: req.tid, bid: req.bid, method: 'config' });
       // Checked on the published request, not the reply: on the shared Mosquitto a gateway may answer first.
-      const bind = await dock.sendRequest('airport_bind_status');
+      const bind = await (await dock.sendRequest('airport_bind_status')).reply;
       expect(bind.method).toBe('airport_bind_status');
       expect(cloud.on(T(sn).requests, (m) => m.tid === bind.tid)[0].message.data).toEqual({ devices: [{ sn }, { sn: dock.droneSn }] });
-      const custom = await dock.sendRequest('flighttask_resource_get', { flight_id: 'F1' });
+      const custom = await (await dock.sendRequest('flighttask_resource_get', { flight_id: 'F1' })).reply;
       expect(cloud.on(T(sn).requests, (m) => m.tid === custom.tid)[0].message.data).toEqual({ flight_id: 'F1' });
       expect(dock.requests.map((r) => [r.method, r.reply !== null])).toEqual([
         ['config', true],
@@ -304,7 +304,7 @@ for (const target of targets) {
     it('sendRequest rejects when no requests_reply arrives in time', async () => {
       const { dock } = await setup();
       // A method no gateway answers (a shared Mosquitto may have one auto-replying to the real ones).
-      await expect(dock.sendRequest('sim_unanswered', {}, { timeoutMs: 150 })).rejects.toThrow(/no requests_reply to sim_unanswered/);
+      await expect((await dock.sendRequest('sim_unanswered', {}, { timeoutMs: 150 })).reply).rejects.toThrow(/no requests_reply to sim_unanswered/);
       expect(dock.requests[0].error).toMatch(/no requests_reply/);
     });
 
