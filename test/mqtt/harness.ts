@@ -1,10 +1,11 @@
 /**
  * Test harness for the MQTT core: a real broker (embedded aedes on an ephemeral loopback port, or
  * the machine's Mosquitto at 127.0.0.1:1883), a real SQLite store in a temp dir, the real core, and
- * simulated docks (mock/simulator) with unique SNs, answering per test script (mock/simulator/script.ts). Commands are accepted the way the HTTP layer does it
- * (`buildCommandRecord` + `store.createCommand` + `notifyAccepted`).
+ * test docks (test/support/dock.ts: the dock simulator, answering per test script) with unique
+ * SNs. Commands are accepted the way the HTTP layer does it (`buildCommandRecord` +
+ * `store.createCommand` + `notifyAccepted`).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,16 +17,14 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/brok
 import { startMqttCore, type MqttCore, type MqttCoreOptions } from '../../server/mqtt/core.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
 import type { CommandRecord, Store } from '../../server/store/types.js';
-import { startSimulatedDock, type Script, type SimulatedDock } from '../../mock/simulator/index.js';
+import type { SimulatedDock } from '../../mock/simulator/index.js';
+import { startDock, type DockOptions } from '../support/dock.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
+
+export { uniqueSn } from '../support/dock.js';
 
 export const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
 export type BrokerKind = 'aedes' | 'mosquitto';
-
-/** An upper-case alphanumeric SN unique to this run (DJI SNs match `[A-Za-z0-9]+`). */
-export function uniqueSn(prefix = 'DOCK'): string {
-  return `${prefix}${randomBytes(6).toString('hex').toUpperCase()}`;
-}
 
 /** A logger that keeps warn+ lines in memory (printed with MQTT_TEST_LOG=1). */
 export function testLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
@@ -52,38 +51,6 @@ export async function dropSession(url: string, clientId: string): Promise<void> 
     c.once('close', () => r());
   });
   await c.endAsync(true).catch(() => {});
-}
-
-/** A test dock: the simulator, answering per `script` (commands it does not cover: per the catalog). */
-export interface DockOptions {
-  /** Dock (gateway) SN; default a unique one. */
-  sn?: string;
-  script?: Script;
-  /** Aircraft SNs announced in `update_topo`. Default none. */
-  subDevices?: string[];
-  /** Announce `update_topo` on every connect, waiting for the first `status_reply` (default: when `subDevices` is given). */
-  announce?: boolean;
-  clientId?: string;
-}
-
-/** Start a test dock on `url` (see {@link DockOptions}); reconnects every 200 ms. */
-export async function startDock(url: string, o: DockOptions = {}): Promise<SimulatedDock> {
-  const sn = o.sn ?? uniqueSn();
-  const announce = o.announce ?? o.subDevices !== undefined;
-  const dock = await startSimulatedDock({
-    brokerUrl: url,
-    dockSn: sn,
-    script: o.script,
-    subDevices: o.subDevices ?? [],
-    announce,
-    connectTimeoutMs: 5_000,
-    mqtt: { clientId: o.clientId ?? `dock-${sn}-${randomUUID().slice(0, 8)}`, reconnectPeriod: 200, protocolVersion: 4 },
-  });
-  if (announce && !(await dock.announced(5_000))) {
-    await dock.close();
-    throw new Error(`test dock ${sn}: update_topo not answered within 5000 ms`);
-  }
-  return dock;
 }
 
 export interface Harness {

@@ -11,7 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/broker.js';
 import { startMqttCore } from '../../server/mqtt/core.js';
 import { openSqliteStore } from '../../server/store/sqlite.js';
-import { startDock, startHarness, testLogger, type BrokerKind, type Harness } from './harness.js';
+import { startHarness, testLogger, type BrokerKind, type Harness } from './harness.js';
+import { startDock } from '../support/dock.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 const BROKERS: BrokerKind[] = ['aedes', 'mosquitto'];
