@@ -205,6 +205,32 @@ for (const target of targets) {
       expect((await other.cloud.reply(other.sn, elsewhere.tid)).method).toBe('sim_set_mode');
     });
 
+    it('script: answers what it covers verbatim, before rules and the catalog; the rest per rule and catalog', async () => {
+      const { sn, cloud, dock } = await setup({ script: { sim_set_mode: { data: { result: 0, note: 'scripted' }, repeat: 2 } } });
+      dock.setRule('*', { outcome: 'fail', code: 111 });
+      // Not valid for the catalog: a script answers without checking.
+      const a = await cloud.command(sn, 'sim_set_mode', { action: 'warp' });
+      const replies = await cloud.waitOn(T(sn).services_reply, (m) => m.tid === a.tid, 2);
+      expect(replies.map((r) => r.message)).toEqual(Array(2).fill({ tid: a.tid, bid: a.bid, timestamp: expect.any(Number), gateway: sn, method: 'sim_set_mode', data: { result: 0, note: 'scripted' } }));
+      await waitFor(() => dock.commands.find((c) => c.tid === a.tid && c.finished_at), 2000, 'scripted command handled');
+      expect(dock.commands.find((c) => c.tid === a.tid)!.result).toBe('scripted');
+      // Not covered by the script: the rule applies.
+      const b = await cloud.command(sn, 'sim_cover_open', {});
+      expect((await cloud.reply(sn, b.tid)).data).toEqual({ result: 111 });
+      // A function script; null leaves the command to the rules, and setScript(null) removes the script.
+      dock.setScript((cmd) => (cmd.data.action === 2 ? { method: 'cover_close', progress: { percents: [], terminal: 'ok', needReply: false } } : null));
+      const c = await cloud.command(sn, 'sim_set_mode', { action: 2 });
+      expect((await cloud.reply(sn, c.tid)).method).toBe('cover_close');
+      const [ev] = await cloud.waitOn(T(sn).events, (m) => m.bid === c.bid);
+      expect(ev.message).toMatchObject({ method: 'sim_set_mode', need_reply: 0, data: { result: 0, output: { status: 'ok', progress: { percent: 100 } } } });
+      const d = await cloud.command(sn, 'sim_set_mode', { action: 1 });
+      expect((await cloud.reply(sn, d.tid)).data).toEqual({ result: 111 });
+      dock.setScript(null);
+      dock.clearRules();
+      const e = await cloud.command(sn, 'sim_set_mode', { action: 2 });
+      expect((await cloud.reply(sn, e.tid)).data).toEqual({ result: 0 });
+    });
+
     it('rule delay: the reply waits the given time; one-shot rules apply once', async () => {
       const { sn, cloud, dock } = await setup();
       dock.setRule('*', { delayMs: 300, once: true });
