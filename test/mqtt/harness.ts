@@ -63,7 +63,7 @@ export interface Harness {
   logs: Record<string, unknown>[];
   /** Accept a command as the HTTP layer would; returns the stored record. */
   accept(body: { device_id: string; command_type: string; payload?: Record<string, unknown>; timeout_seconds?: number }): Promise<CommandRecord>;
-  /** A test dock on this broker (closed with the harness). */
+  /** A test dock on this broker (closed with the harness); with sub-devices, resolves once this core stored its topology. */
   dock(o: DockOptions): Promise<SimulatedDock>;
   /** Wait until the command is terminal (or `ms` pass) and return it. */
   terminal(command_id: string, ms?: number): Promise<CommandRecord>;
@@ -127,6 +127,9 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
     async dock(d) {
       const dock = await startDock(url, d);
       docks.push(dock);
+      // On a shared Mosquitto another test file's gateway may answer update_topo first: wait for ours.
+      const subs = d.subDevices ?? [];
+      if (subs.length > 0) await eventually(async () => (await Promise.all(subs.map((s) => store.gatewayOf(s)))).every((g) => g === dock.sn));
       return dock;
     },
     async terminal(command_id, ms = 5_000) {
