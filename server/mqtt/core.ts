@@ -31,7 +31,7 @@ import type { MqttLink } from './link.js';
 import { buildProgressIndex } from './progress.js';
 import { RequestHandler, type AutoReplyConfig } from './requests.js';
 import { Stats } from './stats.js';
-import { UPLINK_FILTERS, parseUplinkTopic, shareFilter, type ParsedTopic } from './topics.js';
+import { UPLINK_FILTERS, parseUplinkTopic, shareFilter, type ParsedTopic } from '../../spec/topics.js';
 
 export interface MqttCoreOptions {
   store: Store;

@@ -35,7 +35,7 @@ import type { MqttLink } from './link.js';
 import { flatKey, readProgress, type ProgressIndex } from './progress.js';
 import { failureReason, jsonEqual, mapReplyData, replyOutputStatus, type MappedReply } from './reply.js';
 import type { Stats } from './stats.js';
-import { eventsReplyTopic, isValidSn, statusReplyTopic } from './topics.js';
+import { eventsReplyTopic, isValidSn, statusReplyTopic } from '../../spec/topics.js';
 
 const OPEN: readonly CommandStatus[] = ['ACCEPTED', 'DELIVERED'];
 

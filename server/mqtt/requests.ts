@@ -13,7 +13,7 @@ import type { DeviceRequestRecord, Store } from '../store/types.js';
 import type { DjiEnvelope } from './envelope.js';
 import type { MqttLink } from './link.js';
 import type { Stats } from './stats.js';
-import { requestsReplyTopic } from './topics.js';
+import { requestsReplyTopic } from '../../spec/topics.js';
 
 /**
  * Defaults of the flat `config` reply (DOC `D3/config`): NTP host/port the dock syncs its clock with
