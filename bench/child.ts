@@ -22,6 +22,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import mqtt, { MqttClient } from 'mqtt';
+import { servicesTopic, topicOf } from '../spec/topics.js';
 import { closedLoop, openLoop } from './lib/load.js';
 
 type Msg = { type: string; [k: string]: unknown };
@@ -139,7 +140,7 @@ async function mqttRequester(o: { url?: string; embedded?: boolean; noDelay: boo
     }
   });
   // Only our own SNs: the machine's Mosquitto is shared with tests using other SNs.
-  await client.subscribeAsync(o.sns.map((sn) => `thing/product/${sn}/services_reply`), { qos: 1 });
+  await client.subscribeAsync(o.sns.map((sn) => topicOf(sn, 'services_reply')), { qos: 1 });
   let seq = 0;
   const instance = randomBytes(4).toString('hex');
   onRun = async (p: RunParams) => {
@@ -157,7 +158,7 @@ async function mqttRequester(o: { url?: string; embedded?: boolean; noDelay: boo
         const sn = o.sns[i % o.sns.length];
         // The same envelope shape and size class as a gateway command.
         const msg = JSON.stringify({ tid, bid: tid, timestamp: Date.now(), method: 'cover_open', data: {} });
-        client.publish(`thing/product/${sn}/services`, msg, { qos: 1 });
+        client.publish(servicesTopic(sn), msg, { qos: 1 });
       });
     if (p.mode === 'closed') return closedLoop({ concurrency: p.concurrency!, durationMs: p.durationMs, warmupMs: p.warmupMs, maxCount: p.count, op });
     return openLoop({ rate: p.rate!, count: p.count, warmupCount: p.warmupCount, durationMs: p.durationMs, op });
@@ -178,7 +179,7 @@ async function mqttResponder(o: { url: string; noDelay: boolean; sns: string[] }
     const reply = JSON.stringify({ tid: m.tid, bid: m.bid, timestamp: Date.now(), method: m.method, data: { result: 0 } });
     client.publish(topic + '_reply', reply, { qos: 1 });
   });
-  await client.subscribeAsync(o.sns.map((sn) => `thing/product/${sn}/services`), { qos: 1 });
+  await client.subscribeAsync(o.sns.map(servicesTopic), { qos: 1 });
   send({ type: 'ready' });
 }
 

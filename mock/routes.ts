@@ -151,21 +151,13 @@ export function mockRoutes(deps: MockRoutesDeps): Hono {
       throw invalid('data', 'data must be a JSON object (or null); omit it to use the catalog example.');
     }
     const dock = await deps.ensureDock(sn);
-    const before = dock.requests.at(-1);
-    const replied = dock.sendRequest(request_type, body.data, { timeoutMs: deps.requestReplyTimeoutMs });
-    // sendRequest records the message synchronously before its first await, so it is the last one;
-    // when nothing was recorded the dock refused (not running) and `replied` says why.
-    const sent = dock.requests.at(-1);
-    if (!sent || sent === before) {
-      await replied;
-      throw new Error(`simulated dock ${sn} did not send the request`);
-    }
-    replied.catch((err: Error) => deps.logger.warn({ event: 'mock_request_unanswered', dock: sn, request_type, err: err.message }, 'injected device request got no requests_reply'));
-    const tid = String(sent.message.tid);
+    const sent = await dock.sendRequest(request_type, body.data, { timeoutMs: deps.requestReplyTimeoutMs });
+    sent.reply.catch((err: Error) => deps.logger.warn({ event: 'mock_request_unanswered', dock: sn, request_type, err: err.message }, 'injected device request got no requests_reply'));
+    const { tid } = sent;
     const stored = await waitForStored(deps.store(), sn, request_type, tid, deps.storeWaitMs ?? 5000);
     if (!stored) throw new ApiError('SERVICE_UNAVAILABLE', `The gateway did not store the ${request_type} request of ${sn} (tid ${tid}) in time.`);
     c.header('Location', `/api/v1/open/device-requests/${stored.request_id}`);
-    return c.json({ ...deviceRequestView(stored), tid, bid: String(sent.message.bid) }, 201);
+    return c.json({ ...deviceRequestView(stored), tid, bid: sent.bid }, 201);
   });
 
   const ruleTarget = (c: Context): { sn: string; commandType: string } => {

@@ -26,7 +26,7 @@ import { startGateway, type Gateway } from '../server/main.js';
 import type { Store } from '../server/store/types.js';
 import { SCOPES, type Scope } from '../spec/api.js';
 import { Fleet } from './simulator/fleet.js';
-import type { MessageRecord, SimulatedDock } from './simulator/dock.js';
+import type { SimulatedDock } from './simulator/dock.js';
 import { DOCK_SN, mockRoutes } from './routes.js';
 import { formatScenario, parsePrefer, PreferError, ScenarioRegistry, toRule, type Scenario } from './scenarios.js';
 
@@ -97,24 +97,6 @@ export interface MockServer {
 /** How long a new dock may take to be announced (its `update_topo` answered) before commands go anyway. */
 const ANNOUNCE_WAIT_MS = 3000;
 
-function waitAnnounced(dock: SimulatedDock, ms: number): Promise<void> {
-  if (dock.announces.some((a) => a.reply !== null)) return Promise.resolve();
-  return new Promise((resolve) => {
-    // The dock emits `reply` before it files the status_reply on its announce, so match by tid here.
-    const onReply = (rec: MessageRecord) => {
-      const tid = (rec.message as { tid?: unknown } | null)?.tid;
-      if (rec.topic.endsWith('/status_reply') && dock.announces.some((a) => a.message.tid === tid)) done();
-    };
-    const done = () => {
-      clearTimeout(timer);
-      dock.off('reply', onReply);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    dock.on('reply', onReply);
-  });
-}
-
 /**
  * Start the mock: embedded broker (unless `config.mqttUrl`), gateway on a temp SQLite store,
  * sandbox credentials, simulated docks on demand. Rejects (after cleaning up) when a part fails.
@@ -166,7 +148,7 @@ export async function startMock(config: Config, o: MockOptions = {}): Promise<Mo
           return Promise.reject(new ApiError('SERVICE_UNAVAILABLE', `The mock already runs ${maxDocks} simulated docks (its limit); restart it to start over.`));
         }
         p = fleet.ensureDock(sn, droneSn).then(async (d) => {
-          await waitAnnounced(d, ANNOUNCE_WAIT_MS);
+          await d.announced(ANNOUNCE_WAIT_MS);
           return d;
         });
         ready.set(sn, p);

@@ -31,9 +31,8 @@ import {
   type Json,
   type OpenApiLike,
   type OperationInfo,
-  type SurfaceContext,
-  type SurfaceFile,
 } from './operations.js';
+import type { GenerateContext, GeneratedFile } from '../context.js';
 import { printFile } from './ts-print.js';
 
 // CJS default export seen through NodeNext typings.
@@ -709,7 +708,7 @@ function dts(ops: OpEntry[]): string {
 }
 
 /** Emitter: `generated/server/validators.js`, `validators-params.js`, `validators.d.ts`. */
-export function emitValidators(ctx: SurfaceContext): SurfaceFile[] {
+export function emitValidators(ctx: GenerateContext): GeneratedFile[] {
   const { bodyCode, paramsCode, ops } = compile(ctx.openapi);
   const bodyPrelude = printFile('validators-prelude.js', [
     ...REQUIRE_SHIM,

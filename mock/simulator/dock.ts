@@ -1,173 +1,30 @@
 /**
- * A simulated DJI dock (gateway) with its aircraft (sub-device), speaking the DJI Cloud API over
- * MQTT to any broker (dji-cloud-api-protocol.md §1–6):
- * - on (re)connect it announces itself with `update_topo` on `sys/product/{dock}/status` and
- *   records the `status_reply`;
- * - it answers every catalog command on `thing/product/{dock}/services` with `services_reply`
- *   (same tid/bid/method, `{result, output?}`), then for progress-tracked commands a short series
- *   of `events` (percent 20/60/100, step, terminal status, `need_reply` as the catalog says) and
- *   records each `events_reply`;
- * - it answers `drc/down` commands on `drc/up` with the same `method` and `seq` (nothing for
- *   `reply: 'none'`);
- * - it checks `data` against the catalog (`wire.data` when the command is translated, else the
- *   generated validator of `payload`) and answers DJI `325001` (command parameters invalid) when it is wrong. Unknown
- *   methods, and methods sent on the wrong topic, also get `325001`: DJI documents no separate
- *   "not supported" code, and 325xxx is the "command format" module;
- * - it sends device `requests` on demand, on start and on a schedule, and records each
- *   `requests_reply`;
- * - scenario rules (rules.ts) make it fail, stay silent, reply with the wrong method or wait.
+ * A simulated DJI dock (gateway) with its aircraft (sub-devices), speaking the DJI Cloud API over
+ * MQTT to any broker, on the topics of spec/topics.ts. The one dock simulator of the repository:
+ * the mock server, the simulator CLI and the tests all use it.
+ * - on every (re)connect it subscribes to its downlink topics and (unless `announce: false`)
+ *   announces itself with `update_topo` on `sys/product/{dock}/status`, recording the `status_reply`;
+ * - it answers commands on `services` / `drc/down` (answer.ts): per the test script (script.ts),
+ *   else per the scenario rules (rules.ts) and the catalog, with progress events (progress.ts);
+ * - it sends device `requests` on demand, on start and on a schedule, and events on demand, and
+ *   records each `requests_reply` / `events_reply`;
+ * - it records everything it receives and sends, and tests wait on it (`waitFor`, `waitForCount`);
+ *   `publish` sends anything, malformed payloads included.
  */
 import { EventEmitter } from 'node:events';
-import { randomBytes, randomUUID } from 'node:crypto';
-import type { Duplex } from 'node:stream';
+import { randomBytes } from 'node:crypto';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import { commandsByType } from '../../spec/catalog.js';
-import type { CommandDef, DeviceRequestDef, Field, Transport } from '../../spec/types.js';
-import { validatePayload } from '../../generated/server/validators.js';
-import { checkData, type DataIssue } from './validate.js';
-import { planProgress } from './progress.js';
-import { DEFAULT_FAIL_CODE, RuleBook, type ListedRule, type MessageKey, type ScenarioRule } from './rules.js';
-import { requestData } from './requests.js';
 import { deviceRequestsByType } from '../../spec/requests.js';
-import { dockTopics, type DockTopics } from './topics.js';
-
-/** DJI "command parameters invalid" (dji-cloud-api-protocol.md §7). */
-export const INVALID_PARAMETERS = 325001;
-
-/** The part of a pino logger the simulator uses (pino's `Logger` fits). */
-export interface SimLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug?(obj: object, msg?: string): void;
-}
-
-const silentLogger: SimLogger = { info() {}, warn() {}, error() {}, debug() {} };
-
-/** A DJI message as sent or received (envelope fields plus anything else the sender put in). */
-export type DjiMessage = Record<string, unknown>;
-
-/** When the dock sends device requests by itself. */
-export interface RequestSchedule {
-  /** Request methods, e.g. `['config', 'storage_config_get']`. */
-  methods: string[];
-  /** Send each once right after the first announce (default `true`). */
-  onStart?: boolean;
-  /** Then again every `intervalMs` milliseconds (absent or 0 = never). */
-  intervalMs?: number;
-}
-
-export interface SimulatedDockOptions {
-  /** e.g. `mqtt://127.0.0.1:1883`. */
-  brokerUrl: string;
-  /**
-   * Connect through this stream builder instead of dialling `brokerUrl` (which is then only
-   * logged): the in-process link of an embedded broker in the same process (server/mqtt/in-process.ts).
-   */
-  stream?: () => Duplex;
-  /** Dock (gateway) SN; used in every topic. */
-  dockSn: string;
-  /** Aircraft SN announced as sub-device (default `${dockSn}-DRONE`). */
-  droneSn?: string;
-  /** Commands to answer (default: `spec/catalog.ts` `commandsByType`). */
-  catalog?: ReadonlyMap<string, CommandDef> | readonly CommandDef[];
-  /** Initial rules by command type or `*`. */
-  rules?: Record<string, ScenarioRule>;
-  logger?: SimLogger;
-  requestSchedule?: RequestSchedule;
-  /** How long `sendRequest` waits for its `requests_reply` (default 10 000 ms). */
-  requestTimeoutMs?: number;
-  /** Pause between progress events (default 0: back to back, in order). */
-  progressIntervalMs?: number;
-  /** Device request definitions (default: `spec/requests.ts` `deviceRequestsByType`). */
-  requestDefs?: ReadonlyMap<string, DeviceRequestDef>;
-  /** Entries kept in each history array (default 1000; older ones are dropped). */
-  historyLimit?: number;
-  /** How long `start` waits for the broker (default 10 000 ms). */
-  connectTimeoutMs?: number;
-  /**
-   * Consulted for every command before the dock's own rules: a rule returned here wins, `undefined`
-   * falls back to the rule book (tid → bid → type → `*`). The mock server uses it to apply the
-   * scenario a partner chose per request (`Prefer`), found from the command's `tid` in the store at
-   * receive time. A rejection counts as `undefined` (logged).
-   */
-  resolveRule?: (command: { dockSn: string; tid: unknown; bid: unknown; method: string }) => ScenarioRule | undefined | Promise<ScenarioRule | undefined>;
-  /** Extra mqtt.js options (username, password, …). */
-  mqtt?: IClientOptions;
-  /**
-   * Treat a command whose `tid` this dock already handled as a repeated delivery (MQTT QoS 1
-   * redelivery, or a gateway publishing again after a crash): record it in `duplicates`, re-send
-   * the reply the first one got (if it has one yet) and do not execute it again. Default false.
-   */
-  dedupByTid?: boolean;
-}
-
-/** A message with its topic and receive/send time (ISO-8601). */
-export interface MessageRecord {
-  topic: string;
-  at: string;
-  message: unknown;
-}
-
-/** How the dock ended up handling a command. */
-export type CommandResult =
-  | 'pending' // still being handled (delay, reply or events in flight)
-  | 'succeeded' // result 0 (and a successful progress series)
-  | 'failed' // non-zero result from a `fail` rule, in the reply or the terminal event
-  | 'invalid' // data did not match the catalog → 325001
-  | 'unsupported' // method unknown or on the wrong topic → 325001
-  | 'silent' // `silent` rule: nothing sent
-  | 'wrong_method' // reply carried another method
-  | 'no_reply' // catalog `reply: 'none'` (stick_control)
-  | 'malformed'; // not a JSON object with a string method
-
-/** A progress event the dock sent, with the `events_reply` it got (when `need_reply` was 1). */
-export interface SentEvent {
-  message: DjiMessage;
-  needReply: boolean;
-  reply: DjiMessage | null;
-}
-
-/** One command the dock handled. */
-export interface HandledCommand {
-  topic: string;
-  transport: Transport;
-  method: string;
-  tid: unknown;
-  bid: unknown;
-  seq: unknown;
-  data: unknown;
-  rule: ScenarioRule | null;
-  result: CommandResult;
-  issues: DataIssue[];
-  /** The `services_reply` / `drc/up` message sent, if any. */
-  reply: DjiMessage | null;
-  events: SentEvent[];
-  received_at: string;
-  /** When the last message for it was sent (or it was dropped). */
-  finished_at: string | null;
-}
-
-/** A device request the dock sent, with its `requests_reply`. */
-export interface SentRequest {
-  method: string;
-  message: DjiMessage;
-  reply: DjiMessage | null;
-  error: string | null;
-}
-
-interface PendingRequest {
-  record: SentRequest;
-  resolve(reply: DjiMessage): void;
-  reject(err: Error): void;
-  timer: NodeJS.Timeout;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const now = () => new Date().toISOString();
+import { DOWNLINK_KINDS, gatewayTopics, isValidSn, parseTopic, topicOf, type TopicKind } from '../../spec/topics.js';
+import type { CommandDef, DeviceRequestDef } from '../../spec/types.js';
+import { CommandResponder } from './answer.js';
+import { eventMessage, requestMessage, updateTopoMessage } from './envelopes.js';
+import { PendingRequests } from './pending-requests.js';
+import { requestData } from './requests.js';
+import { RuleBook, type ListedRule, type MessageKey, type ScenarioRule } from './rules.js';
+import type { Script } from './script.js';
+import { isObject, now, silentLogger, type DjiMessage, type DockHost, type HandledCommand, type MessageRecord, type RequestHandle, type SentEvent, type SentRequest, type SimLogger, type SimulatedDockOptions } from './types.js';
 
 /**
  * A simulated dock. Create with {@link startSimulatedDock} (or `new` + `start()`).
@@ -191,45 +48,72 @@ export class SimulatedDock extends EventEmitter {
   readonly announces: { message: DjiMessage; reply: DjiMessage | null }[] = [];
   /** With `dedupByTid`: commands received again with a `tid` already handled (not executed again). */
   readonly duplicates: MessageRecord[] = [];
-  private readonly handledTids = new Map<string, HandledCommand>();
+  /** Number of (re)connections whose subscriptions were in place. */
+  connects = 0;
+  /** Connected and subscribed right now. */
+  subscribed = false;
 
-  private readonly topics: DockTopics;
-  private readonly catalog: ReadonlyMap<string, CommandDef>;
+  private readonly topics: Readonly<Record<TopicKind, string>>;
+  private readonly subDevices: readonly string[];
   private readonly ruleBook = new RuleBook();
+  private readonly responder: CommandResponder;
   private readonly log: SimLogger;
   private readonly limit: number;
   private client: MqttClient | null = null;
   private closed = false;
+  private started = false;
   private readonly requestDefs: ReadonlyMap<string, DeviceRequestDef>;
-  private readonly pendingRequests = new Map<string, PendingRequest>();
+  private readonly pendingRequests: PendingRequests;
   private readonly pendingEvents = new Map<string, SentEvent>();
   private readonly sleepers = new Set<{ timer: NodeJS.Timeout; resolve(): void }>();
-  private scheduleTimer: NodeJS.Timeout | null = null;
-  private lastFlightId: string | undefined;
 
   constructor(private readonly opts: SimulatedDockOptions) {
     super();
-    if (typeof opts.dockSn !== 'string' || opts.dockSn === '' || /[+#/]/.test(opts.dockSn)) {
-      throw new TypeError(`dockSn must be a non-empty string without MQTT topic characters (+ # /), got ${JSON.stringify(opts.dockSn)}`);
-    }
+    this.setMaxListeners(0); // every pending waitFor listens to `message`
+    if (!isValidSn(opts.dockSn)) throw new TypeError(`dockSn must be a valid topic SN (spec/topics.ts SN_PATTERN), got ${JSON.stringify(opts.dockSn)}`);
     this.sn = opts.dockSn;
     this.droneSn = opts.droneSn ?? `${opts.dockSn}-DRONE`;
-    this.topics = dockTopics(this.sn);
+    this.subDevices = opts.subDevices ?? [this.droneSn];
+    this.topics = gatewayTopics(this.sn);
     const cat = opts.catalog ?? commandsByType;
-    this.catalog = Array.isArray(cat) ? new Map((cat as CommandDef[]).map((c) => [c.command_type, c])) : (cat as ReadonlyMap<string, CommandDef>);
+    const catalog = Array.isArray(cat) ? new Map((cat as CommandDef[]).map((c) => [c.command_type, c])) : (cat as ReadonlyMap<string, CommandDef>);
     this.log = opts.logger ?? silentLogger;
     this.limit = opts.historyLimit ?? 1000;
     this.requestDefs = opts.requestDefs ?? deviceRequestsByType;
+    this.pendingRequests = new PendingRequests(this.sn, this.log);
     for (const [type, rule] of Object.entries(opts.rules ?? {})) this.ruleBook.set(type, rule);
+    const host: DockHost = {
+      sn: this.sn,
+      log: this.log,
+      closed: () => this.closed,
+      send: (topic, message) => this.publish(topic, message),
+      sendEventMessage: (message, into) => this.sendEventMessage(message, into),
+      sleep: (ms) => this.sleep(ms),
+    };
+    this.responder = new CommandResponder(
+      host,
+      {
+        command: (cmd) => this.push(this.commands, cmd),
+        duplicate: (rec) => this.push(this.duplicates, rec),
+        finished: (cmd) => this.emit('command', cmd),
+      },
+      catalog,
+      this.ruleBook,
+      { ...opts, limit: this.limit },
+    );
+    this.responder.script = opts.script ?? null;
   }
 
   /** Connect, subscribe, announce `update_topo`, start the request schedule. Rejects when the broker cannot be reached in time. */
   async start(): Promise<this> {
     if (this.client) return this;
+    const connectTimeoutMs = this.opts.connectTimeoutMs ?? 10_000;
     const clientOptions: IClientOptions = {
       clientId: `dockgate-sim-${this.sn}-${randomBytes(4).toString('hex')}`,
       reconnectPeriod: 1000,
-      connectTimeout: this.opts.connectTimeoutMs ?? 10_000,
+      connectTimeout: connectTimeoutMs,
+      // The dock subscribes itself on every connect (below), so `ready()` knows when they are in place.
+      resubscribe: false,
       ...this.opts.mqtt,
     };
     const stream = this.opts.stream;
@@ -237,64 +121,67 @@ export class SimulatedDock extends EventEmitter {
     this.client = client;
     client.on('message', (topic, payload) => this.onMessage(topic, payload));
     client.on('error', (err) => this.log.warn({ event: 'mqtt_error', dock: this.sn, err: err.message }, 'simulated dock MQTT error'));
-    // Re-announce after every reconnect, as a dock does after losing its broker.
+    client.on('close', () => (this.subscribed = false));
+    // Subscribe and re-announce after every reconnect, as a dock does after losing its broker.
     client.on('connect', () => {
       // mqtt.js leaves Nagle on; a dock's small replies would wait up to ~40 ms for an ACK.
       (client.stream as unknown as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
-      if (this.announces.length === 0) return; // the first connect is handled by start()
-      this.afterConnect().catch((err: Error) => this.log.warn({ event: 'reannounce_failed', dock: this.sn, err: err.message }, 'update_topo after reconnect failed'));
+      this.subscribed = false;
+      if (!this.started) return; // the first connect is handled by start()
+      this.afterConnect().catch((err: Error) => this.log.warn({ event: 'reannounce_failed', dock: this.sn, err: err.message }, 'subscribe / update_topo after reconnect failed'));
     });
     try {
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`simulated dock ${this.sn}: broker ${this.opts.brokerUrl} not reachable within ${this.opts.connectTimeoutMs ?? 10_000} ms`)), this.opts.connectTimeoutMs ?? 10_000);
+        const timer = setTimeout(() => reject(new Error(`simulated dock ${this.sn}: broker ${this.opts.brokerUrl} not reachable within ${connectTimeoutMs} ms`)), connectTimeoutMs);
         client.once('connect', () => {
           clearTimeout(timer);
           resolve();
         });
       });
       await this.afterConnect();
+      this.started = true;
     } catch (err) {
       this.closed = true;
       await client.endAsync(true).catch(() => {});
       throw err;
     }
     this.log.info({ event: 'dock_started', dock: this.sn, drone: this.droneSn, broker: this.opts.brokerUrl }, 'simulated dock online');
-    this.startSchedule();
+    this.pendingRequests.startSchedule(this.opts.requestSchedule, (method) => this.sendRequest(method));
     return this;
   }
 
   private async afterConnect(): Promise<void> {
-    const t = this.topics;
-    const grants = await this.client!.subscribeAsync([t.services, t.drcDown, t.eventsReply, t.requestsReply, t.statusReply], { qos: 1 });
+    const grants = await this.client!.subscribeAsync(
+      DOWNLINK_KINDS.map((k) => this.topics[k]),
+      { qos: 1 },
+    );
     const refused = grants.filter((g) => g.qos === 128).map((g) => g.topic);
     if (refused.length) throw new Error(`simulated dock ${this.sn}: broker refused subscriptions ${refused.join(', ')}`);
-    await this.announce();
+    this.subscribed = true;
+    this.connects++;
+    if (this.opts.announce !== false) await this.announce();
   }
 
-  /** Publish `update_topo` (dock + aircraft as sub-device) on `sys/product/{dock}/status`. */
-  async announce(): Promise<void> {
-    const secret = () => randomBytes(8).toString('hex');
-    const message: DjiMessage = {
-      tid: randomUUID(),
-      bid: randomUUID(),
-      timestamp: Date.now(),
-      gateway: this.sn,
-      method: 'update_topo',
-      // Dock 3 (`3-3-0`) with a Matrice 4D class aircraft (`0-100-0`), dji-cloud-api-protocol.md §6.
-      data: {
-        domain: '3',
-        type: 3,
-        sub_type: 0,
-        device_secret: secret(),
-        nonce: secret(),
-        thing_version: '1.3.0',
-        sub_devices: [
-          { sn: this.droneSn, domain: '0', type: 100, sub_type: 0, index: 'A', device_secret: secret(), nonce: secret(), thing_version: '1.3.0' },
-        ],
-      },
-    };
+  /** Publish `update_topo` with the dock's sub-devices (`subDevices` option). */
+  async announce(): Promise<{ tid: string; bid: string }> {
+    return this.sendUpdateTopo(this.subDevices);
+  }
+
+  /** Publish `update_topo` on `sys/product/{dock}/status` with these sub-device SNs (`[]`: aircraft offline); recorded in `announces`. */
+  async sendUpdateTopo(subDevices: readonly string[]): Promise<{ tid: string; bid: string }> {
+    const message = updateTopoMessage(this.sn, subDevices);
     this.push(this.announces, { message, reply: null });
     await this.publish(this.topics.status, message);
+    return { tid: message.tid as string, bid: message.bid as string };
+  }
+
+  /** Whether an `update_topo` of this dock got its `status_reply`, waiting up to `timeoutMs`. */
+  async announced(timeoutMs: number): Promise<boolean> {
+    const answered = (m: MessageRecord) => m.kind === 'status_reply' && this.announces.some((a) => a.message.tid === m.message?.tid);
+    return this.waitFor(answered, timeoutMs).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Set (or with `null` remove) the rule for a command type or `*`. Persistent unless `once: true`. */
@@ -315,8 +202,22 @@ export class SimulatedDock extends EventEmitter {
     return this.ruleBook.list();
   }
 
+  /** Replace the wire-level script (script.ts); `null` = none. It wins over rules and the catalog for what it covers. */
+  setScript(script: Script | null): void {
+    this.responder.script = script;
+  }
+
   connected(): boolean {
     return this.client?.connected === true && !this.closed;
+  }
+
+  /** Resolve once connected and subscribed, at least `minConnects` times in total; rejects after `timeoutMs`. */
+  async ready(timeoutMs = 5_000, minConnects = 1): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(this.subscribed && this.connects >= minConnects)) {
+      if (Date.now() > deadline) throw new Error(`simulated dock ${this.sn}: not subscribed within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
   }
 
   /** Short description for logs and the mock's dock listing. */
@@ -324,65 +225,95 @@ export class SimulatedDock extends EventEmitter {
     return { sn: this.sn, droneSn: this.droneSn, connected: this.connected(), rules: this.rules(), commands: this.commands.length, requests: this.requests.length };
   }
 
+  /** Received messages of one kind (`services`, `events_reply`, …). */
+  ofKind(kind: string): MessageRecord[] {
+    return this.received.filter((m) => m.kind === kind);
+  }
+
+  /** The first received message (past or future) matching `pred`; rejects after `timeoutMs`. */
+  waitFor(pred: (m: MessageRecord) => boolean, timeoutMs = 5_000): Promise<MessageRecord> {
+    return this.waitForCount(pred, 1, timeoutMs).then((hits) => hits[0]!);
+  }
+
+  /** The first `n` received messages (past or future) matching `pred`; rejects after `timeoutMs`. */
+  waitForCount(pred: (m: MessageRecord) => boolean, n: number, timeoutMs = 5_000): Promise<MessageRecord[]> {
+    const hits = () => this.received.filter(pred);
+    const already = hits();
+    if (already.length >= n) return Promise.resolve(already.slice(0, n));
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const h = hits();
+        if (h.length < n) return;
+        clearTimeout(timer);
+        this.off('message', check);
+        resolve(h.slice(0, n));
+      };
+      const timer = setTimeout(() => {
+        this.off('message', check);
+        const seen = this.received.map((m) => `${m.kind}:${m.message?.method ?? '?'}`).join(', ');
+        reject(new Error(`simulated dock ${this.sn}: ${hits().length}/${n} matching messages within ${timeoutMs} ms (received ${this.received.length}: ${seen})`));
+      }, timeoutMs);
+      this.on('message', check);
+    });
+  }
+
   /**
-   * Publish a device request (`thing/product/{dock}/requests`, fresh tid/bid) and resolve with the
-   * matching `requests_reply` (same tid). `data` defaults to the catalog example for `method`
-   * (requests.ts). Rejects after `timeoutMs` (default `requestTimeoutMs`) or when the dock closes.
+   * Publish `message` (JSON-encoded unless a string or Buffer, which go out as they are, malformed
+   * or not) on a full topic (`thing/…`, `sys/…`) or on this dock's topic of that kind (`events`,
+   * `services_reply`, `drc/up`, `status`, …). Resolves on PUBACK; does nothing once closed.
    */
-  async sendRequest(method: string, data?: unknown, o: { timeoutMs?: number } = {}): Promise<DjiMessage> {
+  async publish(topicOrKind: string, message: unknown): Promise<void> {
+    const client = this.client;
+    if (!client || this.closed) return;
+    const topic = /^(thing|sys)\//.test(topicOrKind) ? topicOrKind : topicOf(this.sn, topicOrKind as TopicKind);
+    const raw = typeof message === 'string' || Buffer.isBuffer(message);
+    const rec: MessageRecord = { topic, kind: this.kindOf(topic), at: now(), message: isObject(message) ? message : null };
+    this.push(this.sent, rec);
+    this.log.info({ event: 'sent', dock: this.sn, topic, message }, 'sent');
+    this.emit('sent', rec);
+    await client.publishAsync(topic, raw ? (message as string | Buffer) : JSON.stringify(message), { qos: 1 });
+  }
+
+  /** Publish an event on `…/events` (fresh tid/bid unless given); its `events_reply` is filed in `events` when `needReply`. */
+  async sendEvent(method: string, data: unknown, o: { needReply?: boolean; tid?: string; bid?: string } = {}): Promise<{ tid: string; bid: string }> {
+    const message = eventMessage(this.sn, method, data, o);
+    await this.sendEventMessage(message);
+    return { tid: message.tid as string, bid: message.bid as string };
+  }
+
+  /**
+   * Publish a device request on `…/requests` (fresh tid/bid unless given) and resolve once it is
+   * published, with the promise of its `requests_reply` (same tid). `data` defaults to the catalog
+   * example for `method` (requests.ts). The reply rejects after `timeoutMs` (default
+   * `requestTimeoutMs`) or when the dock closes. Rejects at once when the dock is not running.
+   */
+  async sendRequest(method: string, data?: unknown, o: { tid?: string; bid?: string; timeoutMs?: number } = {}): Promise<RequestHandle> {
     if (this.closed || !this.client) throw new Error(`simulated dock ${this.sn} is not running`);
-    const message: DjiMessage = {
-      tid: randomUUID(),
-      bid: randomUUID(),
-      timestamp: Date.now(),
-      gateway: this.sn,
-      method,
-      data: data === undefined ? requestData(method, { dockSn: this.sn, droneSn: this.droneSn, lastFlightId: this.lastFlightId }, this.requestDefs) : data,
-    };
+    const ctx = { dockSn: this.sn, droneSn: this.droneSn, lastFlightId: this.responder.lastFlightId };
+    const message = requestMessage(this.sn, method, data === undefined ? requestData(method, ctx, this.requestDefs) : data, o);
     const record: SentRequest = { method, message, reply: null, error: null };
     this.push(this.requests, record);
-    const timeoutMs = o.timeoutMs ?? this.opts.requestTimeoutMs ?? 10_000;
     const tid = message.tid as string;
-    const replied = new Promise<DjiMessage>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.pendingRequests.delete(tid);
-        record.error = `no requests_reply within ${timeoutMs} ms`;
-        reject(new Error(`simulated dock ${this.sn}: no requests_reply to ${method} (tid ${tid}) within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.pendingRequests.set(tid, { record, resolve, reject, timer });
-    });
-    replied.catch(() => {}); // the caller gets the rejection; this only avoids an unhandled one if publish fails first
+    const reply = this.pendingRequests.track(record, o.timeoutMs ?? this.opts.requestTimeoutMs ?? 10_000);
     try {
       await this.publish(this.topics.requests, message);
     } catch (err) {
-      const p = this.pendingRequests.get(tid);
-      if (p) {
-        clearTimeout(p.timer);
-        this.pendingRequests.delete(tid);
-      }
-      record.error = (err as Error).message;
+      this.pendingRequests.forget(tid, (err as Error).message);
       throw err;
     }
-    return replied;
+    return { tid, bid: message.bid as string, message, reply };
   }
 
   /** Stop the schedule, cancel pending delays and requests, disconnect. Idempotent. */
   async close(): Promise<void> {
     if (this.closed && !this.client) return;
     this.closed = true;
-    if (this.scheduleTimer) clearInterval(this.scheduleTimer);
-    this.scheduleTimer = null;
     for (const s of this.sleepers) {
       clearTimeout(s.timer);
       s.resolve();
     }
     this.sleepers.clear();
-    for (const [tid, p] of this.pendingRequests) {
-      clearTimeout(p.timer);
-      p.record.error = 'dock closed';
-      p.reject(new Error(`simulated dock ${this.sn} closed before the requests_reply to ${p.record.method} (tid ${tid})`));
-    }
-    this.pendingRequests.clear();
+    this.pendingRequests.closeAll();
     const client = this.client;
     this.client = null;
     if (client) {
@@ -395,24 +326,6 @@ export class SimulatedDock extends EventEmitter {
   }
 
   // ---- internals ----
-
-  private startSchedule(): void {
-    const s = this.opts.requestSchedule;
-    if (!s || s.methods.length === 0) return;
-    const sendAll = () => {
-      for (const m of s.methods) {
-        this.sendRequest(m).then(
-          (reply) => this.log.info({ event: 'request_replied', dock: this.sn, method: m, reply }, 'requests_reply received'),
-          (err: Error) => this.log.warn({ event: 'request_failed', dock: this.sn, method: m, err: err.message }, 'device request got no reply'),
-        );
-      }
-    };
-    if (s.onStart !== false) sendAll();
-    if (s.intervalMs && s.intervalMs > 0) {
-      this.scheduleTimer = setInterval(sendAll, s.intervalMs);
-      this.scheduleTimer.unref?.();
-    }
-  }
 
   private push<T>(arr: T[], item: T): void {
     arr.push(item);
@@ -433,40 +346,48 @@ export class SimulatedDock extends EventEmitter {
     });
   }
 
-  private async publish(topic: string, message: DjiMessage): Promise<void> {
-    const client = this.client;
-    if (!client || this.closed) return;
-    const rec: MessageRecord = { topic, at: now(), message };
-    this.push(this.sent, rec);
-    this.log.info({ event: 'sent', dock: this.sn, topic, message }, 'sent');
-    this.emit('sent', rec);
-    await client.publishAsync(topic, JSON.stringify(message), { qos: 1 });
+  private async sendEventMessage(message: DjiMessage, into?: SentEvent[]): Promise<SentEvent> {
+    const needReply = message.need_reply === 1;
+    const ev: SentEvent = { message, needReply, reply: null };
+    into?.push(ev);
+    this.push(this.events, ev);
+    if (needReply) {
+      this.pendingEvents.set(message.tid as string, ev);
+      if (this.pendingEvents.size > this.limit) this.pendingEvents.delete(this.pendingEvents.keys().next().value as string);
+    }
+    await this.publish(this.topics.events, message);
+    return ev;
+  }
+
+  /** The kind of one of this dock's topics, else the topic itself. */
+  private kindOf(topic: string): string {
+    const p = parseTopic(topic);
+    return p && p.gateway_sn === this.sn ? p.kind : topic;
   }
 
   private onMessage(topic: string, payload: Buffer): void {
-    let message: unknown;
+    let message: Record<string, unknown> | null = null;
+    const text = payload.toString('utf8');
     try {
-      message = JSON.parse(payload.toString('utf8'));
+      const v: unknown = JSON.parse(text);
+      if (isObject(v)) message = v;
     } catch {
-      message = payload.toString('utf8');
+      /* recorded as null, logged as text */
     }
-    const rec: MessageRecord = { topic, at: now(), message };
+    const rec: MessageRecord = { topic, kind: this.kindOf(topic), at: now(), message };
     this.push(this.received, rec);
-    this.log.info({ event: 'received', dock: this.sn, topic, message }, 'received');
+    this.log.info({ event: 'received', dock: this.sn, topic, message: message ?? text }, 'received');
     this.emit('message', rec);
-    const t = this.topics;
     const run = (p: Promise<unknown>) =>
       p.catch((err: Error) => this.log.error({ event: 'handler_error', dock: this.sn, topic, err: err.message }, 'simulated dock failed to handle a message'));
-    switch (topic) {
-      case t.services:
-        void run(this.handleCommand('services', topic, message));
+    switch (rec.kind) {
+      case 'services':
+      case 'drc/down':
+        void run(this.responder.handle(rec.kind, topic, message));
         return;
-      case t.drcDown:
-        void run(this.handleCommand('drc/down', topic, message));
-        return;
-      case t.eventsReply:
-      case t.requestsReply:
-      case t.statusReply:
+      case 'events_reply':
+      case 'requests_reply':
+      case 'status_reply':
         this.onReply(rec);
         return;
     }
@@ -476,198 +397,21 @@ export class SimulatedDock extends EventEmitter {
     this.push(this.repliesReceived, rec);
     this.emit('reply', rec);
     const msg = rec.message;
-    if (!isObject(msg) || typeof msg.tid !== 'string') {
+    if (!msg || typeof msg.tid !== 'string') {
       this.log.warn({ event: 'malformed_reply', dock: this.sn, topic: rec.topic }, 'reply without a string tid ignored');
       return;
     }
-    if (rec.topic === this.topics.eventsReply) {
+    if (rec.kind === 'events_reply') {
       const ev = this.pendingEvents.get(msg.tid);
       if (ev) {
         this.pendingEvents.delete(msg.tid);
         ev.reply = msg;
       }
-    } else if (rec.topic === this.topics.requestsReply) {
-      const p = this.pendingRequests.get(msg.tid);
-      if (p) {
-        this.pendingRequests.delete(msg.tid);
-        clearTimeout(p.timer);
-        p.record.reply = msg;
-        p.resolve(msg);
-      }
+    } else if (rec.kind === 'requests_reply') {
+      this.pendingRequests.onReply(msg);
     } else {
       const a = this.announces.find((x) => x.message.tid === msg.tid);
       if (a) a.reply = msg;
-    }
-  }
-
-  /**
-   * Issues of a command's `data`. The gateway publishes `wire.translate(payload)` when there is a
-   * translation (checked against `wire.data` here), else the payload as is: then the generated Ajv
-   * validator of that payload is used, provided the command is the catalog entry it was generated
-   * from (tests pass synthetic catalogs). DJI's empty `data` forms (null, "") pass for commands
-   * without fields.
-   */
-  private check(def: CommandDef, data: unknown): DataIssue[] {
-    const fields: Record<string, Field> = def.wire?.translate ? def.wire.data : def.payload;
-    const emptyForm = Object.keys(fields).length === 0 && (data === undefined || data === null || data === '');
-    if (!def.wire?.translate && !emptyForm && commandsByType.get(def.command_type) === def) {
-      const r = validatePayload(def.command_type, data, 'data');
-      return r.ok ? [] : r.issues;
-    }
-    return checkData(fields, data);
-  }
-
-  private otherMethod(method: string): string {
-    for (const k of this.catalog.keys()) if (k !== method) return k;
-    return `${method}_unexpected`;
-  }
-
-  private async handleCommand(transport: Transport, topic: string, msg: unknown): Promise<void> {
-    const o = isObject(msg) ? msg : {};
-    const method = typeof o.method === 'string' ? o.method : '';
-    const first = this.opts.dedupByTid && typeof o.tid === 'string' ? this.handledTids.get(o.tid) : undefined;
-    if (first) {
-      this.push(this.duplicates, { topic, at: now(), message: msg });
-      this.log.info({ event: 'duplicate_command', dock: this.sn, method, tid: o.tid }, 'command with an already handled tid: not executed again');
-      // The first reply may have been lost on the way: answer again, identically but for the timestamp.
-      if (first.reply) await this.publish(first.transport === 'services' ? this.topics.servicesReply : this.topics.drcUp, { ...first.reply, timestamp: Date.now() });
-      return;
-    }
-    const cmd: HandledCommand = {
-      topic,
-      transport,
-      method,
-      tid: o.tid,
-      bid: o.bid,
-      seq: o.seq,
-      data: o.data,
-      rule: null,
-      result: 'pending',
-      issues: [],
-      reply: null,
-      events: [],
-      received_at: now(),
-      finished_at: null,
-    };
-    this.push(this.commands, cmd);
-    if (this.opts.dedupByTid && typeof o.tid === 'string') {
-      this.handledTids.set(o.tid, cmd);
-      if (this.handledTids.size > this.limit * 10) this.handledTids.delete(this.handledTids.keys().next().value as string);
-    }
-    const finish = (result: CommandResult) => {
-      cmd.result = result;
-      cmd.finished_at = now();
-      this.log.info({ event: 'command_handled', dock: this.sn, method, tid: cmd.tid, bid: cmd.bid, result, issues: cmd.issues }, 'command handled');
-      this.emit('command', cmd);
-    };
-
-    if (!isObject(msg) || method === '') {
-      cmd.issues.push({ field: 'method', rule: 'required', message: 'message is not a JSON object with a string method' });
-      // A services message that still carries a tid gets an answer, so the cloud is not left waiting.
-      if (transport === 'services' && isObject(msg) && typeof msg.tid === 'string') await this.reply(cmd, method, { result: INVALID_PARAMETERS });
-      return finish('malformed');
-    }
-    if (method === 'flighttask_prepare' || method === 'flighttask_execute' || method === 'takeoff_to_point') {
-      if (isObject(o.data) && typeof o.data.flight_id === 'string') this.lastFlightId = o.data.flight_id;
-    }
-
-    const external = this.opts.resolveRule ? await this.externalRule(o.tid, o.bid, method) : undefined;
-    const rule = external ?? this.ruleBook.take({ tid: o.tid, bid: o.bid, method }) ?? null;
-    cmd.rule = rule;
-    if (rule?.delayMs) await this.sleep(rule.delayMs);
-    if (this.closed) return finish('silent');
-    if (rule?.outcome === 'silent') return finish('silent');
-
-    const def = this.catalog.get(method);
-    if (!def || def.transport !== transport) {
-      cmd.issues.push({
-        field: 'method',
-        rule: 'enum',
-        message: def ? `${method} belongs on ${def.transport}, not ${transport}` : `${method} is not a catalog command`,
-      });
-      await this.reply(cmd, method, { result: INVALID_PARAMETERS });
-      return finish('unsupported');
-    }
-    cmd.issues = this.check(def, o.data);
-    if (def.reply === 'none') return finish('no_reply');
-    if (cmd.issues.length > 0) {
-      await this.reply(cmd, method, { result: INVALID_PARAMETERS });
-      return finish('invalid');
-    }
-    if (rule?.outcome === 'wrong_method') {
-      await this.reply(cmd, rule.method ?? this.otherMethod(method), { result: 0 });
-      return finish('wrong_method');
-    }
-    const failCode = rule?.outcome === 'fail' ? (rule.code ?? DEFAULT_FAIL_CODE) : undefined;
-    const failInEvent = failCode !== undefined && def.progress !== undefined && rule?.failAt === 'event';
-    if (failCode !== undefined && !failInEvent) {
-      await this.reply(cmd, method, { result: failCode });
-      return finish('failed');
-    }
-    const ok: Record<string, unknown> = { result: 0 };
-    if (def.progress?.status_path === 'output.status') ok.output = { status: 'in_progress' };
-    await this.reply(cmd, method, ok);
-    if (def.progress) await this.sendProgress(def, cmd, failInEvent ? failCode : undefined);
-    return finish(failCode !== undefined ? 'failed' : 'succeeded');
-  }
-
-  private async externalRule(tid: unknown, bid: unknown, method: string): Promise<ScenarioRule | undefined> {
-    try {
-      return (await this.opts.resolveRule!({ dockSn: this.sn, tid, bid, method })) ?? undefined;
-    } catch (err) {
-      this.log.warn({ event: 'resolve_rule_failed', dock: this.sn, method, tid, err: (err as Error).message }, 'resolveRule failed; using the dock rules');
-      return undefined;
-    }
-  }
-
-  /** `services_reply` (echo tid/bid) or `drc/up` (echo method, seq; tid/bid when the cloud sent them). */
-  private async reply(cmd: HandledCommand, method: string, data: Record<string, unknown>): Promise<void> {
-    let message: DjiMessage;
-    let topic: string;
-    if (cmd.transport === 'services') {
-      topic = this.topics.servicesReply;
-      message = { tid: cmd.tid, bid: cmd.bid, timestamp: Date.now(), gateway: this.sn, method, data };
-    } else {
-      topic = this.topics.drcUp;
-      const inData = isObject(cmd.data) ? cmd.data : {};
-      // heart_beat is echoed with its timestamp; legacy drone_control carries seq inside data and gets it back in output.
-      if (method === cmd.method && typeof inData.timestamp === 'number') data = { ...data, timestamp: inData.timestamp };
-      if (method === cmd.method && typeof inData.seq === 'number') data = { ...data, output: { seq: inData.seq } };
-      message = { method, timestamp: Date.now(), data };
-      if (cmd.seq !== undefined) message.seq = cmd.seq;
-      if (cmd.tid !== undefined) message.tid = cmd.tid;
-      if (cmd.bid !== undefined) message.bid = cmd.bid;
-    }
-    cmd.reply = message;
-    await this.publish(topic, message);
-  }
-
-  private async sendProgress(def: CommandDef, cmd: HandledCommand, failCode: number | undefined): Promise<void> {
-    const spec = def.progress!;
-    const flat = typeof spec.correlate_by === 'object';
-    const jobId = flat && isObject(cmd.data) ? cmd.data[(spec.correlate_by as { payload_field: string }).payload_field] : undefined;
-    const interval = this.opts.progressIntervalMs ?? 0;
-    for (const planned of planProgress(spec, { jobId, failCode })) {
-      if (interval > 0) await this.sleep(interval);
-      if (this.closed) return;
-      const message: DjiMessage = {
-        tid: randomUUID(),
-        // Flat events are matched by the job id in data, so they get their own bid, as docks do for fly-to.
-        bid: flat ? randomUUID() : cmd.bid,
-        timestamp: Date.now(),
-        gateway: this.sn,
-        method: spec.event_method,
-        need_reply: spec.need_reply ? 1 : 0,
-        data: planned.data,
-      };
-      const ev: SentEvent = { message, needReply: spec.need_reply, reply: null };
-      cmd.events.push(ev);
-      this.push(this.events, ev);
-      if (spec.need_reply) {
-        this.pendingEvents.set(message.tid as string, ev);
-        if (this.pendingEvents.size > this.limit) this.pendingEvents.delete(this.pendingEvents.keys().next().value as string);
-      }
-      await this.publish(this.topics.events, message);
     }
   }
 }

@@ -2,7 +2,8 @@
  * Several simulated docks on one broker, plus docks created on demand: the mock server treats any
  * `device_id` as a simulated dock and calls {@link Fleet.ensureDock} before dispatching.
  */
-import { SimulatedDock, type SimulatedDockOptions } from './dock.js';
+import { SimulatedDock } from './dock.js';
+import type { SimulatedDockOptions } from './types.js';
 import type { ScenarioRule } from './rules.js';
 
 /** A dock of the fleet: its SN, optionally with the aircraft SN. */

@@ -5,7 +5,8 @@
  * `bid` and `method` as the request).
  *
  * Two reply forms (the catalog's `reply_form`, spec/requests.ts): `flat` — the reply `data` is the
- * payload itself, as DJI requires for `config` — and the default `{result, output}`.
+ * payload itself, as DJI requires for `config` — and the default `{result, output}`
+ * (docs/dji/requests.md).
  */
 import type { components } from '../../generated/types.js';
 import { deviceRequestsByType } from '../../spec/requests.js';

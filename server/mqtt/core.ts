@@ -32,8 +32,8 @@ import { buildProgressIndex } from './progress.js';
 import type { AutoReplyConfig } from '../device-requests/replies.js';
 import { RequestHandler } from './requests.js';
 import { Stats } from './stats.js';
+import { UPLINK_FILTERS, parseUplinkTopic, shareFilter, type ParsedTopic } from '../../spec/topics.js';
 import { onStatus } from './topology.js';
-import { UPLINK_FILTERS, parseUplinkTopic, shareFilter, type ParsedTopic } from './topics.js';
 
 export interface MqttCoreOptions {
   store: Store;

@@ -43,7 +43,7 @@ import type { MqttLink } from './link.js';
 import { flatKey, readProgress, type ProgressIndex } from './progress.js';
 import { jsonEqual, mapReplyData, type MappedReply } from '../commands/response.js';
 import type { Stats } from './stats.js';
-import { eventsReplyTopic } from './topics.js';
+import { eventsReplyTopic } from '../../spec/topics.js';
 
 /** drc/up methods that are pushes, not replies (dji-cloud-api-protocol.md §4). */
 const DRC_PUSHES = new Set([

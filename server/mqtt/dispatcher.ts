@@ -24,7 +24,7 @@ import type { CommandRecord, DispatchClaim, Store } from '../store/types.js';
 import type { TransitionBus } from './lifecycle.js';
 import type { MqttLink } from './link.js';
 import type { Stats } from './stats.js';
-import { drcDownTopic, isValidSn, servicesTopic } from './topics.js';
+import { drcDownTopic, isValidSn, servicesTopic } from '../../spec/topics.js';
 
 export interface DispatcherOptions {
   store: Store;

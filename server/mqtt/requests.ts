@@ -15,7 +15,7 @@ import type { DeviceRequestRecord, Store } from '../store/types.js';
 import type { DjiEnvelope } from './envelope.js';
 import type { MqttLink } from './link.js';
 import type { Stats } from './stats.js';
-import { requestsReplyTopic } from './topics.js';
+import { requestsReplyTopic } from '../../spec/topics.js';
 
 export interface RequestHandlerOptions {
   store: Store;

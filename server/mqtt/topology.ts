@@ -1,8 +1,8 @@
 /**
  * Topology: which aircraft sit behind which dock (gateway). A dock announces its sub-devices with
- * `update_topo` on `thing/product/{gateway_sn}/status` and expects a `status_reply`
- * (`{result: 0}`, same tid/bid/method) on `…/status_reply`
- * (https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/topic-definition.html).
+ * `update_topo` on `sys/product/{gateway_sn}/status` and expects a `status_reply`
+ * (`{result: 0}`, same tid/bid/method) on `…/status_reply` (docs/dji/status-and-topology.md;
+ * https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/topic-definition.html).
  * The stored mapping is what `store.gatewayOf` answers when a command addresses an aircraft SN
  * (server/commands/accept.ts publishes it to that aircraft's dock).
  */
@@ -11,7 +11,7 @@ import type { Store } from '../store/types.js';
 import { isPlainObject, type DjiEnvelope } from './envelope.js';
 import type { MqttLink } from './link.js';
 import type { Stats } from './stats.js';
-import { isValidSn, statusReplyTopic } from './topics.js';
+import { isValidSn, statusReplyTopic } from '../../spec/topics.js';
 
 export interface TopologyOptions {
   store: Store;

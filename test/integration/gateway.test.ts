@@ -1,11 +1,12 @@
 /**
- * End to end: signed HTTP → real gateway (startGateway) → embedded aedes → a scripted DJI dock
- * (a real MQTT client) → correlation → GET with wait_seconds. Each test uses its own dock SN.
+ * End to end: signed HTTP → real gateway (startGateway) → embedded aedes → a test dock (the dock
+ * simulator, scripted; test/support/dock.ts) → correlation → GET with wait_seconds. Each test uses
+ * its own dock SN.
  */
 import { randomUUID } from 'node:crypto';
-import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS, DEVICE_REQUESTS, startTestGateway, type TestCred, type TestGateway } from '../http/harness.js';
+import { startDock } from '../support/dock.js';
 
 let t: TestGateway;
 let cred: TestCred;
@@ -16,21 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-type Msg = { tid: string; bid: string; method: string; data: any; timestamp: number };
-
-/** A scripted dock: answers each `services` message with `answer(msg)` on services_reply (or not, when it returns null). */
-async function scriptedDock(sn: string, answer: (m: Msg, dock: mqtt.MqttClient) => Record<string, unknown> | null) {
-  const client = await mqtt.connectAsync(t.gw.mqttUrl, { clientId: `dock-${sn}` });
-  const received: Msg[] = [];
-  client.on('message', (topic, buf) => {
-    if (topic !== `thing/product/${sn}/services`) return;
-    const m = JSON.parse(buf.toString()) as Msg;
-    received.push(m);
-    const data = answer(m, client);
-    if (data) client.publish(`thing/product/${sn}/services_reply`, JSON.stringify({ tid: m.tid, bid: m.bid, timestamp: Date.now(), gateway: sn, method: m.method, data }), { qos: 1 });
-  });
-  await client.subscribeAsync(`thing/product/${sn}/#`, { qos: 1 });
-  return { client, received };
+/** A test dock that answers every command with this reply `data` (or, with null, not at all). */
+function scriptedDock(sn: string, reply: Record<string, unknown> | null) {
+  return startDock(t.gw.mqttUrl, { sn, script: () => (reply ? { data: reply } : { silent: true }) });
 }
 
 async function create(body: Record<string, unknown>) {
@@ -44,7 +33,7 @@ const waitFor = (id: string, s = 5) => t.call(cred, 'GET', `${COMMANDS}/${id}`, 
 describe('command lifecycle', () => {
   it('ACCEPTED → DELIVERED → SUCCEEDED with the DJI envelope on services and the reply mapped', async () => {
     const sn = 'DOCK-' + randomUUID().slice(0, 8);
-    const dock = await scriptedDock(sn, () => ({ result: 0, output: { status: 'ok' } }));
+    const dock = await scriptedDock(sn, { result: 0, output: { status: 'ok' } });
     try {
       const id = await create({ device_id: sn, command_type: 'air_conditioner_mode_switch', payload: { action: 2 } });
       const r = await waitFor(id);
@@ -52,36 +41,35 @@ describe('command lifecycle', () => {
       expect(r.body.delivered_at).not.toBeNull();
       expect(r.body.completed_at).not.toBeNull();
       expect(r.body.vendor_response).toMatchObject({ result: 0 });
-      const m = dock.received[0];
+      const m = dock.ofKind('services')[0]!.message!;
       expect(m).toMatchObject({ method: 'air_conditioner_mode_switch', data: { action: 2 } });
       expect(typeof m.tid).toBe('string');
       expect(m.timestamp).toBeGreaterThan(1e12);
     } finally {
-      await dock.client.endAsync();
+      await dock.close();
     }
   });
 
   it('a non-zero result → FAILED with DEVICE_EXECUTION_FAILED', async () => {
     const sn = 'DOCK-' + randomUUID().slice(0, 8);
-    const dock = await scriptedDock(sn, () => ({ result: 314001, message: 'cover is blocked' }));
+    const dock = await scriptedDock(sn, { result: 314001, message: 'cover is blocked' });
     try {
       const id = await create({ device_id: sn, command_type: 'air_conditioner_mode_switch', payload: { action: 1 } });
       const r = await waitFor(id);
       expect(r.body).toMatchObject({ status: 'FAILED', failure_code: 'DEVICE_EXECUTION_FAILED', response_code: '314001' });
     } finally {
-      await dock.client.endAsync();
+      await dock.close();
     }
   });
 
   it('progress-tracked: DELIVERED with progress after the reply, SUCCEEDED on the terminal event', async () => {
     const sn = 'DOCK-' + randomUUID().slice(0, 8);
-    const dock = await scriptedDock(sn, () => ({ result: 0 }));
+    const dock = await scriptedDock(sn, { result: 0 });
     try {
       const id = await create({ device_id: sn, command_type: 'cover_open', payload: {} });
-      await expect.poll(() => dock.received.length, { timeout: 5000 }).toBe(1);
-      const m = dock.received[0];
+      const m = (await dock.waitFor((x) => x.kind === 'services')).message!;
       const event = (status: string, percent: number) =>
-        dock.client.publishAsync(`thing/product/${sn}/events`, JSON.stringify({ tid: randomUUID(), bid: m.bid, timestamp: Date.now(), gateway: sn, method: 'cover_open', data: { result: 0, output: { status, progress: { percent, step_key: 'open' } } } }), { qos: 1 });
+        dock.publish('events', { tid: randomUUID(), bid: m.bid, timestamp: Date.now(), gateway: sn, method: 'cover_open', data: { result: 0, output: { status, progress: { percent, step_key: 'open' } } } });
       await expect.poll(async () => (await t.call(cred, 'GET', `${COMMANDS}/${id}`)).body.status, { timeout: 5000 }).toBe('DELIVERED');
       await event('in_progress', 40);
       await expect.poll(async () => (await t.call(cred, 'GET', `${COMMANDS}/${id}`)).body.progress?.percent, { timeout: 5000 }).toBe(40);
@@ -90,20 +78,20 @@ describe('command lifecycle', () => {
       expect(r.body.status).toBe('SUCCEEDED');
       expect(r.body.progress).toMatchObject({ percent: 100, dji_status: 'ok' });
     } finally {
-      await dock.client.endAsync();
+      await dock.close();
     }
   });
 
   it('no reply → TIMED_OUT after timeout_seconds; timeout 0 completes on delivery', async () => {
     const sn = 'DOCK-' + randomUUID().slice(0, 8);
-    const dock = await scriptedDock(sn, () => null);
+    const dock = await scriptedDock(sn, null);
     try {
       const slow = await create({ device_id: sn, command_type: 'air_conditioner_mode_switch', payload: { action: 0 }, timeout_seconds: 1 });
       const fast = await create({ device_id: sn, command_type: 'air_conditioner_mode_switch', payload: { action: 3 }, timeout_seconds: 0 });
       expect((await waitFor(slow, 5)).body).toMatchObject({ status: 'TIMED_OUT', failure_code: 'TIMED_OUT' });
       expect((await waitFor(fast, 5)).body.status).toBe('SUCCEEDED');
     } finally {
-      await dock.client.endAsync();
+      await dock.close();
     }
   });
 });
@@ -111,13 +99,11 @@ describe('command lifecycle', () => {
 describe('device requests from a dock', () => {
   it('config is answered automatically (flat) and listed with reply_source auto', async () => {
     const sn = 'DOCK-' + randomUUID().slice(0, 8);
-    const client = await mqtt.connectAsync(t.gw.mqttUrl, { clientId: `dock-${sn}` });
+    const dock = await startDock(t.gw.mqttUrl, { sn });
     try {
-      await client.subscribeAsync(`thing/product/${sn}/requests_reply`, { qos: 1 });
-      const tid = randomUUID();
-      const reply = new Promise<any>((resolve) => client.on('message', (_t, b) => resolve(JSON.parse(b.toString()))));
-      await client.publishAsync(`thing/product/${sn}/requests`, JSON.stringify({ tid, bid: randomUUID(), timestamp: Date.now(), gateway: sn, method: 'config', data: { config_type: 'json', config_scope: 'product' } }), { qos: 1 });
-      const msg = await reply;
+      const sent = await dock.sendRequest('config', { config_type: 'json', config_scope: 'product' });
+      const msg: any = await sent.reply;
+      const tid = sent.tid;
       expect(msg).toMatchObject({ tid, method: 'config', data: { ntp_server_host: 'pool.ntp.org' } });
       expect(msg.data.result).toBeUndefined();
       const list = await t.call(cred, 'GET', DEVICE_REQUESTS, { query: `device_id=${sn}` });
@@ -126,7 +112,7 @@ describe('device requests from a dock', () => {
       const again = await t.call(cred, 'POST', `${DEVICE_REQUESTS}/${list.body.items[0].request_id}/reply`, { body: { reply_code: 'OK' } });
       expect(again.status).toBe(409);
     } finally {
-      await client.endAsync();
+      await dock.close();
     }
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Test harness for the MQTT core: a real broker (embedded aedes on an ephemeral loopback port, or
  * the machine's Mosquitto at 127.0.0.1:1883), a real SQLite store in a temp dir, the real core, and
- * scripted docks with unique SNs. Commands are accepted the way the HTTP layer does it
- * (`buildCommandRecord` + `store.createCommand` + `notifyAccepted`).
+ * test docks (test/support/dock.ts: the dock simulator, answering per test script) with unique
+ * SNs. Commands are accepted the way the HTTP layer does it (`buildCommandRecord` +
+ * `store.createCommand` + `notifyAccepted`).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,16 +17,14 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/brok
 import { startMqttCore, type MqttCore, type MqttCoreOptions } from '../../server/mqtt/core.js';
 import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import type { CommandRecord, Store } from '../../server/store/types.js';
-import { ScriptedDock, type DockOptions } from '../support/scripted-dock.js';
+import type { SimulatedDock } from '../../mock/simulator/index.js';
+import { startDock, type DockOptions } from '../support/dock.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
+
+export { uniqueSn } from '../support/dock.js';
 
 export const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
 export type BrokerKind = 'aedes' | 'mosquitto';
-
-/** An upper-case alphanumeric SN unique to this run (DJI SNs match `[A-Za-z0-9]+`). */
-export function uniqueSn(prefix = 'DOCK'): string {
-  return `${prefix}${randomBytes(6).toString('hex').toUpperCase()}`;
-}
 
 /** A logger that keeps warn+ lines in memory (printed with MQTT_TEST_LOG=1). */
 export function testLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
@@ -64,8 +63,8 @@ export interface Harness {
   logs: Record<string, unknown>[];
   /** Accept a command as the HTTP layer would; returns the stored record. */
   accept(body: { device_id: string; command_type: string; payload?: Record<string, unknown>; timeout_seconds?: number }): Promise<CommandRecord>;
-  /** A scripted dock on this broker (closed with the harness). */
-  dock(o: Omit<DockOptions, 'url' | 'sn'> & { sn?: string }): Promise<ScriptedDock>;
+  /** A test dock on this broker (closed with the harness); with sub-devices, resolves once this core stored its topology. */
+  dock(o: DockOptions): Promise<SimulatedDock>;
   /** Wait until the command is terminal (or `ms` pass) and return it. */
   terminal(command_id: string, ms?: number): Promise<CommandRecord>;
   /** Poll the store until `pred` holds for the command. */
@@ -93,7 +92,7 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
   const instanceId = `t${randomUUID().slice(0, 12)}`;
   const proxy = o.proxy ? await TcpProxy.start(url) : null;
   const core = await startMqttCore({ store, url: proxy?.url ?? url, logger, instanceId, sweepIntervalMs: 50, waitPollMs: 50, ...o.core });
-  const docks: ScriptedDock[] = [];
+  const docks: SimulatedDock[] = [];
 
   const eventually = async <T>(fn: () => T | Promise<T>, ms = 5_000): Promise<NonNullable<T>> => {
     const deadline = Date.now() + ms;
@@ -126,8 +125,11 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
       return out.command;
     },
     async dock(d) {
-      const dock = await ScriptedDock.start({ ...d, sn: d.sn ?? uniqueSn(), url });
+      const dock = await startDock(url, d);
       docks.push(dock);
+      // On a shared Mosquitto another test file's gateway may answer update_topo first: wait for ours.
+      const subs = d.subDevices ?? [];
+      if (subs.length > 0) await eventually(async () => (await Promise.all(subs.map((s) => store.gatewayOf(s)))).every((g) => g === dock.sn));
       return dock;
     },
     async terminal(command_id, ms = 5_000) {

@@ -4,7 +4,7 @@ import { commandsByType } from '../../spec/catalog.js';
 import { parseDrcUp, parseEnvelope } from '../../server/mqtt/envelope.js';
 import { buildProgressIndex, readProgress } from '../../server/mqtt/progress.js';
 import { jsonEqual, mapReplyData } from '../../server/commands/response.js';
-import { isValidSn, parseUplinkTopic, servicesTopic, shareFilter, statusReplyTopic, UPLINK_FILTERS } from '../../server/mqtt/topics.js';
+import { isValidSn, parseUplinkTopic, servicesTopic, shareFilter, statusReplyTopic, UPLINK_FILTERS } from '../../spec/topics.js';
 
 describe('topics', () => {
   it('builds downlink topics on the gateway SN', () => {

@@ -11,8 +11,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/broker.js';
 import { startMqttCore } from '../../server/mqtt/core.js';
 import { openSqliteStore } from '../../server/store/sqlite/store.js';
-import { ScriptedDock } from '../support/scripted-dock.js';
-import { startHarness, testLogger, uniqueSn, type BrokerKind, type Harness } from './harness.js';
+import { startHarness, testLogger, type BrokerKind, type Harness } from './harness.js';
+import { startDock } from '../support/dock.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
 const BROKERS: BrokerKind[] = ['aedes', 'mosquitto'];
@@ -109,7 +109,7 @@ describe('gateway started while the broker is down', () => {
     cleanups.push(() => core.close());
     expect(Date.now() - t0).toBeLessThan(1_500);
     expect(core.connected()).toBe(false);
-    const dock = await ScriptedDock.start({ url: b.url, sn: uniqueSn(), script: {} });
+    const dock = await startDock(b.url);
     cleanups.push(() => dock.close());
     const { buildCommandRecord } = await import('../../server/commands/accept.js');
     const rec = await buildCommandRecord(store, 'api', { vendor: 'dji', device_id: dock.sn, command_type: 'air_conditioner_mode_switch', payload: { action: 1 }, idempotency_key: 'k1' });

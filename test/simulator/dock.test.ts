@@ -5,8 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { startSimulatedDock, type SimulatedDock, type SimulatedDockOptions } from '../../mock/simulator/dock.js';
+import { startSimulatedDock, type SimulatedDock, type SimulatedDockOptions } from '../../mock/simulator/index.js';
 import { Cloud, MOSQUITTO_URL, mosquittoUp, startAedes, testCatalog, uniqueSn, waitFor, type TestBroker } from './helpers.js';
+import { gatewayTopics } from '../../spec/topics.js';
 
 const mosquitto = await mosquittoUp();
 if (!mosquitto) console.warn('Mosquitto not reachable on 127.0.0.1:1883: its half of test/simulator/dock.test.ts is skipped');
@@ -40,18 +41,7 @@ for (const target of targets) {
       open.push(dock);
       return { sn, cloud, dock };
     }
-    const T = (sn: string) => ({
-      services: `thing/product/${sn}/services`,
-      reply: `thing/product/${sn}/services_reply`,
-      events: `thing/product/${sn}/events`,
-      eventsReply: `thing/product/${sn}/events_reply`,
-      requests: `thing/product/${sn}/requests`,
-      requestsReply: `thing/product/${sn}/requests_reply`,
-      drcDown: `thing/product/${sn}/drc/down`,
-      drcUp: `thing/product/${sn}/drc/up`,
-      status: `sys/product/${sn}/status`,
-      statusReply: `sys/product/${sn}/status_reply`,
-    });
+    const T = gatewayTopics;
 
     it('announces update_topo with the aircraft as sub-device and records the status_reply', async () => {
       const drone = uniqueSn('DRONE');
@@ -67,8 +57,8 @@ for (const target of targets) {
       expect(data.sub_devices).toEqual([expect.objectContaining({ sn: drone, domain: '0', index: 'A' })]);
       // On the shared Mosquitto a running gateway may answer too, so our reply carries a marker timestamp.
       if (target.name === 'aedes') expect(dock.announces[0].reply).toBeNull();
-      await cloud.publish(T(sn).statusReply, { tid: m.tid, bid: m.bid, timestamp: 42, method: 'update_topo', data: { result: 0 } });
-      await waitFor(() => dock.repliesReceived.some((r) => r.topic === T(sn).statusReply && (r.message as { timestamp: number }).timestamp === 42), 2000, 'status_reply recorded');
+      await cloud.publish(T(sn).status_reply, { tid: m.tid, bid: m.bid, timestamp: 42, method: 'update_topo', data: { result: 0 } });
+      await waitFor(() => dock.repliesReceived.some((r) => r.topic === T(sn).status_reply && (r.message as { timestamp: number }).timestamp === 42), 2000, 'status_reply recorded');
       expect(dock.announces[0].reply).toMatchObject({ tid: m.tid, data: { result: 0 } });
     });
 
@@ -97,15 +87,15 @@ for (const target of targets) {
       expect(out.every((d) => d.result === 0 && typeof d.output.progress.step_key === 'string')).toBe(true);
       expect(new Set(evs.map((e) => e.tid)).size).toBe(3);
       // The services_reply comes before the first event.
-      const replyAt = cloud.on(T(sn).reply)[0].at;
+      const replyAt = cloud.on(T(sn).services_reply)[0].at;
       expect(cloud.on(T(sn).events)[0].at).toBeGreaterThanOrEqual(replyAt);
 
       // Answer only the first two (marked), and check the dock matched them to their events.
       for (const e of evs.slice(0, 2)) {
-        await cloud.publish(T(sn).eventsReply, { tid: e.tid, bid: e.bid, timestamp: 42, method: e.method, data: { result: 0 } });
+        await cloud.publish(T(sn).events_reply, { tid: e.tid, bid: e.bid, timestamp: 42, method: e.method, data: { result: 0 } });
       }
       await waitFor(
-        () => dock.repliesReceived.filter((r) => r.topic === T(sn).eventsReply && (r.message as { timestamp: number }).timestamp === 42).length === 2,
+        () => dock.repliesReceived.filter((r) => r.topic === T(sn).events_reply && (r.message as { timestamp: number }).timestamp === 42).length === 2,
         2000,
         'events_reply received',
       );
@@ -193,7 +183,7 @@ for (const target of targets) {
       const { tid } = await cloud.command(sn, 'sim_cover_open', {});
       await waitFor(() => dock.commands.find((c) => c.tid === tid && c.finished_at), 2000, 'command handled');
       await new Promise((res) => setTimeout(res, 100));
-      expect(cloud.on(T(sn).reply)).toHaveLength(0);
+      expect(cloud.on(T(sn).services_reply)).toHaveLength(0);
       expect(cloud.on(T(sn).events)).toHaveLength(0);
       expect(dock.commands.find((c) => c.tid === tid)!.result).toBe('silent');
     });
@@ -215,12 +205,38 @@ for (const target of targets) {
       expect((await other.cloud.reply(other.sn, elsewhere.tid)).method).toBe('sim_set_mode');
     });
 
+    it('script: answers what it covers verbatim, before rules and the catalog; the rest per rule and catalog', async () => {
+      const { sn, cloud, dock } = await setup({ script: { sim_set_mode: { data: { result: 0, note: 'scripted' }, repeat: 2 } } });
+      dock.setRule('*', { outcome: 'fail', code: 111 });
+      // Not valid for the catalog: a script answers without checking.
+      const a = await cloud.command(sn, 'sim_set_mode', { action: 'warp' });
+      const replies = await cloud.waitOn(T(sn).services_reply, (m) => m.tid === a.tid, 2);
+      expect(replies.map((r) => r.message)).toEqual(Array(2).fill({ tid: a.tid, bid: a.bid, timestamp: expect.any(Number), gateway: sn, method: 'sim_set_mode', data: { result: 0, note: 'scripted' } }));
+      await waitFor(() => dock.commands.find((c) => c.tid === a.tid && c.finished_at), 2000, 'scripted command handled');
+      expect(dock.commands.find((c) => c.tid === a.tid)!.result).toBe('scripted');
+      // Not covered by the script: the rule applies.
+      const b = await cloud.command(sn, 'sim_cover_open', {});
+      expect((await cloud.reply(sn, b.tid)).data).toEqual({ result: 111 });
+      // A function script; null leaves the command to the rules, and setScript(null) removes the script.
+      dock.setScript((cmd) => (cmd.data.action === 2 ? { method: 'cover_close', progress: { percents: [], terminal: 'ok', needReply: false } } : null));
+      const c = await cloud.command(sn, 'sim_set_mode', { action: 2 });
+      expect((await cloud.reply(sn, c.tid)).method).toBe('cover_close');
+      const [ev] = await cloud.waitOn(T(sn).events, (m) => m.bid === c.bid);
+      expect(ev.message).toMatchObject({ method: 'sim_set_mode', need_reply: 0, data: { result: 0, output: { status: 'ok', progress: { percent: 100 } } } });
+      const d = await cloud.command(sn, 'sim_set_mode', { action: 1 });
+      expect((await cloud.reply(sn, d.tid)).data).toEqual({ result: 111 });
+      dock.setScript(null);
+      dock.clearRules();
+      const e = await cloud.command(sn, 'sim_set_mode', { action: 2 });
+      expect((await cloud.reply(sn, e.tid)).data).toEqual({ result: 0 });
+    });
+
     it('rule delay: the reply waits the given time; one-shot rules apply once', async () => {
       const { sn, cloud, dock } = await setup();
       dock.setRule('*', { delayMs: 300, once: true });
       const first = await cloud.command(sn, 'sim_set_mode', { action: 1 });
       const r1 = await cloud.reply(sn, first.tid, 3000);
-      const took = cloud.on(T(sn).reply, (m) => m.tid === first.tid)[0].at - first.sentAt;
+      const took = cloud.on(T(sn).services_reply, (m) => m.tid === first.tid)[0].at - first.sentAt;
       expect(r1.data).toEqual({ result: 0 });
       expect(took).toBeGreaterThanOrEqual(290);
       const second = await cloud.command(sn, 'sim_set_mode', { action: 1 });
@@ -252,30 +268,30 @@ for (const target of targets) {
     it('answers DRC commands on drc/up with the same method and seq; none for reply none', async () => {
       const { sn, cloud, dock } = await setup();
       const tid = randomUUID();
-      await cloud.publish(T(sn).drcDown, { tid, bid: tid, timestamp: Date.now(), method: 'sim_heart_beat', seq: 7, data: { timestamp: 1700000000123 } });
-      await cloud.publish(T(sn).drcDown, { method: 'sim_stick', seq: 8, data: { roll: 1024 } });
-      await cloud.publish(T(sn).drcDown, { method: 'sim_heart_beat', seq: 9, data: { timestamp: 'x' } });
-      const ups = (await cloud.waitOn(T(sn).drcUp, () => true, 2)).map((r) => r.message);
+      await cloud.publish(T(sn)['drc/down'], { tid, bid: tid, timestamp: Date.now(), method: 'sim_heart_beat', seq: 7, data: { timestamp: 1700000000123 } });
+      await cloud.publish(T(sn)['drc/down'], { method: 'sim_stick', seq: 8, data: { roll: 1024 } });
+      await cloud.publish(T(sn)['drc/down'], { method: 'sim_heart_beat', seq: 9, data: { timestamp: 'x' } });
+      const ups = (await cloud.waitOn(T(sn)['drc/up'], () => true, 2)).map((r) => r.message);
       expect(ups[0]).toMatchObject({ method: 'sim_heart_beat', seq: 7, tid, data: { result: 0, timestamp: 1700000000123 } });
       expect(ups[1]).toMatchObject({ method: 'sim_heart_beat', seq: 9, data: { result: 325001 } });
       await waitFor(() => dock.commands.find((c) => c.method === 'sim_stick' && c.finished_at), 2000);
       expect(dock.commands.find((c) => c.method === 'sim_stick')!.result).toBe('no_reply');
       dock.setRule('sim_heart_beat', { outcome: 'fail', code: 319033 });
-      await cloud.publish(T(sn).drcDown, { method: 'sim_heart_beat', seq: 10, data: { timestamp: 1 } });
-      const [failed] = await cloud.waitOn(T(sn).drcUp, (m) => m.seq === 10);
+      await cloud.publish(T(sn)['drc/down'], { method: 'sim_heart_beat', seq: 10, data: { timestamp: 1 } });
+      const [failed] = await cloud.waitOn(T(sn)['drc/up'], (m) => m.seq === 10);
       expect(failed.message).toMatchObject({ method: 'sim_heart_beat', data: { result: 319033 } });
       await new Promise((res) => setTimeout(res, 50));
-      expect(cloud.on(T(sn).drcUp, (m) => m.seq === 8)).toHaveLength(0);
-      expect(cloud.on(T(sn).reply)).toHaveLength(0);
+      expect(cloud.on(T(sn)['drc/up'], (m) => m.seq === 8)).toHaveLength(0);
+      expect(cloud.on(T(sn).services_reply)).toHaveLength(0);
     });
 
     it('survives malformed messages on every inbound topic', async () => {
       const { sn, cloud, dock } = await setup();
       await cloud.publish(T(sn).services, 'not json');
       await cloud.publish(T(sn).services, { tid: 'x1', bid: 'y', data: {} }); // no method
-      await cloud.publish(T(sn).drcDown, '[1,2]');
-      await cloud.publish(T(sn).eventsReply, '{}');
-      await cloud.publish(T(sn).requestsReply, 'null');
+      await cloud.publish(T(sn)['drc/down'], '[1,2]');
+      await cloud.publish(T(sn).events_reply, '{}');
+      await cloud.publish(T(sn).requests_reply, 'null');
       expect((await cloud.reply(sn, 'x1')).data).toEqual({ result: 325001 });
       const { tid } = await cloud.command(sn, 'sim_set_mode', { action: 0 });
       expect((await cloud.reply(sn, tid)).data).toEqual({ result: 0 });
@@ -289,9 +305,9 @@ for (const target of targets) {
       cloud.client.on('message', (topic, payload) => {
         if (topic !== T(sn).requests) return;
         const m = JSON.parse(payload.toString());
-        void cloud.publish(T(sn).requestsReply, { tid: m.tid, bid: m.bid, timestamp: Date.now(), method: m.method, data: { result: 0, output: { echo: m.data } } });
+        void cloud.publish(T(sn).requests_reply, { tid: m.tid, bid: m.bid, timestamp: Date.now(), method: m.method, data: { result: 0, output: { echo: m.data } } });
       });
-      const reply = await dock.sendRequest('config');
+      const reply = await (await dock.sendRequest('config')).reply;
       const [req] = cloud.on(T(sn).requests, (m) => m.method === 'config').map((r) => r.message);
       expect(req).toMatchObject({ gateway: sn, method: 'config', data: { config_type: 'json', config_scope: 'product' } });
       expect(typeof req.tid).toBe('string');
@@ -299,10 +315,10 @@ for (const target of targets) {
       expect(typeof req.timestamp).toBe('number');
       expect(reply).toMatchObject({ tid: req.tid, bid: req.bid, method: 'config' });
       // Checked on the published request, not the reply: on the shared Mosquitto a gateway may answer first.
-      const bind = await dock.sendRequest('airport_bind_status');
+      const bind = await (await dock.sendRequest('airport_bind_status')).reply;
       expect(bind.method).toBe('airport_bind_status');
       expect(cloud.on(T(sn).requests, (m) => m.tid === bind.tid)[0].message.data).toEqual({ devices: [{ sn }, { sn: dock.droneSn }] });
-      const custom = await dock.sendRequest('flighttask_resource_get', { flight_id: 'F1' });
+      const custom = await (await dock.sendRequest('flighttask_resource_get', { flight_id: 'F1' })).reply;
       expect(cloud.on(T(sn).requests, (m) => m.tid === custom.tid)[0].message.data).toEqual({ flight_id: 'F1' });
       expect(dock.requests.map((r) => [r.method, r.reply !== null])).toEqual([
         ['config', true],
@@ -314,7 +330,7 @@ for (const target of targets) {
     it('sendRequest rejects when no requests_reply arrives in time', async () => {
       const { dock } = await setup();
       // A method no gateway answers (a shared Mosquitto may have one auto-replying to the real ones).
-      await expect(dock.sendRequest('sim_unanswered', {}, { timeoutMs: 150 })).rejects.toThrow(/no requests_reply to sim_unanswered/);
+      await expect((await dock.sendRequest('sim_unanswered', {}, { timeoutMs: 150 })).reply).rejects.toThrow(/no requests_reply to sim_unanswered/);
       expect(dock.requests[0].error).toMatch(/no requests_reply/);
     });
 
@@ -325,7 +341,7 @@ for (const target of targets) {
       cloud.client.on('message', (topic, payload) => {
         if (topic !== T(sn).requests) return;
         const m = JSON.parse(payload.toString());
-        void cloud.publish(T(sn).requestsReply, { tid: m.tid, bid: m.bid, timestamp: Date.now(), method: m.method, data: { result: 0, output: {} } });
+        void cloud.publish(T(sn).requests_reply, { tid: m.tid, bid: m.bid, timestamp: Date.now(), method: m.method, data: { result: 0, output: {} } });
       });
       const dock = await startSimulatedDock({
         brokerUrl: broker.url,
@@ -349,7 +365,7 @@ for (const target of targets) {
       await expect(dock.sendRequest('config')).rejects.toThrow(/not running/);
       const { tid } = await cloud.command(sn, 'sim_set_mode', { action: 1 });
       await new Promise((res) => setTimeout(res, 100));
-      expect(cloud.on(T(sn).reply, (m) => m.tid === tid)).toHaveLength(0);
+      expect(cloud.on(T(sn).services_reply, (m) => m.tid === tid)).toHaveLength(0);
     });
   });
 }

@@ -8,6 +8,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { startEmbeddedBroker } from '../../server/mqtt/broker.js';
 import { int, num, str, arr, obj } from '../../spec/fields.js';
 import type { CommandDef } from '../../spec/types.js';
+import { servicesTopic, topicOf } from '../../spec/topics.js';
 
 export const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
 
@@ -113,13 +114,13 @@ export class Cloud {
     const tid = ids.tid ?? randomUUID();
     const bid = ids.bid ?? randomUUID();
     const sentAt = Date.now();
-    await this.publish(`thing/product/${sn}/services`, { tid, bid, timestamp: sentAt, method, data });
+    await this.publish(servicesTopic(sn), { tid, bid, timestamp: sentAt, method, data });
     return { tid, bid, sentAt };
   }
 
   /** Wait for the `services_reply` with this tid. */
   async reply(sn: string, tid: string, timeoutMs = 3000): Promise<Record<string, unknown>> {
-    const [r] = await this.waitOn(`thing/product/${sn}/services_reply`, (m) => m.tid === tid, 1, timeoutMs);
+    const [r] = await this.waitOn(topicOf(sn, 'services_reply'), (m) => m.tid === tid, 1, timeoutMs);
     return r.message;
   }
 
