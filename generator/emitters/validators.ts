@@ -1,12 +1,12 @@
 /**
  * Emits the request validators, compiled ahead of time with Ajv from the OpenAPI components:
  *
- * - `generated/server/validators.js`: Ajv standalone code for every body. A create-command variant
- *   is checked as its envelope plus its payload, and each distinct envelope or payload shape is
- *   compiled once (commands sharing a shape share a function), so the work grows with the number
- *   of distinct shapes, not commands. Plus a small runtime (printed by ts-morph) that applies the
- *   create-command precedence of docs/internals/contracts.md and turns Ajv errors into
- *   `ValidationIssue {field, rule, message}` with dotted paths (`payload.points[0].latitude`);
+ * - `generated/server/validators.js`: Ajv standalone code (`ajv/dist/standalone`, Ajv's public
+ *   API) for every body. A create-command variant is checked as its envelope plus its payload, and
+ *   each distinct envelope or payload shape is compiled once (commands sharing a shape share a
+ *   function), so the work grows with the number of distinct shapes, not commands. Plus the
+ *   tables naming those functions, handed to the hand-written runtime `server/validation/` (issue
+ *   mapping, create-command precedence);
  * - `generated/server/validators-params.js`: the query and path-parameter validators, from a second
  *   Ajv instance with `coerceTypes` (query strings → integers). Coercion is per Ajv instance, and
  *   bodies must not be coerced (`"1"` for an integer is a type error), hence two modules;
@@ -17,8 +17,7 @@
  */
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { _, type KeywordCxt, type KeywordDefinition } from 'ajv';
-import { _Code } from 'ajv/dist/compile/codegen/code.js';
-import { UsedValueState, type UsedScopeValues, type ValueScopeName } from 'ajv/dist/compile/codegen/scope.js';
+import standaloneCodeModule from 'ajv/dist/standalone/index.js';
 import addFormatsModule from 'ajv-formats';
 import { StructureKind, VariableDeclarationKind, type StatementStructures, type WriterFunction } from 'ts-morph';
 import { withHeader } from '../header.js';
@@ -36,8 +35,12 @@ import {
 } from './operations.js';
 import { printFile } from './ts-print.js';
 
-// CJS default export seen through NodeNext typings.
+// CJS default exports seen through NodeNext typings.
 const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as unknown as (ajv: Ajv2020) => void;
+const standaloneCode = ((standaloneCodeModule as unknown as { default?: unknown }).default ?? standaloneCodeModule) as unknown as (
+  ajv: Ajv2020,
+  refs: Record<string, string>,
+) => string;
 
 export const VALIDATORS_PATH = 'generated/server/validators.js';
 export const VALIDATORS_DTS_PATH = 'generated/server/validators.d.ts';
@@ -69,7 +72,7 @@ function newAjv(coerce: boolean): Ajv2020 {
     useDefaults: false,
     messages: false,
     logger: false,
-    code: { source: true, esm: true, lines: false, optimize: false },
+    code: { source: true, esm: true, lines: true, optimize: false },
     // The schemas are ours (built by the OpenAPI emitter and linted by redocly); meta-validating
     // each one again costs more than compiling it.
     validateSchema: false,
@@ -186,55 +189,6 @@ function envelopeOf(refs: RefMap, variant: Json | undefined, propertyName: strin
   return refs.absolutize({ ...variant, properties: props }) as Json;
 }
 
-/**
- * Module source for `exports` (export name → schema id), like Ajv's `standaloneCode` but linear:
- * Ajv rebuilds its accumulated code object on every export (quadratic in the export count).
- * Mirrors ajv/dist/standalone (Ajv 8): each function and scope value is emitted once.
- */
-function moduleCode(ajv: Ajv2020, exports: Record<string, string>): string {
-  const used: UsedScopeValues = {};
-  const out: string[] = ['"use strict";'];
-  type Source = { validateName: ValueScopeName; validateCode: string; scopeValues: unknown; evaluated?: unknown };
-  const state = (n: ValueScopeName) => used[n.prefix]?.get(n);
-  const setState = (n: ValueScopeName, st: UsedValueState) => {
-    const m = (used[n.prefix] ??= new Map());
-    m.set(n, st);
-  };
-  const codeOf = (s: Source | undefined): string => {
-    if (!s) throw new Error('validators: compiled function has no source (code.source must be true)');
-    if (state(s.validateName) === UsedValueState.Completed) return '';
-    setState(s.validateName, UsedValueState.Started);
-    const scope = (ajv as unknown as { scope: { scopeCode(v: unknown, u: UsedScopeValues, g: (n: ValueScopeName) => _Code | undefined): unknown } }).scope;
-    const scopeCode = String(scope.scopeCode(s.scopeValues, used, refCode));
-    const code = `${scopeCode}\n${s.validateCode}`;
-    return s.evaluated ? `${code}${s.validateName}.evaluated = ${JSON.stringify(s.evaluated)};\n` : code;
-  };
-  function refCode(n: ValueScopeName): _Code | undefined {
-    const vRef = (n as unknown as { value?: { ref?: unknown } }).value?.ref;
-    if (n.prefix === 'validate' && typeof vRef == 'function') return rawCode(codeOf((vRef as { source?: Source }).source));
-    if ((n.prefix === 'root' || n.prefix === 'wrapper') && vRef && typeof vRef == 'object') {
-      const { validate, validateName } = vRef as { validate?: { source?: Source }; validateName?: ValueScopeName };
-      if (!validateName) throw new Error('validators: ajv internal error (wrapper without validateName)');
-      const wrapper = `const ${String(n)} = {validate: ${String(validateName)}};`;
-      if (state(validateName) === UsedValueState.Started) return rawCode(wrapper);
-      return rawCode(`${wrapper}\n${codeOf(validate?.source)}`);
-    }
-    return undefined;
-  }
-  for (const [name, id] of Object.entries(exports)) {
-    const v = ajv.getSchema(id);
-    if (!v) throw new Error(`validators: no schema ${id}`);
-    const src = (v as unknown as { source?: Source }).source;
-    out.push(`export const ${name} = ${String(src?.validateName)};`, codeOf(src));
-  }
-  return out.join('\n');
-}
-
-/** Already-generated code handed back to Ajv's scopeCode. */
-function rawCode(s: string): _Code {
-  return new _Code(s);
-}
-
 function compile(doc: OpenApiLike): Compiled {
   const refs = new RefMap();
   const schemas = (doc.components?.schemas ?? {}) as Record<string, Json>;
@@ -332,7 +286,7 @@ function compile(doc: OpenApiLike): Compiled {
       grew = true;
     }
   }
-  return { bodyCode: moduleCode(bodyAjv, bodyExports), paramsCode: moduleCode(paramAjv, paramExports), ops };
+  return { bodyCode: standaloneCode(bodyAjv, bodyExports), paramsCode: standaloneCode(paramAjv, paramExports), ops };
 }
 
 const REQUIRE_SHIM: StatementStructures[] = [
@@ -344,178 +298,17 @@ const REQUIRE_SHIM: StatementStructures[] = [
   },
 ];
 
-/** The hand-designed runtime shared by every generated validator (plain JS, printed by ts-morph). */
-const RUNTIME: (string | StatementStructures)[] = [
-  {
-    kind: StructureKind.Function,
-    name: 'fieldPath',
-    docs: ['JSON pointer (`/payload/points/0/latitude`) → dotted path (`payload.points[0].latitude`).'],
-    parameters: [{ name: 'prefix' }, { name: 'pointer' }, { name: 'extra' }],
-    statements: [
-      'let out = prefix;',
-      `if (pointer) {
-  for (const raw of pointer.slice(1).split('/')) {
-    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    out += /^(0|[1-9][0-9]*)$/.test(seg) ? '[' + seg + ']' : (out ? '.' : '') + seg;
-  }
-}`,
-      "if (extra !== undefined) out += (out ? '.' : '') + extra;",
-      'return out;',
-    ],
-  },
-  {
-    kind: StructureKind.Function,
-    name: 'show',
-    parameters: [{ name: 'v' }],
-    statements: ["return typeof v === 'string' ? v : JSON.stringify(v);"],
-  },
-  {
-    kind: StructureKind.Function,
-    name: 'toIssue',
-    docs: ['One Ajv error → `{field, rule, message}`; `label` names the root (`request body`, `query`).'],
-    parameters: [{ name: 'e' }, { name: 'prefix' }, { name: 'label' }],
-    statements: [
-      'const p = e.params || {};',
-      "const field = fieldPath(prefix, e.instancePath, e.keyword === 'required' ? p.missingProperty : e.keyword === 'additionalProperties' ? p.additionalProperty : undefined);",
-      'const name = field || label;',
-      'let message;',
-      `switch (e.keyword) {
-  case 'required': message = name + ' is required'; break;
-  case 'additionalProperties': message = name + ' is not a known field'; break;
-  case 'type': message = name + ' must be of type ' + String(p.type).split(',').join(' or '); break;
-  case 'enum': message = name + ' must be one of ' + p.allowedValues.map(show).join(', '); break;
-  case 'const': message = name + ' must be ' + show(p.allowedValue); break;
-  case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum': message = name + ' must be ' + p.comparison + ' ' + p.limit; break;
-  case 'minLength': message = name + ' must be at least ' + p.limit + ' characters long'; break;
-  case 'maxLength': message = name + ' must be at most ' + p.limit + ' characters long'; break;
-  case 'x-max-bytes': message = name + ' must be at most ' + p.limit + ' bytes (UTF-8)'; break;
-  case 'minItems': message = name + ' must have at least ' + p.limit + (p.limit === 1 ? ' item' : ' items'); break;
-  case 'maxItems': message = name + ' must have at most ' + p.limit + (p.limit === 1 ? ' item' : ' items'); break;
-  case 'minProperties': message = name + ' must have at least ' + p.limit + ' properties'; break;
-  case 'maxProperties': message = name + ' must have at most ' + p.limit + ' properties'; break;
-  case 'pattern': message = name + ' must match the pattern ' + p.pattern; break;
-  case 'format': message = name + ' must be a valid ' + p.format; break;
-  case 'multipleOf': message = name + ' must be a multiple of ' + p.multipleOf; break;
-  case 'uniqueItems': message = name + ' must not contain duplicates (items ' + p.j + ' and ' + p.i + ' are equal)'; break;
-  case 'oneOf': message = name + ' must match exactly one of the allowed shapes'; break;
-  case 'anyOf': message = name + ' must match one of the allowed shapes'; break;
-  default: message = name + ' is invalid (' + e.keyword + ')';
-}`,
-      'return { field, rule: e.keyword, message };',
-    ],
-  },
-  {
-    kind: StructureKind.Function,
-    name: 'toIssues',
-    docs: [[
-      'Ajv errors → issues, in order, without duplicates. A failed `oneOf`/`anyOf` whose branches only',
-      'disagree on `const`/`enum`/`type` at the same place becomes one enum/type issue; otherwise its',
-      "branch errors stand for it. `if` wrappers are dropped (their `then`/`else` errors remain).",
-    ].join('\n')],
-    parameters: [{ name: 'errors' }, { name: 'prefix' }, { name: 'label' }],
-    statements: [
-      'const list = errors || [];',
-      'const drop = new Set();',
-      'const extra = new Map();',
-      `for (const g of list) {
-  if (g.keyword === 'if') { drop.add(g); continue; }
-  if ((g.keyword !== 'oneOf' && g.keyword !== 'anyOf') || (g.params && g.params.passingSchemas)) continue;
-  const subs = list.filter((e) => e !== g && e.schemaPath.startsWith(g.schemaPath + '/'));
-  if (!subs.length) continue;
-  drop.add(g);
-  if (subs.every((e) => e.instancePath === g.instancePath && (e.keyword === 'const' || e.keyword === 'enum'))) {
-    const allowedValues = [];
-    for (const e of subs) allowedValues.push(...(e.keyword === 'const' ? [e.params.allowedValue] : e.params.allowedValues));
-    for (const e of subs) drop.add(e);
-    extra.set(g, { ...g, keyword: 'enum', params: { allowedValues } });
-  } else if (subs.every((e) => e.instancePath === g.instancePath && e.keyword === 'type')) {
-    for (const e of subs) drop.add(e);
-    extra.set(g, { ...g, keyword: 'type', params: { type: subs.map((e) => e.params.type).join(',') } });
-  }
-}`,
-      'const out = [];',
-      'const seen = new Set();',
-      `for (const e of list) {
-  const use = extra.get(e) || (drop.has(e) ? undefined : e);
-  if (!use) continue;
-  const issue = toIssue(use, prefix, label);
-  const key = issue.field + '\\u0000' + issue.rule + '\\u0000' + issue.message;
-  if (seen.has(key)) continue;
-  seen.add(key);
-  out.push(issue);
-}`,
-      'return out;',
-    ],
-  },
-  {
-    kind: StructureKind.Function,
-    name: 'run',
-    parameters: [{ name: 'validate' }, { name: 'data' }, { name: 'prefix' }, { name: 'label' }],
-    statements: [
-      'if (validate(data)) return { ok: true, value: data };',
-      "return { ok: false, code: 'VALIDATION_FAILED', issues: toIssues(validate.errors, prefix, label) };",
-    ],
-  },
-  {
-    kind: StructureKind.Function,
-    name: 'isObject',
-    parameters: [{ name: 'v' }],
-    statements: ["return typeof v === 'object' && v !== null && !Array.isArray(v);"],
-  },
-  {
-    kind: StructureKind.Function,
-    name: 'notObject',
-    parameters: [{ name: 'label' }],
-    statements: ["return { ok: false, code: 'VALIDATION_FAILED', issues: [{ field: '', rule: 'type', message: 'The ' + label + ' must be a JSON object' }] };"],
-  },
-  {
-    kind: StructureKind.Function,
-    name: 'validateUnion',
-    docs: [[
-      'Create-command precedence (docs/internals/contracts.md): not an object → VALIDATION_FAILED; `vendor` present and',
-      'not the supported one → UNSUPPORTED_VENDOR; `command_type` a string outside the catalog →',
-      'UNSUPPORTED_COMMAND; then the full variant schema (envelope + payload) → VALIDATION_FAILED.',
-    ].join('\n')],
-    parameters: [{ name: 'body' }, { name: 'u' }],
-    statements: [
-      "if (!isObject(body)) return notObject('request body');",
-      `if (u.vendorConst !== undefined && Object.prototype.hasOwnProperty.call(body, 'vendor') && body.vendor !== u.vendorConst) {
-  return { ok: false, code: 'UNSUPPORTED_VENDOR', issues: [{ field: 'vendor', rule: 'const', message: 'vendor ' + show(body.vendor) + ' is not supported; the only vendor is ' + show(u.vendorConst) }] };
-}`,
-      'const tag = body[u.propertyName];',
-      `if (typeof tag === 'string') {
-  const entry = u.table.get(tag);
-  if (!entry) return { ok: false, code: 'UNSUPPORTED_COMMAND', issues: [{ field: u.propertyName, rule: 'enum', message: u.propertyName + ' ' + show(tag) + ' is not in the catalog' }] };
-  const issues = entry[0](body) ? [] : toIssues(entry[0].errors, '', 'request body');
-  if (body.payload !== undefined && !entry[1](body.payload)) issues.push(...toIssues(entry[1].errors, 'payload', 'payload'));
-  return issues.length ? { ok: false, code: 'VALIDATION_FAILED', issues } : { ok: true, value: body };
-}`,
-      "const r = run(u.fallback, body, '', 'request body');",
-      "return r.ok ? { ok: false, code: 'VALIDATION_FAILED', issues: [{ field: u.propertyName, rule: 'required', message: u.propertyName + ' is required' }] } : r;",
-    ],
-  },
-  {
-    kind: StructureKind.Function,
-    name: 'validateParams',
-    docs: ['Query/path parameters: a fresh object (single values as strings, repeated ones as arrays), coerced by Ajv.'],
-    parameters: [{ name: 'validate' }, { name: 'input' }, { name: 'label' }],
-    statements: [
-      'const data = {};',
-      `for (const [k, v] of Object.entries(input || {})) {
-  if (v === undefined) continue;
-  // defineProperty: a parameter named __proto__ stays an own (and therefore unknown) field.
-  Object.defineProperty(data, k, { value: Array.isArray(v) && v.length === 1 ? v[0] : v, enumerable: true, writable: true, configurable: true });
-}`,
-      "return run(validate, data, '', label);",
-    ],
-  },
-];
+const RUNTIME_MODULE = '../../server/validation/index.js';
 
-/** Statements exporting each operation's validate functions and the payload API. */
+/**
+ * The tables and one-line entry points of `validators.js`: `COMMANDS` (command_type → [envelope,
+ * payload] validators) and per operation a function handing its compiled validator to the runtime.
+ */
 function exportsOf(ops: OpEntry[]): (string | StatementStructures)[] {
+  const union = ops.find((o) => o.body?.kind === 'union')?.body;
+  const table = union?.kind === 'union' ? union : undefined;
+  const runtimeNames = new Set(['validatePayloadOf']);
   const out: (string | StatementStructures)[] = [];
-  const union = ops.find((o) => o.body?.kind === 'union');
-  const table = union?.body?.kind === 'union' ? union.body : undefined;
   const tableWriter: WriterFunction = (w) => {
     w.write('new Map([');
     w.indent(() => {
@@ -526,67 +319,61 @@ function exportsOf(ops: OpEntry[]): (string | StatementStructures)[] {
   out.push({
     kind: StructureKind.VariableStatement,
     declarationKind: VariableDeclarationKind.Const,
-    docs: ['command_type → [envelope validator, payload validator] (shared by commands with the same shapes).'],
-    declarations: [{ name: 'COMMANDS', initializer: tableWriter }],
+    docs: ['The create-command union: command_type → [envelope validator, payload validator] (shared by commands with the same shapes).'],
+    declarations: [
+      {
+        name: 'COMMANDS',
+        initializer: (w) => {
+          w.write(`{ propertyName: ${lit(table?.propertyName ?? 'command_type')}, `);
+          w.write(`vendorConst: ${table?.vendorConst === undefined ? 'undefined' : lit(table.vendorConst)}, `);
+          w.write(`fallback: ${table?.fallback ?? '() => false'}, table: `);
+          tableWriter(w);
+          w.write(' }');
+        },
+      },
+    ],
   });
-  out.push({
-    kind: StructureKind.VariableStatement,
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    declarations: [{ name: 'commandTypes', initializer: 'Object.freeze([...COMMANDS.keys()])' }],
-  });
-  out.push({
+  out.push(
+    {
+      kind: StructureKind.VariableStatement,
+      isExported: true,
+      declarationKind: VariableDeclarationKind.Const,
+      declarations: [{ name: 'commandTypes', initializer: 'Object.freeze([...COMMANDS.table.keys()])' }],
+    },
+    {
+      kind: StructureKind.Function,
+      isExported: true,
+      name: 'validatePayload',
+      parameters: [{ name: 'command_type' }, { name: 'payload' }, { name: 'prefix' }],
+      statements: ['return validatePayloadOf(COMMANDS, command_type, payload, prefix);'],
+    },
+  );
+  const fn = (name: string, param: string, call: string): StatementStructures => ({
     kind: StructureKind.Function,
     isExported: true,
-    name: 'validatePayload',
-    parameters: [{ name: 'command_type' }, { name: 'payload' }, { name: "prefix = 'payload'" }],
-    statements: [
-      'const entry = COMMANDS.get(command_type);',
-      "if (!entry) return { ok: false, code: 'UNSUPPORTED_COMMAND', issues: [{ field: 'command_type', rule: 'enum', message: 'command_type ' + show(command_type) + ' is not in the catalog' }] };",
-      "return run(entry[1], payload, prefix, prefix || 'payload');",
-    ],
+    name,
+    parameters: [{ name: param }],
+    statements: [`return ${call};`],
   });
   for (const e of ops) {
     const base = `validate${pascal(e.op.operationId)}`;
     if (e.body?.kind === 'union') {
-      out.push({
-        kind: StructureKind.Function,
-        isExported: true,
-        name: `${base}Body`,
-        parameters: [{ name: 'body' }],
-        statements: [
-          `return validateUnion(body, { propertyName: ${lit(e.body.propertyName)}, vendorConst: ${e.body.vendorConst === undefined ? 'undefined' : lit(e.body.vendorConst)}, table: COMMANDS, fallback: ${e.body.fallback} });`,
-        ],
-      });
+      runtimeNames.add('validateUnion');
+      out.push(fn(`${base}Body`, 'body', 'validateUnion(body, COMMANDS)'));
     } else if (e.body) {
-      out.push({
-        kind: StructureKind.Function,
-        isExported: true,
-        name: `${base}Body`,
-        parameters: [{ name: 'body' }],
-        statements: ["if (!isObject(body)) return notObject('request body');", `return run(${e.body.exportName}, body, '', 'request body');`],
-      });
+      runtimeNames.add('validateBody');
+      out.push(fn(`${base}Body`, 'body', `validateBody(${e.body.exportName}, body)`));
     }
     if (e.query) {
-      out.push({
-        kind: StructureKind.Function,
-        isExported: true,
-        name: `${base}Query`,
-        parameters: [{ name: 'query' }],
-        statements: [`return validateParams(params.${e.query}, query, 'query');`],
-      });
+      runtimeNames.add('validateParams');
+      out.push(fn(`${base}Query`, 'query', `validateParams(params.${e.query}, query, 'query')`));
     }
     if (e.params) {
-      out.push({
-        kind: StructureKind.Function,
-        isExported: true,
-        name: `${base}Params`,
-        parameters: [{ name: 'pathParams' }],
-        statements: [`return validateParams(params.${e.params}, pathParams, 'path parameters');`],
-      });
+      runtimeNames.add('validateParams');
+      out.push(fn(`${base}Params`, 'pathParams', `validateParams(params.${e.params}, pathParams, 'path parameters')`));
     }
   }
-  return out;
+  return [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: RUNTIME_MODULE, namedImports: [...runtimeNames].sort() }, ...out];
 }
 
 /** TS type (from generated/types.ts) of an operation's JSON body. */
@@ -601,36 +388,16 @@ function dts(ops: OpEntry[]): string {
   const statements: StatementStructures[] = [
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: '../types.js', namedImports: ['components', 'operations'] },
     {
-      kind: StructureKind.Interface,
-      isExported: true,
-      name: 'ValidationIssue',
-      docs: ['One problem with the input (docs/internals/contracts.md "Generated routes").'],
-      properties: [
-        { name: 'field', type: 'string', docs: ["Dotted path from the body/query root: `payload.points[0].latitude`, `timeout_seconds`, `wait_seconds`; '' for the root."] },
-        { name: 'rule', type: 'string', docs: ['Ajv keyword or ours: required, type, enum, minimum, maximum, maxItems, additionalProperties, x-max-bytes, const, pattern, format, ...'] },
-        { name: 'message', type: 'string', docs: ['For humans: "payload.action must be one of 0, 1, 2, 3".'] },
-      ],
+      kind: StructureKind.ImportDeclaration,
+      isTypeOnly: true,
+      moduleSpecifier: RUNTIME_MODULE,
+      namedImports: ['ParamsInput', 'ValidationResult'],
     },
     {
-      kind: StructureKind.TypeAlias,
-      isExported: true,
-      name: 'InvalidCode',
-      type: "'VALIDATION_FAILED' | 'UNSUPPORTED_VENDOR' | 'UNSUPPORTED_COMMAND' | 'INVALID_REQUEST_BODY'",
-    },
-    {
-      kind: StructureKind.TypeAlias,
-      isExported: true,
-      name: 'ValidationResult',
-      typeParameters: ['T'],
-      docs: ['`ok: true` with the validated (for parameters: coerced) value, or the error code and every issue.'],
-      type: '{ ok: true; value: T } | { ok: false; code: InvalidCode; issues: ValidationIssue[] }',
-    },
-    {
-      kind: StructureKind.TypeAlias,
-      isExported: true,
-      name: 'ParamsInput',
-      docs: ['Raw query or path parameters as the HTTP framework gives them (a repeated parameter as an array).'],
-      type: 'Record<string, string | string[] | undefined>',
+      kind: StructureKind.ExportDeclaration,
+      isTypeOnly: true,
+      moduleSpecifier: RUNTIME_MODULE,
+      namedExports: ['InvalidCode', 'ParamsInput', 'ValidationIssue', 'ValidationResult'],
     },
     {
       kind: StructureKind.TypeAlias,
@@ -715,10 +482,10 @@ export function emitValidators(ctx: SurfaceContext): SurfaceFile[] {
     ...REQUIRE_SHIM,
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: './validators-params.js', namespaceImport: 'params' },
   ]);
-  const runtime = printFile('validators-runtime.js', [...RUNTIME, ...exportsOf(ops)]);
+  const tables = printFile('validators-tables.js', exportsOf(ops));
   const paramsPrelude = printFile('validators-params-prelude.js', REQUIRE_SHIM);
   return [
-    { path: VALIDATORS_PATH, content: withHeader(VALIDATORS_PATH, `${bodyPrelude}${bodyCode}\n${runtime}`, ctx.hash) },
+    { path: VALIDATORS_PATH, content: withHeader(VALIDATORS_PATH, `${bodyPrelude}${bodyCode}\n${tables}`, ctx.hash) },
     { path: PARAM_VALIDATORS_PATH, content: withHeader(PARAM_VALIDATORS_PATH, `${paramsPrelude}${paramsCode}\n`, ctx.hash) },
     { path: VALIDATORS_DTS_PATH, content: withHeader(VALIDATORS_DTS_PATH, dts(ops), ctx.hash) },
   ];
