@@ -88,7 +88,7 @@ export async function serveRoute(c: Context, route: RouteDef, handler: Handler, 
  * request id) is added by the server before calling this.
  */
 // `Hono<any>`: the server's app may carry its own Env (variables such as the request id).
-export function registerRouteTable<const R extends readonly RouteDef[]>(app: Hono<any>, routes: R, handlers: HandlersOf<R>, hooks: RouteHooks): void {
+export function registerRouteTable<const R extends readonly RouteDef[]>(app: Hono<any>, routes: R, handlers: NoInfer<HandlersOf<R>>, hooks: RouteHooks): void {
   for (const route of routes) {
     const handler = (handlers as unknown as Record<string, Handler>)[route.operationId];
     if (typeof handler !== 'function') throw new Error(`registerRouteTable: no handler for ${route.operationId}`);
