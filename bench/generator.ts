@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commands as catalogCommands } from '../spec/catalog.js';
+import { API } from '../spec/api.js';
 import { deviceRequests } from '../spec/requests.js';
 import type { CommandDef } from '../spec/types.js';
 import { generate, writeOrCheck } from '../generator/generate.js';
@@ -82,7 +83,7 @@ async function timeOnce(commands: CommandDef[]): Promise<{ ms: number; cpu: numb
     const timings: Record<string, number> = {};
     const c0 = cpuNow();
     const t0 = performance.now();
-    const files = await generate({ commands, deviceRequests }, { timings });
+    const files = await generate({ commands, deviceRequests, api: API }, { timings });
     await writeOrCheck(files, dir, false);
     const ms = performance.now() - t0;
     const cpu = cpuNow() - c0;

@@ -9,14 +9,15 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { API } from '../spec/api.js';
 import { commands } from '../spec/catalog.js';
 import { deviceRequests } from '../spec/requests.js';
-import type { CommandDef, DeviceRequestDef } from '../spec/types.js';
+import type { GenerateInput } from './context.js';
 import { generate, writeOrCheck } from './generate.js';
 
-/** The repository's catalog: `commands` (spec/catalog.ts) and `deviceRequests` (spec/requests.ts). */
-export async function loadCatalog(): Promise<{ commands: CommandDef[]; deviceRequests: DeviceRequestDef[] }> {
-  return { commands, deviceRequests };
+/** The repository's input: `commands` (spec/catalog.ts), `deviceRequests` (spec/requests.ts), `api` (spec/api.ts). */
+export async function loadCatalog(): Promise<GenerateInput> {
+  return { commands, deviceRequests, api: API };
 }
 
 /** Parsed CLI arguments. Throws with a usage message on an unknown flag. */

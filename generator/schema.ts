@@ -11,10 +11,8 @@
  * - objects are closed (`additionalProperties: false`) unless the catalog marks them `open`;
  * - the unit goes into `x-unit` and into the description; `deprecated` → `deprecated: true`.
  */
+import type { JsonSchema } from '../spec/api.js';
 import type { CommandDef, Field } from '../spec/types.js';
-
-/** A JSON Schema object (plain data; key order is the emitted order). */
-export type JsonSchema = Record<string, unknown>;
 
 /** `0 = idle; 1 = cooling` as Markdown: one bullet per member. */
 function enumText(f: Field): string {

@@ -15,7 +15,7 @@ export interface Config {
   port: number;
   /** Folder for the SQLite file (absolute). */
   dataDir: string;
-  /** `postgres://…` to use PostgreSQL; null for `<dataDir>/dockgate.sqlite`. */
+  /** `postgres://…` to use PostgreSQL, `memory:` for the in-memory store (tests, sandboxes); null for `<dataDir>/dockgate.sqlite`. */
   databaseUrl: string | null;
   /** External broker URL (`mqtt://host:1883`); null = start the embedded aedes broker. */
   mqttUrl: string | null;
@@ -59,7 +59,7 @@ export const OPTIONS: { env: string; default: string; description: string }[] = 
   { env: 'HOST', default: '127.0.0.1', description: 'HTTP bind address. Use `0.0.0.0` to listen on all interfaces.' },
   { env: 'PORT', default: '8080', description: 'HTTP port; `0` picks a free one.' },
   { env: 'DATA_DIR', default: './data', description: 'Folder of the embedded SQLite database (`dockgate.sqlite`).' },
-  { env: 'DATABASE_URL', default: '(unset)', description: '`postgres://user:pass@host/db` to use PostgreSQL instead of SQLite. Unset: SQLite file `dockgate.sqlite` in `DATA_DIR`.' },
+  { env: 'DATABASE_URL', default: '(unset)', description: '`postgres://user:pass@host/db` to use PostgreSQL instead of SQLite. Unset: SQLite file `dockgate.sqlite` in `DATA_DIR`. `memory:` keeps everything in memory, for tests and sandboxes only: all data is lost when the process exits.' },
   { env: 'MQTT_URL', default: '(unset)', description: 'External broker, e.g. `mqtt://127.0.0.1:1883` (Mosquitto, EMQX). Unset: an embedded aedes broker is started.' },
   { env: 'MQTT_HOST', default: '127.0.0.1', description: 'Bind address of the embedded broker (docks connect here).' },
   { env: 'MQTT_PORT', default: '1883', description: 'Port of the embedded broker; when taken, a free port is used and printed.' },

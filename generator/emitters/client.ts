@@ -24,9 +24,8 @@ import {
   propKey,
   successTypeName,
   type OperationInfo,
-  type SurfaceContext,
-  type SurfaceFile,
 } from './operations.js';
+import type { GenerateContext, GeneratedFile } from '../context.js';
 import { printFile } from './ts-print.js';
 
 export const CLIENT_PATH = 'generated/client/index.ts';
@@ -58,7 +57,7 @@ function callWriter(op: OperationInfo): string {
   return `apiResult(await raw.${op.method.toUpperCase()}(${lit(op.path)}, { ${init.join(', ')} }))`;
 }
 
-function commandDoc(ctx: SurfaceContext, value: string): string[] {
+function commandDoc(ctx: GenerateContext, value: string): string[] {
   const c = ctx.commands?.find((x) => x.command_type === value);
   if (!c) return [docText(`Create a \`${value}\` command.`)];
   const lines = [`${c.summary.replace(/\.$/, '')}.`, '', `Domain \`${c.domain}\`; DJI method \`${c.command_type}\`. Resolves with the 202 body (\`command_id\`); follow with \`waitForCommand\`.`];
@@ -67,7 +66,7 @@ function commandDoc(ctx: SurfaceContext, value: string): string[] {
   return [docText(lines.join('\n'))];
 }
 
-function clientFile(ctx: SurfaceContext): string {
+function clientFile(ctx: GenerateContext): string {
   const ops = operationsOf(ctx.openapi);
   const named = namedTypes(ctx.openapi, ops);
   const create = ops.find((o) => o.body?.union);
@@ -225,7 +224,7 @@ function clientFile(ctx: SurfaceContext): string {
 }
 
 /** Emitter: `generated/client/index.ts`. */
-export function emitClient(ctx: SurfaceContext): SurfaceFile[] {
+export function emitClient(ctx: GenerateContext): GeneratedFile[] {
   return [{ path: CLIENT_PATH, content: withHeader(CLIENT_PATH, clientFile(ctx), ctx.hash) }];
 }
 

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withHeader } from '../header.js';
-import type { Emitter, GeneratedFile } from '../generate.js';
+import type { Emitter, GeneratedFile } from '../context.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -78,4 +78,3 @@ export const emit: Emitter = async (ctx): Promise<GeneratedFile[]> => {
   const html = offlineHtml(await buildDocsHtml(ctx.openapi));
   return [{ path: 'docs/reference/index.html', content: withHeader('docs/reference/index.html', html, ctx.hash) }];
 };
-export default emit;

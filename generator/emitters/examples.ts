@@ -12,11 +12,11 @@
  * their constraint cases too (inserted with an invalid value). Plus envelope cases once (vendor,
  * unknown command_type, timeout range, ...), with the expected error `code`.
  */
-import { LIMITS } from '../../spec/api.js';
+import type { ApiDefinition } from '../../spec/api.js';
 import type { CommandDef, Field } from '../../spec/types.js';
 import { jsonWithHeader } from '../header.js';
-import type { Emitter, GeneratedFile } from '../generate.js';
-import { exampleBody } from './openapi.js';
+import type { Emitter, GeneratedFile } from '../context.js';
+import { exampleBody } from '../openapi/catalog-values.js';
 
 type Seg = string | number;
 type Json = unknown;
@@ -239,8 +239,8 @@ function fieldCases(f: Field, v: Json, segs: Seg[], prep: Prep, out: Case[]): vo
 }
 
 /** Valid and invalid examples of one command. */
-export function commandExamples(c: CommandDef): CommandExamples {
-  const body = exampleBody(c);
+export function commandExamples(c: CommandDef, api: ApiDefinition): CommandExamples {
+  const body = exampleBody(c, api);
   const cases: Case[] = [];
   objectCases(c.payload, false, (body.payload ?? {}) as Record<string, unknown>, ['payload'], noPrep, cases);
   const seen = new Map<string, number>();
@@ -255,9 +255,10 @@ export function commandExamples(c: CommandDef): CommandExamples {
 }
 
 /** Envelope cases (not per command), built on the first command's example. */
-export function envelopeExamples(first: CommandDef | undefined): EnvelopeExample[] {
+export function envelopeExamples(first: CommandDef | undefined, api: ApiDefinition): EnvelopeExample[] {
   if (!first) return [];
-  const b = exampleBody(first);
+  const b = exampleBody(first, api);
+  const { timeoutSeconds } = api.limits;
   const withField = (k: string, v: unknown) => ({ ...clone(b), [k]: v });
   const without = (k: string) => {
     const x = clone(b);
@@ -274,24 +275,23 @@ export function envelopeExamples(first: CommandDef | undefined): EnvelopeExample
     { name: 'idempotency_key missing', body: without('idempotency_key'), code: 'VALIDATION_FAILED', field: 'idempotency_key', rule: 'required' },
     { name: 'idempotency_key empty', body: withField('idempotency_key', ''), code: 'VALIDATION_FAILED', field: 'idempotency_key', rule: 'minLength' },
     { name: 'payload missing', body: without('payload'), code: 'VALIDATION_FAILED', field: 'payload', rule: 'required' },
-    { name: 'timeout_seconds above maximum', body: withField('timeout_seconds', LIMITS.timeoutSeconds.max + 1), code: 'VALIDATION_FAILED', field: 'timeout_seconds', rule: 'maximum' },
-    { name: 'timeout_seconds below minimum', body: withField('timeout_seconds', LIMITS.timeoutSeconds.min - 1), code: 'VALIDATION_FAILED', field: 'timeout_seconds', rule: 'minimum' },
+    { name: 'timeout_seconds above maximum', body: withField('timeout_seconds', timeoutSeconds.max + 1), code: 'VALIDATION_FAILED', field: 'timeout_seconds', rule: 'maximum' },
+    { name: 'timeout_seconds below minimum', body: withField('timeout_seconds', timeoutSeconds.min - 1), code: 'VALIDATION_FAILED', field: 'timeout_seconds', rule: 'minimum' },
     { name: 'timeout_seconds not an integer', body: withField('timeout_seconds', 1.5), code: 'VALIDATION_FAILED', field: 'timeout_seconds', rule: 'type' },
     { name: 'unknown top-level field', body: withField('time_out_seconds', 30), code: 'VALIDATION_FAILED', field: 'time_out_seconds', rule: 'additionalProperties' },
   ];
 }
 
 /** The whole examples document for a catalog. */
-export function buildExamples(commands: CommandDef[]): ExamplesFile {
+export function buildExamples(commands: CommandDef[], api: ApiDefinition): ExamplesFile {
   return {
     format: 'dockgate-examples/1',
-    commands: Object.fromEntries(commands.map((c) => [c.command_type, commandExamples(c)])),
-    envelope: { invalid: envelopeExamples(commands[0]) },
+    commands: Object.fromEntries(commands.map((c) => [c.command_type, commandExamples(c, api)])),
+    envelope: { invalid: envelopeExamples(commands[0], api) },
   };
 }
 
 /** Writes `generated/examples.json`. */
 export const emit: Emitter = (ctx): GeneratedFile[] => [
-  { path: 'generated/examples.json', content: jsonWithHeader(buildExamples(ctx.commands) as unknown as Record<string, unknown>, ctx.hash) },
+  { path: 'generated/examples.json', content: jsonWithHeader(buildExamples(ctx.commands, ctx.api) as unknown as Record<string, unknown>, ctx.hash) },
 ];
-export default emit;

@@ -24,7 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Marked, type Tokens } from 'marked';
 import type { CommandDef } from '../../spec/types.js';
 import { headerText, withHeader } from '../header.js';
-import type { Emitter, GeneratedFile, GenerateContext } from '../generate.js';
+import type { Emitter, GeneratedFile, GenerateContext } from '../context.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -291,7 +291,6 @@ export function renderGuides(ctx: Pick<GenerateContext, 'commands' | 'hash'>, gu
 
 /** Writes `docs/guides/<name>.html` for every `docs/*.md`, and `docs/guides/style.css`. */
 export const emit: Emitter = async (ctx) => renderGuides(ctx, await readGuides());
-export default emit;
 
 /** `--sync`: rewrite the generated blocks of the Markdown copies in `docs/` from the catalog. */
 async function main(): Promise<void> {

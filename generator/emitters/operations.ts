@@ -3,8 +3,8 @@
  * client, routes): the operations with their parameters, body and success response, and the
  * create-command discriminated union with one entry per command.
  *
- * Reads only the document (`ctx.openapi`), so the surfaces follow whatever the OpenAPI emitter
- * produced. Local `$ref`s (`#/components/...`) are resolved; anything else is an error naming the
+ * Reads only the document (`ctx.openapi`), so the surfaces follow whatever generator/openapi/
+ * built. Local `$ref`s (`#/components/...`) are resolved; anything else is an error naming the
  * operation, because the generator never emits external refs.
  */
 
@@ -255,22 +255,6 @@ export function propKey(s: string): string {
 /** Text safe inside a `/** … *\/` JSDoc block. */
 export function docText(s: string): string {
   return s.replace(/\*\//g, '*\\/').trim();
-}
-
-/** What the TypeScript-surface emitters read from the driver's `GenerateContext`. */
-export interface SurfaceContext {
-  /** 16-hex catalog hash for the do-not-edit header. */
-  hash: string;
-  /** The OpenAPI document built by the OpenAPI emitter. */
-  openapi: OpenApiLike;
-  /** Catalog commands (summaries and domains for client JSDoc); optional for fixture documents. */
-  commands?: { command_type: string; summary: string; domain: string; description?: string; deprecated?: boolean }[];
-}
-
-/** One output file (same shape as the driver's `GeneratedFile`). */
-export interface SurfaceFile {
-  path: string;
-  content: string;
 }
 
 /** A named TS type alias over generated/types.ts (`Command`, `ListCommandsQuery`...). */

@@ -20,9 +20,8 @@ import {
   operationsOf,
   pascal,
   type OperationInfo,
-  type SurfaceContext,
-  type SurfaceFile,
 } from './operations.js';
+import type { GenerateContext, GeneratedFile } from '../context.js';
 import { printFile } from './ts-print.js';
 
 export const ROUTES_PATH = 'generated/server/routes.ts';
@@ -39,7 +38,7 @@ function inputParts(op: OperationInfo): { key: 'params' | 'query' | 'body'; type
   return parts;
 }
 
-function routesFile(ctx: SurfaceContext): string {
+function routesFile(ctx: GenerateContext): string {
   const ops = operationsOf(ctx.openapi);
   const named = namedTypes(ctx.openapi, ops);
   const validatorNames = ops.flatMap((op) => inputParts(op).map((p) => p.validator));
@@ -136,7 +135,7 @@ function routesFile(ctx: SurfaceContext): string {
 }
 
 /** Emitter: `generated/server/routes.ts`. */
-export function emitRoutes(ctx: SurfaceContext): SurfaceFile[] {
+export function emitRoutes(ctx: GenerateContext): GeneratedFile[] {
   return [{ path: ROUTES_PATH, content: withHeader(ROUTES_PATH, routesFile(ctx), ctx.hash) }];
 }
 

@@ -8,7 +8,8 @@
  */
 import openapiTS, { astToString, COMMENT_HEADER, type OpenAPI3 } from 'openapi-typescript';
 import { withHeader } from '../header.js';
-import type { Json, OpenApiLike, SurfaceContext, SurfaceFile } from './operations.js';
+import type { Emitter } from '../context.js';
+import type { Json, OpenApiLike } from './operations.js';
 
 const SCHEMA_MAPS = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas']);
 const SCHEMA_LISTS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
@@ -72,11 +73,8 @@ export function typesInput(doc: OpenApiLike): Json {
 
 export const TYPES_PATH = 'generated/types.ts';
 
-/** Emitter: `generated/types.ts`. */
-export async function emitTypes(ctx: SurfaceContext): Promise<SurfaceFile[]> {
+/** Writes `generated/types.ts`. Runs in a worker thread (generator/emitters/index.ts). */
+export const emit: Emitter = async (ctx) => {
   const ast = await openapiTS(typesInput(ctx.openapi) as unknown as OpenAPI3, { silent: true });
   return [{ path: TYPES_PATH, content: withHeader(TYPES_PATH, COMMENT_HEADER + astToString(ast), ctx.hash) }];
-}
-
-export const emit = emitTypes;
-export default emit;
+};

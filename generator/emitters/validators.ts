@@ -17,7 +17,8 @@
  */
 import { StructureKind, VariableDeclarationKind, type StatementStructures, type WriterFunction } from 'ts-morph';
 import { withHeader } from '../header.js';
-import { lit, pascal, type OperationInfo, type SurfaceContext, type SurfaceFile } from './operations.js';
+import { lit, pascal, type OperationInfo } from './operations.js';
+import type { GenerateContext, GeneratedFile } from '../context.js';
 import { printFile } from './ts-print.js';
 import { compile, type OpEntry } from './validators-compile.js';
 
@@ -212,7 +213,7 @@ function dts(ops: OpEntry[]): string {
 }
 
 /** Emitter: `generated/server/validators.js`, `validators-params.js`, `validators.d.ts`. */
-export function emitValidators(ctx: SurfaceContext): SurfaceFile[] {
+export function emitValidators(ctx: GenerateContext): GeneratedFile[] {
   const { bodyCode, paramsCode, ops } = compile(ctx.openapi);
   const bodyPrelude = printFile('validators-prelude.js', [
     ...REQUIRE_SHIM,

@@ -188,7 +188,7 @@ export type DeviceRequestReply = Pick<
  * (server/store/postgres.ts). One contract test suite (test/store/contract.ts) runs against both.
  */
 export interface Store {
-  readonly kind: 'sqlite' | 'postgres';
+  readonly kind: 'sqlite' | 'postgres' | 'memory';
   /** Create tables / run migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -9,7 +9,8 @@ import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generate, hashCatalog, writeOrCheck, type GeneratedFile } from '../../generator/generate.js';
+import type { GeneratedFile } from '../../generator/context.js';
+import { generate, hashCatalog, writeOrCheck } from '../../generator/generate.js';
 import { HEADER_MARKER, headerText } from '../../generator/header.js';
 import { catalog, redocDefinition } from './helpers.js';
 
@@ -20,7 +21,7 @@ let hash: string;
 
 beforeAll(async () => {
   const cat = await catalog();
-  hash = hashCatalog(cat.commands, cat.deviceRequests);
+  hash = hashCatalog(cat);
   root = await mkdtemp(join(tmpdir(), 'dockgate-check-'));
   files = await generate(cat);
   await writeOrCheck(files, root, false);

@@ -12,7 +12,7 @@ const cat = await catalog();
 const withSynthetic = { ...cat, commands: [...cat.commands, syntheticCommand()] };
 const { openapi } = buildContext(withSynthetic);
 const validator = ajvFor(openapi);
-const examples = buildExamples(withSynthetic.commands);
+const examples = buildExamples(withSynthetic.commands, cat.api);
 
 describe('examples', () => {
   it('has a valid example per command that passes its variant schema', () => {
@@ -41,7 +41,7 @@ describe('examples', () => {
   });
 
   it('covers every constraint kind of the synthetic command', () => {
-    const ex = commandExamples(syntheticCommand());
+    const ex = commandExamples(syntheticCommand(), cat.api);
     const got = new Set(ex.invalid.map((i) => `${i.field} ${i.rule}`));
     for (const want of [
       'payload.mode required', 'payload.mode enum', 'payload.mode type',

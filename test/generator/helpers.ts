@@ -1,13 +1,16 @@
 /** Shared helpers for the generator tests (engineer A): catalog loading, a synthetic command, Ajv over the document. */
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { API } from '../../spec/api.js';
 import { commands } from '../../spec/catalog.js';
 import { deviceRequests } from '../../spec/requests.js';
-import type { CommandDef, DeviceRequestDef } from '../../spec/types.js';
+import type { CommandDef } from '../../spec/types.js';
+import type { GenerateInput } from '../../generator/context.js';
 import { bool, int, num, obj, str, arr } from '../../spec/fields.js';
 
-export async function catalog(): Promise<{ commands: CommandDef[]; deviceRequests: DeviceRequestDef[] }> {
-  return { commands, deviceRequests };
+/** The generator's input for the repository: catalog commands, device requests and the API definition. */
+export async function catalog(): Promise<GenerateInput> {
+  return { commands, deviceRequests, api: API };
 }
 
 /** A command that is not in the catalog, exercising every constraint kind. */

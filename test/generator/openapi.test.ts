@@ -142,8 +142,9 @@ describe('OpenAPI document', () => {
       expect(o.operationId).toBe(op.operationId);
       expect(o['x-required-scope']).toBe(op.scope);
       expect(o.description).toContain(op.scope);
-      expect(Object.keys(o.responses)).toContain(String(op.success));
-      expect(o.responses[String(op.success)].headers['X-Request-Id']).toBeDefined();
+      const success = Object.keys(op.responses)[0]!;
+      expect(Object.keys(o.responses)).toContain(success);
+      expect(o.responses[success].headers['X-Request-Id']).toBeDefined();
       for (const code of [...op.errors, ...AUTH_ERRORS]) {
         const r = o.responses[String(ERROR_CODES[code].status)];
         expect(r, `${op.operationId} ${code}`).toBeDefined();

@@ -10,12 +10,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalRequest, sign } from '../../spec/signing.js';
-import { exampleBody } from '../../generator/emitters/openapi.js';
-import { codeSamples, curlSample, goSample } from '../../generator/emitters/samples.js';
+import { exampleBody } from '../../generator/openapi/catalog-values.js';
+import { commandOperationPath } from '../../generator/openapi/command-union.js';
+import { codeSamples, curlSample, goSample } from '../../generator/openapi/samples.js';
 import { catalog, syntheticCommand } from './helpers.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const cat = await catalog();
+const TO = { baseUrl: cat.api.servers[0]!.url, path: commandOperationPath(cat.api) };
 
 function run(cmd: string, args: string[], env: Record<string, string> = {}, cwd = repo): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -36,10 +38,10 @@ describe('code samples', () => {
   it('cURL sample sends the example body with a valid signature (checked with spec/signing.ts)', async () => {
     // A payload with a quote and non-ASCII text exercises shell quoting and byte-exact hashing.
     const c = { ...syntheticCommand(), example: { mode: 1, speed: 3.5, lens: 'ir', label: "it's ünï", target: { height: 10 }, points: [{ x: 1 }] } };
-    const body = exampleBody(c);
+    const body = exampleBody(c, cat.api);
     const apiId = 'ak_test_01';
     const apiKey = 'sk-secret with spaces';
-    const args = await runCurlSample(curlSample(body), apiId, apiKey);
+    const args = await runCurlSample(curlSample(body, TO), apiId, apiKey);
     const header = (name: string) => args.find((a) => a.startsWith(`${name}: `))?.slice(name.length + 2);
     expect(args).toContain('http://gw.test:8080/api/v1/open/downlink/commands');
     const sent = args[args.indexOf('--data-binary') + 1]!;
@@ -52,8 +54,8 @@ describe('code samples', () => {
   });
 
   it('a wrong key gives a different signature (the check can fail)', async () => {
-    const body = exampleBody(cat.commands[0]!);
-    const args = await runCurlSample(curlSample(body), 'id', 'right-key');
+    const body = exampleBody(cat.commands[0]!, cat.api);
+    const args = await runCurlSample(curlSample(body, TO), 'id', 'right-key');
     const header = (name: string) => args.find((a) => a.startsWith(`${name}: `))!.slice(name.length + 2);
     const sent = args[args.indexOf('--data-binary') + 1]!;
     const canonical = canonicalRequest({ method: 'POST', path: '/api/v1/open/downlink/commands', query: '', apiId: 'id', timestamp: header('X-Api-Timestamp'), nonce: header('X-Api-Nonce'), body: sent });
@@ -62,14 +64,14 @@ describe('code samples', () => {
   });
 
   it('Go sample embeds the exact body and the 8-line canonical string', () => {
-    const body = exampleBody(cat.commands[0]!);
-    const go = goSample(body);
+    const body = exampleBody(cat.commands[0]!, cat.api);
+    const go = goSample(body, TO);
     expect(go).toContain(`body := []byte(\`${JSON.stringify(body)}\`)`);
     expect(go).toContain('"DOCKGATE-HMAC-SHA256", "POST", path, "", apiID, ts, nonce, hex.EncodeToString(bodySum[:]),');
     expect(go).toContain('}, "\\n")');
     expect(go).toContain('hmac.New(sha256.New, []byte(apiKey))');
     // A body containing a backtick falls back to an interpreted string literal.
-    expect(goSample({ ...body, payload: { s: 'a`b' } })).toContain(JSON.stringify(JSON.stringify({ ...body, payload: { s: 'a`b' } })));
+    expect(goSample({ ...body, payload: { s: 'a`b' } }, TO)).toContain(JSON.stringify(JSON.stringify({ ...body, payload: { s: 'a`b' } })));
   });
 
   const client = join(repo, 'generated/client/index.ts');
@@ -78,7 +80,7 @@ describe('code samples', () => {
     try {
       const picks = [cat.commands[0]!, ...cat.commands.filter((c) => Object.keys(c.payload).length > 2).slice(0, 3)];
       for (const [i, c] of picks.entries()) {
-        const ts = codeSamples(c, exampleBody(c)).find((s) => s.label === 'TypeScript')!.source;
+        const ts = codeSamples(c, exampleBody(c, cat.api), TO).find((s) => s.label === 'TypeScript')!.source;
         await writeFile(join(dir, `sample${i}.mts`), ts.replace("'./generated/client/index.js'", JSON.stringify(join(repo, 'generated/client/index.js'))) + '\nexport {};\n');
       }
       const r = await run(process.execPath, [

@@ -11,8 +11,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generate, type GeneratedFile } from '../../generator/generate.js';
-import type { CommandDef, DeviceRequestDef } from '../../spec/types.js';
+import { generate } from '../../generator/generate.js';
+import type { GenerateInput, GeneratedFile } from '../../generator/context.js';
 import { catalog } from './helpers.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -29,8 +29,8 @@ export interface SurfaceTree {
   remove(): void;
 }
 
-/** Generate the surfaces for `input` (default: the repository catalog) into a temp tree. */
-export async function surfaceTree(input?: { commands: CommandDef[]; deviceRequests: DeviceRequestDef[] }): Promise<SurfaceTree> {
+/** Generate the surfaces for `input` (default: the repository catalog and API definition) into a temp tree. */
+export async function surfaceTree(input?: GenerateInput): Promise<SurfaceTree> {
   const cat = input ?? (await catalog());
   const files = await generate(cat, { only: ['openapi', 'examples', 'types', 'validators', 'client', 'routes'] });
   const dir = mkdtempSync(join(tmpdir(), 'dockgate-surfaces-'));

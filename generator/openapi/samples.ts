@@ -18,8 +18,11 @@ export interface CodeSample {
   source: string;
 }
 
-export const CREATE_COMMAND_PATH = '/api/v1/open/downlink/commands';
-export const SAMPLE_BASE_URL = 'http://127.0.0.1:8080';
+/** Where the samples send: the first server's URL and the create-command operation's path. */
+export interface SampleTarget {
+  baseUrl: string;
+  path: string;
+}
 
 /** Quote for a POSIX shell single-quoted string. */
 function shellQuote(s: string): string {
@@ -27,18 +30,18 @@ function shellQuote(s: string): string {
 }
 
 /** cURL sample: computes timestamp, nonce, body hash and signature with openssl, then sends the body bytes. */
-export function curlSample(body: Record<string, unknown>): string {
+export function curlSample(body: Record<string, unknown>, to: SampleTarget): string {
   const json = JSON.stringify(body);
   return [
     `# Needs DOCKGATE_API_ID and DOCKGATE_API_KEY in the environment, plus openssl (signing: docs/signing.md).`,
-    `BASE_URL=\${DOCKGATE_URL:-${SAMPLE_BASE_URL}}`,
+    `BASE_URL=\${DOCKGATE_URL:-${to.baseUrl}}`,
     `BODY=${shellQuote(json)}`,
     `TS=$(date +%s)`,
     `NONCE=$(openssl rand -hex 16)`,
     `BODY_SHA=$(printf '%s' "$BODY" | openssl dgst -sha256 -r | cut -d' ' -f1)`,
-    `SIG=$(printf 'DOCKGATE-HMAC-SHA256\\nPOST\\n%s\\n\\n%s\\n%s\\n%s\\n%s' '${CREATE_COMMAND_PATH}' "$DOCKGATE_API_ID" "$TS" "$NONCE" "$BODY_SHA" \\`,
+    `SIG=$(printf 'DOCKGATE-HMAC-SHA256\\nPOST\\n%s\\n\\n%s\\n%s\\n%s\\n%s' '${to.path}' "$DOCKGATE_API_ID" "$TS" "$NONCE" "$BODY_SHA" \\`,
     `  | openssl dgst -sha256 -hmac "$DOCKGATE_API_KEY" -r | cut -d' ' -f1)`,
-    `curl -sS -X POST "$BASE_URL${CREATE_COMMAND_PATH}" \\`,
+    `curl -sS -X POST "$BASE_URL${to.path}" \\`,
     `  -H 'Content-Type: application/json' \\`,
     `  -H "X-Api-Id: $DOCKGATE_API_ID" \\`,
     `  -H "X-Api-Timestamp: $TS" \\`,
@@ -72,13 +75,13 @@ function member(name: string): string {
  * TypeScript sample using the generated client (`generated/client/index.ts`): the per-command
  * helper signs the request, then `waitForCommand` long-polls until a terminal status.
  */
-export function typescriptSample(c: CommandDef, body: Record<string, unknown>): string {
+export function typescriptSample(c: CommandDef, body: Record<string, unknown>, to: SampleTarget): string {
   const args = { device_id: body.device_id, payload: body.payload, idempotency_key: body.idempotency_key };
   return [
     `import { createDockgateClient } from './generated/client/index.js';`,
     ``,
     `const client = createDockgateClient({`,
-    `  baseUrl: process.env.DOCKGATE_URL ?? '${SAMPLE_BASE_URL}',`,
+    `  baseUrl: process.env.DOCKGATE_URL ?? '${to.baseUrl}',`,
     `  apiId: process.env.DOCKGATE_API_ID!,`,
     `  apiKey: process.env.DOCKGATE_API_KEY!, // signs every request (docs/signing.md)`,
     `});`,
@@ -97,7 +100,7 @@ function goString(s: string): string {
 }
 
 /** Go sample: standard library only; signs and sends the exact body bytes. */
-export function goSample(body: Record<string, unknown>): string {
+export function goSample(body: Record<string, unknown>, to: SampleTarget): string {
   return `package main
 
 import (
@@ -116,9 +119,9 @@ import (
 )
 
 func main() {
-	baseURL := "${SAMPLE_BASE_URL}"
+	baseURL := "${to.baseUrl}"
 	apiID, apiKey := os.Getenv("DOCKGATE_API_ID"), os.Getenv("DOCKGATE_API_KEY")
-	path := "${CREATE_COMMAND_PATH}"
+	path := "${to.path}"
 	body := []byte(${goString(JSON.stringify(body))})
 
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
@@ -155,10 +158,10 @@ func main() {
 }
 
 /** The three samples of a command for a given create-command body (cURL, TypeScript, Go). */
-export function codeSamples(c: CommandDef, body: Record<string, unknown>): CodeSample[] {
+export function codeSamples(c: CommandDef, body: Record<string, unknown>, to: SampleTarget): CodeSample[] {
   return [
-    { lang: 'Shell', label: 'cURL', source: curlSample(body) },
-    { lang: 'TypeScript', label: 'TypeScript', source: typescriptSample(c, body) },
-    { lang: 'Go', label: 'Go', source: goSample(body) },
+    { lang: 'Shell', label: 'cURL', source: curlSample(body, to) },
+    { lang: 'TypeScript', label: 'TypeScript', source: typescriptSample(c, body, to) },
+    { lang: 'Go', label: 'Go', source: goSample(body, to) },
   ];
 }
