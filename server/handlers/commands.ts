@@ -14,12 +14,8 @@ import '../http/context.js';
 import type { HandlerDeps } from './deps.js';
 import { acceptedView, commandView } from './views.js';
 
-/** A generated-handler result. */
-export interface HandlerResult {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
+import type { HandlerResult } from '../http/route.js';
+export type { HandlerResult };
 
 /** Whether `cred` may address `device_id` (directly, or through the dock it belongs to). */
 export function mayAddress(cred: Credential, device_id: string, gateway_sn: string): boolean {
