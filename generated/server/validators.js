@@ -4,369 +4,11758 @@ const require = createRequire(import.meta.url);
 import * as params from './validators-params.js';
 "use strict";
 export const envelope_0 = validate0;
-const schema0 = {"type":"object","required":["vendor","device_id","command_type","payload","idempotency_key"],"properties":{"vendor":{"type":"string","const":"dji"},"device_id":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},"command_type":{"type":"string"},"payload":true,"idempotency_key":{"type":"string","minLength":1,"maxLength":255},"timeout_seconds":{"type":"integer","minimum":0,"maximum":300}},"additionalProperties":false,"$id":"https://dockgate.invalid/envelope/0"};const func0 = require("ajv/dist/runtime/ucs2length").default;const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
-function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/envelope/0" */;let vErrors = null;let errors = 0;const evaluated0 = validate0.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.vendor === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "vendor"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.device_id === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "device_id"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.command_type === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command_type"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.payload === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.idempotency_key === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "idempotency_key"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((((((key0 === "vendor") || (key0 === "device_id")) || (key0 === "command_type")) || (key0 === "payload")) || (key0 === "idempotency_key")) || (key0 === "timeout_seconds"))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.vendor !== undefined){let data0 = data.vendor;const _errs2 = errors;if(typeof data0 !== "string"){const err6 = {instancePath:instancePath+"/vendor",schemaPath:"#/properties/vendor/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs3 = errors;if("dji" !== data0){const err7 = {instancePath:instancePath+"/vendor",schemaPath:"#/properties/vendor/const",keyword:"const",params:{allowedValue: "dji"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}var valid0 = _errs2 === errors;}if(data.device_id !== undefined){let data1 = data.device_id;const _errs4 = errors;const _errs5 = errors;if(typeof data1 === "string"){if(func0(data1) > 64){const err8 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/maxLength",keyword:"maxLength",params:{limit: 64}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(func0(data1) < 1){const err9 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/minLength",keyword:"minLength",params:{limit: 1}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(!pattern0.test(data1)){const err10 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}else {const err11 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}var valid0 = _errs4 === errors;}if(data.command_type !== undefined){let data2 = data.command_type;const _errs6 = errors;if(typeof data2 !== "string"){const err12 = {instancePath:instancePath+"/command_type",schemaPath:"#/properties/command_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}const _errs7 = errors;var valid0 = _errs6 === errors;}if(data.idempotency_key !== undefined){let data3 = data.idempotency_key;const _errs8 = errors;const _errs9 = errors;if(typeof data3 === "string"){if(func0(data3) > 255){const err13 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/maxLength",keyword:"maxLength",params:{limit: 255}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}if(func0(data3) < 1){const err14 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/minLength",keyword:"minLength",params:{limit: 1}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}else {const err15 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}var valid0 = _errs8 === errors;}if(data.timeout_seconds !== undefined){let data4 = data.timeout_seconds;const _errs10 = errors;if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){const err16 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}const _errs11 = errors;if(typeof data4 == "number"){if(data4 > 300 || isNaN(data4)){const err17 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}if(data4 < 0 || isNaN(data4)){const err18 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}var valid0 = _errs10 === errors;}}else {const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}validate0.errors = vErrors;return errors === 0;}validate0.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+const schema0 = {"type":"object","required":["vendor","device_id","command_type","payload","idempotency_key"],"properties":{"vendor":{"type":"string","const":"dji"},"device_id":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},"command_type":{"type":"string"},"payload":true,"idempotency_key":{"type":"string","minLength":1,"maxLength":255},"timeout_seconds":{"type":"integer","minimum":0,"maximum":300}},"additionalProperties":false,"$id":"https://dockgate.invalid/envelope/0"};
+const func0 = require("ajv/dist/runtime/ucs2length").default;
+const pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", "u");
+
+function validate0(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/envelope/0" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate0.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.vendor === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "vendor"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.device_id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "device_id"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.command_type === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command_type"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.payload === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.idempotency_key === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "idempotency_key"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((key0 === "vendor") || (key0 === "device_id")) || (key0 === "command_type")) || (key0 === "payload")) || (key0 === "idempotency_key")) || (key0 === "timeout_seconds"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.vendor !== undefined){
+let data0 = data.vendor;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/vendor",schemaPath:"#/properties/vendor/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs3 = errors;
+if("dji" !== data0){
+const err7 = {instancePath:instancePath+"/vendor",schemaPath:"#/properties/vendor/const",keyword:"const",params:{allowedValue: "dji"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+if(data.device_id !== undefined){
+let data1 = data.device_id;
+const _errs4 = errors;
+const _errs5 = errors;
+if(typeof data1 === "string"){
+if(func0(data1) > 64){
+const err8 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func0(data1) < 1){
+const err9 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern0.test(data1)){
+const err10 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.command_type !== undefined){
+let data2 = data.command_type;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+const err12 = {instancePath:instancePath+"/command_type",schemaPath:"#/properties/command_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs7 = errors;
+var valid0 = _errs6 === errors;
+}
+if(data.idempotency_key !== undefined){
+let data3 = data.idempotency_key;
+const _errs8 = errors;
+const _errs9 = errors;
+if(typeof data3 === "string"){
+if(func0(data3) > 255){
+const err13 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/maxLength",keyword:"maxLength",params:{limit: 255}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(func0(data3) < 1){
+const err14 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid0 = _errs8 === errors;
+}
+if(data.timeout_seconds !== undefined){
+let data4 = data.timeout_seconds;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err16 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+const _errs11 = errors;
+if(typeof data4 == "number"){
+if(data4 > 300 || isNaN(data4)){
+const err17 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err18 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+var valid0 = _errs10 === errors;
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate0.errors = vErrors;
+return errors === 0;
+}
+validate0.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_1 = validate1;
 const schema1 = {"type":"object","required":["action"],"properties":{"action":{"type":"integer","enum":[0,1,2,3]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_air_conditioner_mode_switch"};
-function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_air_conditioner_mode_switch" */;let vErrors = null;let errors = 0;const evaluated0 = validate1.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.action === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "action")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.action !== undefined){let data0 = data.action;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err2 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;const vSchema0 = schema1.properties.action.enum;if(!((((data0 === 0) || (data0 === 1)) || (data0 === 2)) || (data0 === 3))){const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema1.properties.action.enum}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var valid0 = _errs2 === errors;}}else {const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}validate1.errors = vErrors;return errors === 0;}validate1.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate1(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_air_conditioner_mode_switch" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate1.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.action === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "action")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.action !== undefined){
+let data0 = data.action;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err2 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+const vSchema0 = schema1.properties.action.enum;
+if(!((((data0 === 0) || (data0 === 1)) || (data0 === 2)) || (data0 === 3))){
+const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema1.properties.action.enum}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate1.errors = vErrors;
+return errors === 0;
+}
+validate1.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_2 = validate2;
 const schema2 = {"type":"object","required":["action"],"properties":{"action":{"type":"integer","enum":[0,1]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_alarm_state_switch"};
-function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_alarm_state_switch" */;let vErrors = null;let errors = 0;const evaluated0 = validate2.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.action === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "action")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.action !== undefined){let data0 = data.action;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err2 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;const vSchema0 = schema2.properties.action.enum;if(!((data0 === 0) || (data0 === 1))){const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema2.properties.action.enum}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var valid0 = _errs2 === errors;}}else {const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}validate2.errors = vErrors;return errors === 0;}validate2.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate2(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_alarm_state_switch" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate2.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.action === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "action")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.action !== undefined){
+let data0 = data.action;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err2 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+const vSchema0 = schema2.properties.action.enum;
+if(!((data0 === 0) || (data0 === 1))){
+const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema2.properties.action.enum}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate2.errors = vErrors;
+return errors === 0;
+}
+validate2.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_3 = validate3;
 const schema3 = {"type":"object","required":["action"],"properties":{"action":{"type":"integer","enum":[1,2]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_battery_store_mode_switch"};
-function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_battery_store_mode_switch" */;let vErrors = null;let errors = 0;const evaluated0 = validate3.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.action === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "action")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.action !== undefined){let data0 = data.action;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err2 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;const vSchema0 = schema3.properties.action.enum;if(!((data0 === 1) || (data0 === 2))){const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema3.properties.action.enum}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var valid0 = _errs2 === errors;}}else {const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}validate3.errors = vErrors;return errors === 0;}validate3.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate3(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_battery_store_mode_switch" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate3.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.action === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "action"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "action")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.action !== undefined){
+let data0 = data.action;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err2 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+const vSchema0 = schema3.properties.action.enum;
+if(!((data0 === 1) || (data0 === 2))){
+const err3 = {instancePath:instancePath+"/action",schemaPath:"#/properties/action/enum",keyword:"enum",params:{allowedValues: schema3.properties.action.enum}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate3.errors = vErrors;
+return errors === 0;
+}
+validate3.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_4 = validate4;
 const schema4 = {"type":"object","additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_charge_close"};
-function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_charge_close" */;let vErrors = null;let errors = 0;const evaluated0 = validate4.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){const _errs1 = errors;for(const key0 in data){const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}else {const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}validate4.errors = vErrors;return errors === 0;}validate4.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate4(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_charge_close" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate4.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate4.errors = vErrors;
+return errors === 0;
+}
+validate4.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_5 = validate5;
 const schema5 = {"type":"object","required":["link_workmode"],"properties":{"link_workmode":{"type":"integer","enum":[0,1]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_sdr_workmode_switch"};
-function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_sdr_workmode_switch" */;let vErrors = null;let errors = 0;const evaluated0 = validate5.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.link_workmode === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "link_workmode"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "link_workmode")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.link_workmode !== undefined){let data0 = data.link_workmode;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err2 = {instancePath:instancePath+"/link_workmode",schemaPath:"#/properties/link_workmode/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;const vSchema0 = schema5.properties.link_workmode.enum;if(!((data0 === 0) || (data0 === 1))){const err3 = {instancePath:instancePath+"/link_workmode",schemaPath:"#/properties/link_workmode/enum",keyword:"enum",params:{allowedValues: schema5.properties.link_workmode.enum}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var valid0 = _errs2 === errors;}}else {const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}validate5.errors = vErrors;return errors === 0;}validate5.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate5(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_sdr_workmode_switch" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate5.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.link_workmode === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "link_workmode"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "link_workmode")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.link_workmode !== undefined){
+let data0 = data.link_workmode;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err2 = {instancePath:instancePath+"/link_workmode",schemaPath:"#/properties/link_workmode/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+const vSchema0 = schema5.properties.link_workmode.enum;
+if(!((data0 === 0) || (data0 === 1))){
+const err3 = {instancePath:instancePath+"/link_workmode",schemaPath:"#/properties/link_workmode/enum",keyword:"enum",params:{allowedValues: schema5.properties.link_workmode.enum}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate5.errors = vErrors;
+return errors === 0;
+}
+validate5.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_6 = validate6;
 const schema6 = {"type":"object","required":["payload_index","camera_type","locked","x","y"],"properties":{"payload_index":{"type":"string"},"camera_type":{"type":"string","enum":["ir","wide","zoom"]},"locked":{"type":"boolean"},"x":{"type":"number","minimum":0,"maximum":1},"y":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_aim"};
-function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_aim" */;let vErrors = null;let errors = 0;const evaluated0 = validate6.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.camera_type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.locked === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locked"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.x === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "x"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.y === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "y"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "locked")) || (key0 === "x")) || (key0 === "y"))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err6 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.camera_type !== undefined){let data1 = data.camera_type;const _errs4 = errors;if(typeof data1 !== "string"){const err7 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs5 = errors;const vSchema0 = schema6.properties.camera_type.enum;if(!(((data1 === "ir") || (data1 === "wide")) || (data1 === "zoom"))){const err8 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema6.properties.camera_type.enum}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}var valid0 = _errs4 === errors;}if(data.locked !== undefined){let data2 = data.locked;const _errs6 = errors;if(typeof data2 !== "boolean"){const err9 = {instancePath:instancePath+"/locked",schemaPath:"#/properties/locked/type",keyword:"type",params:{type: "boolean"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}const _errs7 = errors;var valid0 = _errs6 === errors;}if(data.x !== undefined){let data3 = data.x;const _errs8 = errors;const _errs9 = errors;if(typeof data3 == "number"){if(data3 > 1 || isNaN(data3)){const err10 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if(data3 < 0 || isNaN(data3)){const err11 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}else {const err12 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}var valid0 = _errs8 === errors;}if(data.y !== undefined){let data4 = data.y;const _errs10 = errors;const _errs11 = errors;if(typeof data4 == "number"){if(data4 > 1 || isNaN(data4)){const err13 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}if(data4 < 0 || isNaN(data4)){const err14 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}else {const err15 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}var valid0 = _errs10 === errors;}}else {const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}validate6.errors = vErrors;return errors === 0;}validate6.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate6(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_aim" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate6.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.camera_type === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.locked === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locked"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.x === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "x"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.y === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "y"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "locked")) || (key0 === "x")) || (key0 === "y"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.camera_type !== undefined){
+let data1 = data.camera_type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err7 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema6.properties.camera_type.enum;
+if(!(((data1 === "ir") || (data1 === "wide")) || (data1 === "zoom"))){
+const err8 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema6.properties.camera_type.enum}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.locked !== undefined){
+let data2 = data.locked;
+const _errs6 = errors;
+if(typeof data2 !== "boolean"){
+const err9 = {instancePath:instancePath+"/locked",schemaPath:"#/properties/locked/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const _errs7 = errors;
+var valid0 = _errs6 === errors;
+}
+if(data.x !== undefined){
+let data3 = data.x;
+const _errs8 = errors;
+const _errs9 = errors;
+if(typeof data3 == "number"){
+if(data3 > 1 || isNaN(data3)){
+const err10 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err11 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid0 = _errs8 === errors;
+}
+if(data.y !== undefined){
+let data4 = data.y;
+const _errs10 = errors;
+const _errs11 = errors;
+if(typeof data4 == "number"){
+if(data4 > 1 || isNaN(data4)){
+const err13 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err14 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid0 = _errs10 === errors;
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate6.errors = vErrors;
+return errors === 0;
+}
+validate6.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_7 = validate7;
 const schema7 = {"type":"object","required":["payload_index","camera_type","exposure_mode"],"properties":{"payload_index":{"type":"string"},"camera_type":{"type":"string","enum":["wide","zoom"]},"exposure_mode":{"type":"integer","enum":[1,2,3,4]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_exposure_mode_set"};
-function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_exposure_mode_set" */;let vErrors = null;let errors = 0;const evaluated0 = validate7.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.camera_type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.exposure_mode === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exposure_mode"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "exposure_mode"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err4 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.camera_type !== undefined){let data1 = data.camera_type;const _errs4 = errors;if(typeof data1 !== "string"){const err5 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs5 = errors;const vSchema0 = schema7.properties.camera_type.enum;if(!((data1 === "wide") || (data1 === "zoom"))){const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.camera_type.enum}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid0 = _errs4 === errors;}if(data.exposure_mode !== undefined){let data2 = data.exposure_mode;const _errs6 = errors;if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){const err7 = {instancePath:instancePath+"/exposure_mode",schemaPath:"#/properties/exposure_mode/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs7 = errors;const vSchema1 = schema7.properties.exposure_mode.enum;if(!((((data2 === 1) || (data2 === 2)) || (data2 === 3)) || (data2 === 4))){const err8 = {instancePath:instancePath+"/exposure_mode",schemaPath:"#/properties/exposure_mode/enum",keyword:"enum",params:{allowedValues: schema7.properties.exposure_mode.enum}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}var valid0 = _errs6 === errors;}}else {const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}validate7.errors = vErrors;return errors === 0;}validate7.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate7(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_exposure_mode_set" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate7.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.camera_type === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.exposure_mode === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exposure_mode"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "exposure_mode"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.camera_type !== undefined){
+let data1 = data.camera_type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema7.properties.camera_type.enum;
+if(!((data1 === "wide") || (data1 === "zoom"))){
+const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema7.properties.camera_type.enum}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.exposure_mode !== undefined){
+let data2 = data.exposure_mode;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err7 = {instancePath:instancePath+"/exposure_mode",schemaPath:"#/properties/exposure_mode/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs7 = errors;
+const vSchema1 = schema7.properties.exposure_mode.enum;
+if(!((((data2 === 1) || (data2 === 2)) || (data2 === 3)) || (data2 === 4))){
+const err8 = {instancePath:instancePath+"/exposure_mode",schemaPath:"#/properties/exposure_mode/enum",keyword:"enum",params:{allowedValues: schema7.properties.exposure_mode.enum}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate7.errors = vErrors;
+return errors === 0;
+}
+validate7.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_8 = validate8;
 const schema8 = {"type":"object","required":["payload_index","camera_type","exposure_value"],"properties":{"payload_index":{"type":"string"},"camera_type":{"type":"string","enum":["wide","zoom"]},"exposure_value":{"type":"string","enum":["1","2","3","4","5","6","7","8","9","10","11","12","13","14","15","16","17","18","19","20","21","22","23","24","25","26","27","28","29","30","31","255"]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_exposure_set"};
-function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_exposure_set" */;let vErrors = null;let errors = 0;const evaluated0 = validate8.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.camera_type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.exposure_value === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exposure_value"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "exposure_value"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err4 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.camera_type !== undefined){let data1 = data.camera_type;const _errs4 = errors;if(typeof data1 !== "string"){const err5 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs5 = errors;const vSchema0 = schema8.properties.camera_type.enum;if(!((data1 === "wide") || (data1 === "zoom"))){const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema8.properties.camera_type.enum}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid0 = _errs4 === errors;}if(data.exposure_value !== undefined){let data2 = data.exposure_value;const _errs6 = errors;if(typeof data2 !== "string"){const err7 = {instancePath:instancePath+"/exposure_value",schemaPath:"#/properties/exposure_value/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs7 = errors;const vSchema1 = schema8.properties.exposure_value.enum;if(!((((((((((((((((((((((((((((((((data2 === "1") || (data2 === "2")) || (data2 === "3")) || (data2 === "4")) || (data2 === "5")) || (data2 === "6")) || (data2 === "7")) || (data2 === "8")) || (data2 === "9")) || (data2 === "10")) || (data2 === "11")) || (data2 === "12")) || (data2 === "13")) || (data2 === "14")) || (data2 === "15")) || (data2 === "16")) || (data2 === "17")) || (data2 === "18")) || (data2 === "19")) || (data2 === "20")) || (data2 === "21")) || (data2 === "22")) || (data2 === "23")) || (data2 === "24")) || (data2 === "25")) || (data2 === "26")) || (data2 === "27")) || (data2 === "28")) || (data2 === "29")) || (data2 === "30")) || (data2 === "31")) || (data2 === "255"))){const err8 = {instancePath:instancePath+"/exposure_value",schemaPath:"#/properties/exposure_value/enum",keyword:"enum",params:{allowedValues: schema8.properties.exposure_value.enum}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}var valid0 = _errs6 === errors;}}else {const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}validate8.errors = vErrors;return errors === 0;}validate8.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate8(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_exposure_set" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate8.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.camera_type === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.exposure_value === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exposure_value"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "exposure_value"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.camera_type !== undefined){
+let data1 = data.camera_type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema8.properties.camera_type.enum;
+if(!((data1 === "wide") || (data1 === "zoom"))){
+const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema8.properties.camera_type.enum}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.exposure_value !== undefined){
+let data2 = data.exposure_value;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/exposure_value",schemaPath:"#/properties/exposure_value/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs7 = errors;
+const vSchema1 = schema8.properties.exposure_value.enum;
+if(!((((((((((((((((((((((((((((((((data2 === "1") || (data2 === "2")) || (data2 === "3")) || (data2 === "4")) || (data2 === "5")) || (data2 === "6")) || (data2 === "7")) || (data2 === "8")) || (data2 === "9")) || (data2 === "10")) || (data2 === "11")) || (data2 === "12")) || (data2 === "13")) || (data2 === "14")) || (data2 === "15")) || (data2 === "16")) || (data2 === "17")) || (data2 === "18")) || (data2 === "19")) || (data2 === "20")) || (data2 === "21")) || (data2 === "22")) || (data2 === "23")) || (data2 === "24")) || (data2 === "25")) || (data2 === "26")) || (data2 === "27")) || (data2 === "28")) || (data2 === "29")) || (data2 === "30")) || (data2 === "31")) || (data2 === "255"))){
+const err8 = {instancePath:instancePath+"/exposure_value",schemaPath:"#/properties/exposure_value/enum",keyword:"enum",params:{allowedValues: schema8.properties.exposure_value.enum}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate8.errors = vErrors;
+return errors === 0;
+}
+validate8.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_9 = validate9;
 const schema9 = {"type":"object","required":["payload_index","camera_type","zoom_factor"],"properties":{"payload_index":{"type":"string"},"camera_type":{"type":"string","enum":["ir","wide","zoom"]},"zoom_factor":{"type":"number","minimum":2,"maximum":200}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_focal_length_set"};
-function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_focal_length_set" */;let vErrors = null;let errors = 0;const evaluated0 = validate9.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.camera_type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.zoom_factor === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "zoom_factor"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "zoom_factor"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err4 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.camera_type !== undefined){let data1 = data.camera_type;const _errs4 = errors;if(typeof data1 !== "string"){const err5 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs5 = errors;const vSchema0 = schema9.properties.camera_type.enum;if(!(((data1 === "ir") || (data1 === "wide")) || (data1 === "zoom"))){const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema9.properties.camera_type.enum}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid0 = _errs4 === errors;}if(data.zoom_factor !== undefined){let data2 = data.zoom_factor;const _errs6 = errors;const _errs7 = errors;if(typeof data2 == "number"){if(data2 > 200 || isNaN(data2)){const err7 = {instancePath:instancePath+"/zoom_factor",schemaPath:"#/properties/zoom_factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 200}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data2 < 2 || isNaN(data2)){const err8 = {instancePath:instancePath+"/zoom_factor",schemaPath:"#/properties/zoom_factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/zoom_factor",schemaPath:"#/properties/zoom_factor/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}var valid0 = _errs6 === errors;}}else {const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}validate9.errors = vErrors;return errors === 0;}validate9.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate9(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_focal_length_set" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate9.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.camera_type === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.zoom_factor === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "zoom_factor"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "zoom_factor"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.camera_type !== undefined){
+let data1 = data.camera_type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema9.properties.camera_type.enum;
+if(!(((data1 === "ir") || (data1 === "wide")) || (data1 === "zoom"))){
+const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema9.properties.camera_type.enum}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.zoom_factor !== undefined){
+let data2 = data.zoom_factor;
+const _errs6 = errors;
+const _errs7 = errors;
+if(typeof data2 == "number"){
+if(data2 > 200 || isNaN(data2)){
+const err7 = {instancePath:instancePath+"/zoom_factor",schemaPath:"#/properties/zoom_factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 200}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data2 < 2 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/zoom_factor",schemaPath:"#/properties/zoom_factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/zoom_factor",schemaPath:"#/properties/zoom_factor/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate9.errors = vErrors;
+return errors === 0;
+}
+validate9.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_10 = validate10;
 const schema10 = {"type":"object","required":["payload_index","camera_type","focus_mode"],"properties":{"payload_index":{"type":"string"},"camera_type":{"type":"string","enum":["wide","zoom"]},"focus_mode":{"type":"integer","enum":[0,1,2]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_focus_mode_set"};
-function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_focus_mode_set" */;let vErrors = null;let errors = 0;const evaluated0 = validate10.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.camera_type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.focus_mode === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "focus_mode"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "focus_mode"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err4 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.camera_type !== undefined){let data1 = data.camera_type;const _errs4 = errors;if(typeof data1 !== "string"){const err5 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs5 = errors;const vSchema0 = schema10.properties.camera_type.enum;if(!((data1 === "wide") || (data1 === "zoom"))){const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema10.properties.camera_type.enum}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid0 = _errs4 === errors;}if(data.focus_mode !== undefined){let data2 = data.focus_mode;const _errs6 = errors;if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){const err7 = {instancePath:instancePath+"/focus_mode",schemaPath:"#/properties/focus_mode/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs7 = errors;const vSchema1 = schema10.properties.focus_mode.enum;if(!(((data2 === 0) || (data2 === 1)) || (data2 === 2))){const err8 = {instancePath:instancePath+"/focus_mode",schemaPath:"#/properties/focus_mode/enum",keyword:"enum",params:{allowedValues: schema10.properties.focus_mode.enum}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}var valid0 = _errs6 === errors;}}else {const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}validate10.errors = vErrors;return errors === 0;}validate10.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_focus_mode_set" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate10.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.camera_type === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.focus_mode === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "focus_mode"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "focus_mode"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.camera_type !== undefined){
+let data1 = data.camera_type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema10.properties.camera_type.enum;
+if(!((data1 === "wide") || (data1 === "zoom"))){
+const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema10.properties.camera_type.enum}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.focus_mode !== undefined){
+let data2 = data.focus_mode;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err7 = {instancePath:instancePath+"/focus_mode",schemaPath:"#/properties/focus_mode/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs7 = errors;
+const vSchema1 = schema10.properties.focus_mode.enum;
+if(!(((data2 === 0) || (data2 === 1)) || (data2 === 2))){
+const err8 = {instancePath:instancePath+"/focus_mode",schemaPath:"#/properties/focus_mode/enum",keyword:"enum",params:{allowedValues: schema10.properties.focus_mode.enum}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+validate10.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_11 = validate11;
 const schema11 = {"type":"object","required":["payload_index","camera_type","focus_value"],"properties":{"payload_index":{"type":"string"},"camera_type":{"type":"string","enum":["wide","zoom"]},"focus_value":{"type":"integer"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_focus_value_set"};
-function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_focus_value_set" */;let vErrors = null;let errors = 0;const evaluated0 = validate11.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.camera_type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.focus_value === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "focus_value"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "focus_value"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err4 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.camera_type !== undefined){let data1 = data.camera_type;const _errs4 = errors;if(typeof data1 !== "string"){const err5 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs5 = errors;const vSchema0 = schema11.properties.camera_type.enum;if(!((data1 === "wide") || (data1 === "zoom"))){const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema11.properties.camera_type.enum}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid0 = _errs4 === errors;}if(data.focus_value !== undefined){let data2 = data.focus_value;const _errs6 = errors;if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){const err7 = {instancePath:instancePath+"/focus_value",schemaPath:"#/properties/focus_value/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs7 = errors;var valid0 = _errs6 === errors;}}else {const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}validate11.errors = vErrors;return errors === 0;}validate11.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_focus_value_set" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate11.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.camera_type === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.focus_value === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "focus_value"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "focus_value"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.camera_type !== undefined){
+let data1 = data.camera_type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema11.properties.camera_type.enum;
+if(!((data1 === "wide") || (data1 === "zoom"))){
+const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema11.properties.camera_type.enum}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.focus_value !== undefined){
+let data2 = data.focus_value;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err7 = {instancePath:instancePath+"/focus_value",schemaPath:"#/properties/focus_value/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs7 = errors;
+var valid0 = _errs6 === errors;
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+validate11.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_12 = validate12;
 const schema12 = {"type":"object","required":["payload_index","camera_type","locked","x","y","width","height"],"properties":{"payload_index":{"type":"string"},"camera_type":{"type":"string","enum":["ir","wide","zoom"]},"locked":{"type":"boolean"},"x":{"type":"number","minimum":0,"maximum":1},"y":{"type":"number","minimum":0,"maximum":1},"width":{"type":"number","minimum":0,"maximum":1},"height":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_frame_zoom"};
-function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_frame_zoom" */;let vErrors = null;let errors = 0;const evaluated0 = validate12.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.camera_type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.locked === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locked"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.x === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "x"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.y === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "y"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.width === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "width"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data.height === undefined){const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "height"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((((((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "locked")) || (key0 === "x")) || (key0 === "y")) || (key0 === "width")) || (key0 === "height"))){const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err8 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.camera_type !== undefined){let data1 = data.camera_type;const _errs4 = errors;if(typeof data1 !== "string"){const err9 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}const _errs5 = errors;const vSchema0 = schema12.properties.camera_type.enum;if(!(((data1 === "ir") || (data1 === "wide")) || (data1 === "zoom"))){const err10 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema12.properties.camera_type.enum}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}var valid0 = _errs4 === errors;}if(data.locked !== undefined){let data2 = data.locked;const _errs6 = errors;if(typeof data2 !== "boolean"){const err11 = {instancePath:instancePath+"/locked",schemaPath:"#/properties/locked/type",keyword:"type",params:{type: "boolean"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}const _errs7 = errors;var valid0 = _errs6 === errors;}if(data.x !== undefined){let data3 = data.x;const _errs8 = errors;const _errs9 = errors;if(typeof data3 == "number"){if(data3 > 1 || isNaN(data3)){const err12 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}if(data3 < 0 || isNaN(data3)){const err13 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}else {const err14 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}var valid0 = _errs8 === errors;}if(data.y !== undefined){let data4 = data.y;const _errs10 = errors;const _errs11 = errors;if(typeof data4 == "number"){if(data4 > 1 || isNaN(data4)){const err15 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}if(data4 < 0 || isNaN(data4)){const err16 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}else {const err17 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}var valid0 = _errs10 === errors;}if(data.width !== undefined){let data5 = data.width;const _errs12 = errors;const _errs13 = errors;if(typeof data5 == "number"){if(data5 > 1 || isNaN(data5)){const err18 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}if(data5 < 0 || isNaN(data5)){const err19 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}else {const err20 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}var valid0 = _errs12 === errors;}if(data.height !== undefined){let data6 = data.height;const _errs14 = errors;const _errs15 = errors;if(typeof data6 == "number"){if(data6 > 1 || isNaN(data6)){const err21 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}if(data6 < 0 || isNaN(data6)){const err22 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}}else {const err23 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}var valid0 = _errs14 === errors;}}else {const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}validate12.errors = vErrors;return errors === 0;}validate12.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_frame_zoom" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate12.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.camera_type === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.locked === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locked"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.x === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "x"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.y === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "y"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.width === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "width"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.height === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "height"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "locked")) || (key0 === "x")) || (key0 === "y")) || (key0 === "width")) || (key0 === "height"))){
+const err7 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err8 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.camera_type !== undefined){
+let data1 = data.camera_type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err9 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema12.properties.camera_type.enum;
+if(!(((data1 === "ir") || (data1 === "wide")) || (data1 === "zoom"))){
+const err10 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema12.properties.camera_type.enum}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.locked !== undefined){
+let data2 = data.locked;
+const _errs6 = errors;
+if(typeof data2 !== "boolean"){
+const err11 = {instancePath:instancePath+"/locked",schemaPath:"#/properties/locked/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+const _errs7 = errors;
+var valid0 = _errs6 === errors;
+}
+if(data.x !== undefined){
+let data3 = data.x;
+const _errs8 = errors;
+const _errs9 = errors;
+if(typeof data3 == "number"){
+if(data3 > 1 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid0 = _errs8 === errors;
+}
+if(data.y !== undefined){
+let data4 = data.y;
+const _errs10 = errors;
+const _errs11 = errors;
+if(typeof data4 == "number"){
+if(data4 > 1 || isNaN(data4)){
+const err15 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data4 < 0 || isNaN(data4)){
+const err16 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var valid0 = _errs10 === errors;
+}
+if(data.width !== undefined){
+let data5 = data.width;
+const _errs12 = errors;
+const _errs13 = errors;
+if(typeof data5 == "number"){
+if(data5 > 1 || isNaN(data5)){
+const err18 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err19 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/width",schemaPath:"#/properties/width/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var valid0 = _errs12 === errors;
+}
+if(data.height !== undefined){
+let data6 = data.height;
+const _errs14 = errors;
+const _errs15 = errors;
+if(typeof data6 == "number"){
+if(data6 > 1 || isNaN(data6)){
+const err21 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data6 < 0 || isNaN(data6)){
+const err22 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var valid0 = _errs14 === errors;
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+validate12.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_13 = validate13;
 const schema13 = {"type":"object","required":["payload_index","locked","latitude","longitude","height"],"properties":{"payload_index":{"type":"string"},"locked":{"type":"boolean"},"latitude":{"type":"number","minimum":-90,"maximum":90},"longitude":{"type":"number","minimum":-180,"maximum":180},"height":{"type":"number"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_look_at"};
-function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_look_at" */;let vErrors = null;let errors = 0;const evaluated0 = validate13.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.locked === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locked"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.latitude === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "latitude"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.longitude === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "longitude"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.height === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "height"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((((key0 === "payload_index") || (key0 === "locked")) || (key0 === "latitude")) || (key0 === "longitude")) || (key0 === "height"))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err6 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.locked !== undefined){let data1 = data.locked;const _errs4 = errors;if(typeof data1 !== "boolean"){const err7 = {instancePath:instancePath+"/locked",schemaPath:"#/properties/locked/type",keyword:"type",params:{type: "boolean"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}if(data.latitude !== undefined){let data2 = data.latitude;const _errs6 = errors;const _errs7 = errors;if(typeof data2 == "number"){if(data2 > 90 || isNaN(data2)){const err8 = {instancePath:instancePath+"/latitude",schemaPath:"#/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(data2 < -90 || isNaN(data2)){const err9 = {instancePath:instancePath+"/latitude",schemaPath:"#/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}else {const err10 = {instancePath:instancePath+"/latitude",schemaPath:"#/properties/latitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}var valid0 = _errs6 === errors;}if(data.longitude !== undefined){let data3 = data.longitude;const _errs8 = errors;const _errs9 = errors;if(typeof data3 == "number"){if(data3 > 180 || isNaN(data3)){const err11 = {instancePath:instancePath+"/longitude",schemaPath:"#/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if(data3 < -180 || isNaN(data3)){const err12 = {instancePath:instancePath+"/longitude",schemaPath:"#/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}else {const err13 = {instancePath:instancePath+"/longitude",schemaPath:"#/properties/longitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}var valid0 = _errs8 === errors;}if(data.height !== undefined){let data4 = data.height;const _errs10 = errors;if(!(typeof data4 == "number")){const err14 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}const _errs11 = errors;var valid0 = _errs10 === errors;}}else {const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}validate13.errors = vErrors;return errors === 0;}validate13.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_look_at" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate13.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.locked === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locked"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.latitude === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "latitude"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.longitude === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "longitude"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.height === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "height"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "payload_index") || (key0 === "locked")) || (key0 === "latitude")) || (key0 === "longitude")) || (key0 === "height"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.locked !== undefined){
+let data1 = data.locked;
+const _errs4 = errors;
+if(typeof data1 !== "boolean"){
+const err7 = {instancePath:instancePath+"/locked",schemaPath:"#/properties/locked/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.latitude !== undefined){
+let data2 = data.latitude;
+const _errs6 = errors;
+const _errs7 = errors;
+if(typeof data2 == "number"){
+if(data2 > 90 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/latitude",schemaPath:"#/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data2 < -90 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/latitude",schemaPath:"#/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/latitude",schemaPath:"#/properties/latitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+if(data.longitude !== undefined){
+let data3 = data.longitude;
+const _errs8 = errors;
+const _errs9 = errors;
+if(typeof data3 == "number"){
+if(data3 > 180 || isNaN(data3)){
+const err11 = {instancePath:instancePath+"/longitude",schemaPath:"#/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data3 < -180 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/longitude",schemaPath:"#/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/longitude",schemaPath:"#/properties/longitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid0 = _errs8 === errors;
+}
+if(data.height !== undefined){
+let data4 = data.height;
+const _errs10 = errors;
+if(!(typeof data4 == "number")){
+const err14 = {instancePath:instancePath+"/height",schemaPath:"#/properties/height/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs11 = errors;
+var valid0 = _errs10 === errors;
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+validate13.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_14 = validate14;
 const schema14 = {"type":"object","required":["payload_index","camera_mode"],"properties":{"payload_index":{"type":"string"},"camera_mode":{"type":"integer","enum":[0,1,2,3]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_mode_switch"};
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_mode_switch" */;let vErrors = null;let errors = 0;const evaluated0 = validate14.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.camera_mode === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_mode"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "payload_index") || (key0 === "camera_mode"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err3 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.camera_mode !== undefined){let data1 = data.camera_mode;const _errs4 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err4 = {instancePath:instancePath+"/camera_mode",schemaPath:"#/properties/camera_mode/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs5 = errors;const vSchema0 = schema14.properties.camera_mode.enum;if(!((((data1 === 0) || (data1 === 1)) || (data1 === 2)) || (data1 === 3))){const err5 = {instancePath:instancePath+"/camera_mode",schemaPath:"#/properties/camera_mode/enum",keyword:"enum",params:{allowedValues: schema14.properties.camera_mode.enum}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}var valid0 = _errs4 === errors;}}else {const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}validate14.errors = vErrors;return errors === 0;}validate14.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_mode_switch" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate14.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.camera_mode === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_mode"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "payload_index") || (key0 === "camera_mode"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.camera_mode !== undefined){
+let data1 = data.camera_mode;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err4 = {instancePath:instancePath+"/camera_mode",schemaPath:"#/properties/camera_mode/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema14.properties.camera_mode.enum;
+if(!((((data1 === 0) || (data1 === 1)) || (data1 === 2)) || (data1 === 3))){
+const err5 = {instancePath:instancePath+"/camera_mode",schemaPath:"#/properties/camera_mode/enum",keyword:"enum",params:{allowedValues: schema14.properties.camera_mode.enum}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate14.errors = vErrors;
+return errors === 0;
+}
+validate14.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_15 = validate15;
 const schema15 = {"type":"object","required":["payload_index"],"properties":{"payload_index":{"type":"string"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_photo_stop"};
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_photo_stop" */;let vErrors = null;let errors = 0;const evaluated0 = validate15.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "payload_index")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err2 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}}else {const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}validate15.errors = vErrors;return errors === 0;}validate15.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_photo_stop" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate15.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "payload_index")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+validate15.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_16 = validate16;
 const schema16 = {"type":"object","required":["payload_index","camera_type","x","y"],"properties":{"payload_index":{"type":"string"},"camera_type":{"type":"string","enum":["wide","zoom"]},"x":{"type":"number","minimum":0,"maximum":1},"y":{"type":"number","minimum":0,"maximum":1}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_point_focus_action"};
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_point_focus_action" */;let vErrors = null;let errors = 0;const evaluated0 = validate16.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.camera_type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.x === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "x"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.y === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "y"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "x")) || (key0 === "y"))){const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err5 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.camera_type !== undefined){let data1 = data.camera_type;const _errs4 = errors;if(typeof data1 !== "string"){const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs5 = errors;const vSchema0 = schema16.properties.camera_type.enum;if(!((data1 === "wide") || (data1 === "zoom"))){const err7 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema16.properties.camera_type.enum}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}var valid0 = _errs4 === errors;}if(data.x !== undefined){let data2 = data.x;const _errs6 = errors;const _errs7 = errors;if(typeof data2 == "number"){if(data2 > 1 || isNaN(data2)){const err8 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(data2 < 0 || isNaN(data2)){const err9 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}else {const err10 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}var valid0 = _errs6 === errors;}if(data.y !== undefined){let data3 = data.y;const _errs8 = errors;const _errs9 = errors;if(typeof data3 == "number"){if(data3 > 1 || isNaN(data3)){const err11 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if(data3 < 0 || isNaN(data3)){const err12 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}else {const err13 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}var valid0 = _errs8 === errors;}}else {const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}validate16.errors = vErrors;return errors === 0;}validate16.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_point_focus_action" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate16.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.camera_type === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "camera_type"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.x === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "x"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.y === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "y"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "payload_index") || (key0 === "camera_type")) || (key0 === "x")) || (key0 === "y"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err5 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.camera_type !== undefined){
+let data1 = data.camera_type;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema16.properties.camera_type.enum;
+if(!((data1 === "wide") || (data1 === "zoom"))){
+const err7 = {instancePath:instancePath+"/camera_type",schemaPath:"#/properties/camera_type/enum",keyword:"enum",params:{allowedValues: schema16.properties.camera_type.enum}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.x !== undefined){
+let data2 = data.x;
+const _errs6 = errors;
+const _errs7 = errors;
+if(typeof data2 == "number"){
+if(data2 > 1 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+if(data.y !== undefined){
+let data3 = data.y;
+const _errs8 = errors;
+const _errs9 = errors;
+if(typeof data3 == "number"){
+if(data3 > 1 || isNaN(data3)){
+const err11 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid0 = _errs8 === errors;
+}
+}
+else {
+const err14 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+validate16.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_17 = validate17;
 const schema17 = {"type":"object","required":["payload_index","locked","pitch_speed","yaw_speed"],"properties":{"payload_index":{"type":"string"},"locked":{"type":"boolean"},"pitch_speed":{"type":"number"},"yaw_speed":{"type":"number"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_screen_drag"};
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_screen_drag" */;let vErrors = null;let errors = 0;const evaluated0 = validate17.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.locked === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locked"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.pitch_speed === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pitch_speed"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.yaw_speed === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "yaw_speed"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((((key0 === "payload_index") || (key0 === "locked")) || (key0 === "pitch_speed")) || (key0 === "yaw_speed"))){const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err5 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.locked !== undefined){let data1 = data.locked;const _errs4 = errors;if(typeof data1 !== "boolean"){const err6 = {instancePath:instancePath+"/locked",schemaPath:"#/properties/locked/type",keyword:"type",params:{type: "boolean"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}if(data.pitch_speed !== undefined){let data2 = data.pitch_speed;const _errs6 = errors;if(!(typeof data2 == "number")){const err7 = {instancePath:instancePath+"/pitch_speed",schemaPath:"#/properties/pitch_speed/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs7 = errors;var valid0 = _errs6 === errors;}if(data.yaw_speed !== undefined){let data3 = data.yaw_speed;const _errs8 = errors;if(!(typeof data3 == "number")){const err8 = {instancePath:instancePath+"/yaw_speed",schemaPath:"#/properties/yaw_speed/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}const _errs9 = errors;var valid0 = _errs8 === errors;}}else {const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}validate17.errors = vErrors;return errors === 0;}validate17.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_screen_drag" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate17.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.locked === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "locked"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.pitch_speed === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pitch_speed"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.yaw_speed === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "yaw_speed"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "payload_index") || (key0 === "locked")) || (key0 === "pitch_speed")) || (key0 === "yaw_speed"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err5 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.locked !== undefined){
+let data1 = data.locked;
+const _errs4 = errors;
+if(typeof data1 !== "boolean"){
+const err6 = {instancePath:instancePath+"/locked",schemaPath:"#/properties/locked/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.pitch_speed !== undefined){
+let data2 = data.pitch_speed;
+const _errs6 = errors;
+if(!(typeof data2 == "number")){
+const err7 = {instancePath:instancePath+"/pitch_speed",schemaPath:"#/properties/pitch_speed/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs7 = errors;
+var valid0 = _errs6 === errors;
+}
+if(data.yaw_speed !== undefined){
+let data3 = data.yaw_speed;
+const _errs8 = errors;
+if(!(typeof data3 == "number")){
+const err8 = {instancePath:instancePath+"/yaw_speed",schemaPath:"#/properties/yaw_speed/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const _errs9 = errors;
+var valid0 = _errs8 === errors;
+}
+}
+else {
+const err9 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+validate17.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_18 = validate18;
 const schema18 = {"type":"object","required":["payload_index","enable"],"properties":{"payload_index":{"type":"string"},"enable":{"type":"boolean"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_camera_screen_split"};
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_camera_screen_split" */;let vErrors = null;let errors = 0;const evaluated0 = validate18.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.enable === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "enable"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "payload_index") || (key0 === "enable"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err3 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.enable !== undefined){let data1 = data.enable;const _errs4 = errors;if(typeof data1 !== "boolean"){const err4 = {instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}}else {const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}validate18.errors = vErrors;return errors === 0;}validate18.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_camera_screen_split" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate18.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.enable === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "enable"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "payload_index") || (key0 === "enable"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.enable !== undefined){
+let data1 = data.enable;
+const _errs4 = errors;
+if(typeof data1 !== "boolean"){
+const err4 = {instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate18.errors = vErrors;
+return errors === 0;
+}
+validate18.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_19 = validate19;
 const schema19 = {"type":"object","required":["payload_index","reset_mode"],"properties":{"payload_index":{"type":"string"},"reset_mode":{"type":"integer","enum":[0,1,2,3]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_gimbal_reset"};
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_gimbal_reset" */;let vErrors = null;let errors = 0;const evaluated0 = validate19.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.reset_mode === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reset_mode"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "payload_index") || (key0 === "reset_mode"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err3 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.reset_mode !== undefined){let data1 = data.reset_mode;const _errs4 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err4 = {instancePath:instancePath+"/reset_mode",schemaPath:"#/properties/reset_mode/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs5 = errors;const vSchema0 = schema19.properties.reset_mode.enum;if(!((((data1 === 0) || (data1 === 1)) || (data1 === 2)) || (data1 === 3))){const err5 = {instancePath:instancePath+"/reset_mode",schemaPath:"#/properties/reset_mode/enum",keyword:"enum",params:{allowedValues: schema19.properties.reset_mode.enum}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}var valid0 = _errs4 === errors;}}else {const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}validate19.errors = vErrors;return errors === 0;}validate19.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_gimbal_reset" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate19.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.reset_mode === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reset_mode"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "payload_index") || (key0 === "reset_mode"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.reset_mode !== undefined){
+let data1 = data.reset_mode;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err4 = {instancePath:instancePath+"/reset_mode",schemaPath:"#/properties/reset_mode/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema19.properties.reset_mode.enum;
+if(!((((data1 === 0) || (data1 === 1)) || (data1 === 2)) || (data1 === 3))){
+const err5 = {instancePath:instancePath+"/reset_mode",schemaPath:"#/properties/reset_mode/enum",keyword:"enum",params:{allowedValues: schema19.properties.reset_mode.enum}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+validate19.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_20 = validate20;
 const schema20 = {"type":"object","required":["mqtt_broker","osd_frequency","hsi_frequency"],"properties":{"mqtt_broker":{"type":"object","required":["address","client_id","username","password","expire_time","enable_tls"],"properties":{"address":{"type":"string"},"client_id":{"type":"string"},"username":{"type":"string"},"password":{"type":"string"},"expire_time":{"type":"integer"},"enable_tls":{"type":"boolean"}},"additionalProperties":false},"osd_frequency":{"type":"integer","minimum":1,"maximum":30},"hsi_frequency":{"type":"integer","minimum":1,"maximum":30}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_drc_mode_enter"};
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_drc_mode_enter" */;let vErrors = null;let errors = 0;const evaluated0 = validate20.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.mqtt_broker === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mqtt_broker"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.osd_frequency === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "osd_frequency"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.hsi_frequency === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "hsi_frequency"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((key0 === "mqtt_broker") || (key0 === "osd_frequency")) || (key0 === "hsi_frequency"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.mqtt_broker !== undefined){let data0 = data.mqtt_broker;const _errs2 = errors;const _errs3 = errors;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){if(data0.address === undefined){const err4 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "address"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data0.client_id === undefined){const err5 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "client_id"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data0.username === undefined){const err6 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "username"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data0.password === undefined){const err7 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "password"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data0.expire_time === undefined){const err8 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "expire_time"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(data0.enable_tls === undefined){const err9 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "enable_tls"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}const _errs4 = errors;for(const key1 in data0){if(!((((((key1 === "address") || (key1 === "client_id")) || (key1 === "username")) || (key1 === "password")) || (key1 === "expire_time")) || (key1 === "enable_tls"))){const err10 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}if(data0.address !== undefined){let data1 = data0.address;const _errs5 = errors;if(typeof data1 !== "string"){const err11 = {instancePath:instancePath+"/mqtt_broker/address",schemaPath:"#/properties/mqtt_broker/properties/address/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}const _errs6 = errors;var valid1 = _errs5 === errors;}if(data0.client_id !== undefined){let data2 = data0.client_id;const _errs7 = errors;if(typeof data2 !== "string"){const err12 = {instancePath:instancePath+"/mqtt_broker/client_id",schemaPath:"#/properties/mqtt_broker/properties/client_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}const _errs8 = errors;var valid1 = _errs7 === errors;}if(data0.username !== undefined){let data3 = data0.username;const _errs9 = errors;if(typeof data3 !== "string"){const err13 = {instancePath:instancePath+"/mqtt_broker/username",schemaPath:"#/properties/mqtt_broker/properties/username/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}const _errs10 = errors;var valid1 = _errs9 === errors;}if(data0.password !== undefined){let data4 = data0.password;const _errs11 = errors;if(typeof data4 !== "string"){const err14 = {instancePath:instancePath+"/mqtt_broker/password",schemaPath:"#/properties/mqtt_broker/properties/password/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}const _errs12 = errors;var valid1 = _errs11 === errors;}if(data0.expire_time !== undefined){let data5 = data0.expire_time;const _errs13 = errors;if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){const err15 = {instancePath:instancePath+"/mqtt_broker/expire_time",schemaPath:"#/properties/mqtt_broker/properties/expire_time/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}const _errs14 = errors;var valid1 = _errs13 === errors;}if(data0.enable_tls !== undefined){let data6 = data0.enable_tls;const _errs15 = errors;if(typeof data6 !== "boolean"){const err16 = {instancePath:instancePath+"/mqtt_broker/enable_tls",schemaPath:"#/properties/mqtt_broker/properties/enable_tls/type",keyword:"type",params:{type: "boolean"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}const _errs16 = errors;var valid1 = _errs15 === errors;}}else {const err17 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}var valid0 = _errs2 === errors;}if(data.osd_frequency !== undefined){let data7 = data.osd_frequency;const _errs17 = errors;if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){const err18 = {instancePath:instancePath+"/osd_frequency",schemaPath:"#/properties/osd_frequency/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}const _errs18 = errors;if(typeof data7 == "number"){if(data7 > 30 || isNaN(data7)){const err19 = {instancePath:instancePath+"/osd_frequency",schemaPath:"#/properties/osd_frequency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}if(data7 < 1 || isNaN(data7)){const err20 = {instancePath:instancePath+"/osd_frequency",schemaPath:"#/properties/osd_frequency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}}var valid0 = _errs17 === errors;}if(data.hsi_frequency !== undefined){let data8 = data.hsi_frequency;const _errs19 = errors;if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){const err21 = {instancePath:instancePath+"/hsi_frequency",schemaPath:"#/properties/hsi_frequency/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}const _errs20 = errors;if(typeof data8 == "number"){if(data8 > 30 || isNaN(data8)){const err22 = {instancePath:instancePath+"/hsi_frequency",schemaPath:"#/properties/hsi_frequency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30}};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}if(data8 < 1 || isNaN(data8)){const err23 = {instancePath:instancePath+"/hsi_frequency",schemaPath:"#/properties/hsi_frequency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}var valid0 = _errs19 === errors;}}else {const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}validate20.errors = vErrors;return errors === 0;}validate20.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_drc_mode_enter" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate20.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.mqtt_broker === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "mqtt_broker"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.osd_frequency === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "osd_frequency"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.hsi_frequency === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "hsi_frequency"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "mqtt_broker") || (key0 === "osd_frequency")) || (key0 === "hsi_frequency"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.mqtt_broker !== undefined){
+let data0 = data.mqtt_broker;
+const _errs2 = errors;
+const _errs3 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.address === undefined){
+const err4 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "address"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data0.client_id === undefined){
+const err5 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "client_id"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data0.username === undefined){
+const err6 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "username"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data0.password === undefined){
+const err7 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "password"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data0.expire_time === undefined){
+const err8 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "expire_time"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data0.enable_tls === undefined){
+const err9 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/required",keyword:"required",params:{missingProperty: "enable_tls"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const _errs4 = errors;
+for(const key1 in data0){
+if(!((((((key1 === "address") || (key1 === "client_id")) || (key1 === "username")) || (key1 === "password")) || (key1 === "expire_time")) || (key1 === "enable_tls"))){
+const err10 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data0.address !== undefined){
+let data1 = data0.address;
+const _errs5 = errors;
+if(typeof data1 !== "string"){
+const err11 = {instancePath:instancePath+"/mqtt_broker/address",schemaPath:"#/properties/mqtt_broker/properties/address/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+const _errs6 = errors;
+var valid1 = _errs5 === errors;
+}
+if(data0.client_id !== undefined){
+let data2 = data0.client_id;
+const _errs7 = errors;
+if(typeof data2 !== "string"){
+const err12 = {instancePath:instancePath+"/mqtt_broker/client_id",schemaPath:"#/properties/mqtt_broker/properties/client_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs8 = errors;
+var valid1 = _errs7 === errors;
+}
+if(data0.username !== undefined){
+let data3 = data0.username;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+const err13 = {instancePath:instancePath+"/mqtt_broker/username",schemaPath:"#/properties/mqtt_broker/properties/username/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+const _errs10 = errors;
+var valid1 = _errs9 === errors;
+}
+if(data0.password !== undefined){
+let data4 = data0.password;
+const _errs11 = errors;
+if(typeof data4 !== "string"){
+const err14 = {instancePath:instancePath+"/mqtt_broker/password",schemaPath:"#/properties/mqtt_broker/properties/password/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs12 = errors;
+var valid1 = _errs11 === errors;
+}
+if(data0.expire_time !== undefined){
+let data5 = data0.expire_time;
+const _errs13 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err15 = {instancePath:instancePath+"/mqtt_broker/expire_time",schemaPath:"#/properties/mqtt_broker/properties/expire_time/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const _errs14 = errors;
+var valid1 = _errs13 === errors;
+}
+if(data0.enable_tls !== undefined){
+let data6 = data0.enable_tls;
+const _errs15 = errors;
+if(typeof data6 !== "boolean"){
+const err16 = {instancePath:instancePath+"/mqtt_broker/enable_tls",schemaPath:"#/properties/mqtt_broker/properties/enable_tls/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+const _errs16 = errors;
+var valid1 = _errs15 === errors;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/mqtt_broker",schemaPath:"#/properties/mqtt_broker/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+if(data.osd_frequency !== undefined){
+let data7 = data.osd_frequency;
+const _errs17 = errors;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err18 = {instancePath:instancePath+"/osd_frequency",schemaPath:"#/properties/osd_frequency/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const _errs18 = errors;
+if(typeof data7 == "number"){
+if(data7 > 30 || isNaN(data7)){
+const err19 = {instancePath:instancePath+"/osd_frequency",schemaPath:"#/properties/osd_frequency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data7 < 1 || isNaN(data7)){
+const err20 = {instancePath:instancePath+"/osd_frequency",schemaPath:"#/properties/osd_frequency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+var valid0 = _errs17 === errors;
+}
+if(data.hsi_frequency !== undefined){
+let data8 = data.hsi_frequency;
+const _errs19 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err21 = {instancePath:instancePath+"/hsi_frequency",schemaPath:"#/properties/hsi_frequency/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+const _errs20 = errors;
+if(typeof data8 == "number"){
+if(data8 > 30 || isNaN(data8)){
+const err22 = {instancePath:instancePath+"/hsi_frequency",schemaPath:"#/properties/hsi_frequency/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data8 < 1 || isNaN(data8)){
+const err23 = {instancePath:instancePath+"/hsi_frequency",schemaPath:"#/properties/hsi_frequency/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+var valid0 = _errs19 === errors;
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+validate20.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_21 = validate21;
 const schema21 = {"type":"object","required":["seq","x","y","h","w"],"properties":{"seq":{"type":"integer"},"x":{"type":"number","minimum":-17,"maximum":17},"y":{"type":"number","minimum":-17,"maximum":17},"h":{"type":"number","minimum":-4,"maximum":5},"w":{"type":"number","minimum":-90,"maximum":90}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_drone_control"};
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_drone_control" */;let vErrors = null;let errors = 0;const evaluated0 = validate21.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.seq === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "seq"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.x === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "x"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.y === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "y"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.h === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "h"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.w === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "w"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((((key0 === "seq") || (key0 === "x")) || (key0 === "y")) || (key0 === "h")) || (key0 === "w"))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.seq !== undefined){let data0 = data.seq;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err6 = {instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.x !== undefined){let data1 = data.x;const _errs4 = errors;const _errs5 = errors;if(typeof data1 == "number"){if(data1 > 17 || isNaN(data1)){const err7 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data1 < -17 || isNaN(data1)){const err8 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/minimum",keyword:"minimum",params:{comparison: ">=", limit: -17}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}var valid0 = _errs4 === errors;}if(data.y !== undefined){let data2 = data.y;const _errs6 = errors;const _errs7 = errors;if(typeof data2 == "number"){if(data2 > 17 || isNaN(data2)){const err10 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if(data2 < -17 || isNaN(data2)){const err11 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/minimum",keyword:"minimum",params:{comparison: ">=", limit: -17}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}else {const err12 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}var valid0 = _errs6 === errors;}if(data.h !== undefined){let data3 = data.h;const _errs8 = errors;const _errs9 = errors;if(typeof data3 == "number"){if(data3 > 5 || isNaN(data3)){const err13 = {instancePath:instancePath+"/h",schemaPath:"#/properties/h/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}if(data3 < -4 || isNaN(data3)){const err14 = {instancePath:instancePath+"/h",schemaPath:"#/properties/h/minimum",keyword:"minimum",params:{comparison: ">=", limit: -4}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}else {const err15 = {instancePath:instancePath+"/h",schemaPath:"#/properties/h/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}var valid0 = _errs8 === errors;}if(data.w !== undefined){let data4 = data.w;const _errs10 = errors;const _errs11 = errors;if(typeof data4 == "number"){if(data4 > 90 || isNaN(data4)){const err16 = {instancePath:instancePath+"/w",schemaPath:"#/properties/w/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}if(data4 < -90 || isNaN(data4)){const err17 = {instancePath:instancePath+"/w",schemaPath:"#/properties/w/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}else {const err18 = {instancePath:instancePath+"/w",schemaPath:"#/properties/w/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}var valid0 = _errs10 === errors;}}else {const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}validate21.errors = vErrors;return errors === 0;}validate21.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_drone_control" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate21.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.seq === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "seq"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.x === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "x"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.y === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "y"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.h === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "h"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.w === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "w"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "seq") || (key0 === "x")) || (key0 === "y")) || (key0 === "h")) || (key0 === "w"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.seq !== undefined){
+let data0 = data.seq;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err6 = {instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.x !== undefined){
+let data1 = data.x;
+const _errs4 = errors;
+const _errs5 = errors;
+if(typeof data1 == "number"){
+if(data1 > 17 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data1 < -17 || isNaN(data1)){
+const err8 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/minimum",keyword:"minimum",params:{comparison: ">=", limit: -17}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/x",schemaPath:"#/properties/x/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.y !== undefined){
+let data2 = data.y;
+const _errs6 = errors;
+const _errs7 = errors;
+if(typeof data2 == "number"){
+if(data2 > 17 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/maximum",keyword:"maximum",params:{comparison: "<=", limit: 17}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data2 < -17 || isNaN(data2)){
+const err11 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/minimum",keyword:"minimum",params:{comparison: ">=", limit: -17}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/y",schemaPath:"#/properties/y/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+if(data.h !== undefined){
+let data3 = data.h;
+const _errs8 = errors;
+const _errs9 = errors;
+if(typeof data3 == "number"){
+if(data3 > 5 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/h",schemaPath:"#/properties/h/maximum",keyword:"maximum",params:{comparison: "<=", limit: 5}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data3 < -4 || isNaN(data3)){
+const err14 = {instancePath:instancePath+"/h",schemaPath:"#/properties/h/minimum",keyword:"minimum",params:{comparison: ">=", limit: -4}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/h",schemaPath:"#/properties/h/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid0 = _errs8 === errors;
+}
+if(data.w !== undefined){
+let data4 = data.w;
+const _errs10 = errors;
+const _errs11 = errors;
+if(typeof data4 == "number"){
+if(data4 > 90 || isNaN(data4)){
+const err16 = {instancePath:instancePath+"/w",schemaPath:"#/properties/w/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data4 < -90 || isNaN(data4)){
+const err17 = {instancePath:instancePath+"/w",schemaPath:"#/properties/w/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/w",schemaPath:"#/properties/w/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var valid0 = _errs10 === errors;
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_22 = validate22;
 const schema22 = {"type":"object","required":["fly_to_id","max_speed","points"],"properties":{"fly_to_id":{"type":"string"},"max_speed":{"type":"integer","minimum":0,"maximum":15},"points":{"type":"array","items":{"type":"object","required":["latitude","longitude","height"],"properties":{"latitude":{"type":"number","minimum":-90,"maximum":90},"longitude":{"type":"number","minimum":-180,"maximum":180},"height":{"type":"number","minimum":2,"maximum":10000}},"additionalProperties":false},"minItems":1,"maxItems":1}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_fly_to_point"};
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_fly_to_point" */;let vErrors = null;let errors = 0;const evaluated0 = validate22.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.fly_to_id === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fly_to_id"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.max_speed === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "max_speed"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.points === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "points"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((key0 === "fly_to_id") || (key0 === "max_speed")) || (key0 === "points"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.fly_to_id !== undefined){let data0 = data.fly_to_id;const _errs2 = errors;if(typeof data0 !== "string"){const err4 = {instancePath:instancePath+"/fly_to_id",schemaPath:"#/properties/fly_to_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.max_speed !== undefined){let data1 = data.max_speed;const _errs4 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err5 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs5 = errors;if(typeof data1 == "number"){if(data1 > 15 || isNaN(data1)){const err6 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data1 < 0 || isNaN(data1)){const err7 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}var valid0 = _errs4 === errors;}if(data.points !== undefined){let data2 = data.points;const _errs6 = errors;const _errs7 = errors;if(Array.isArray(data2)){if(data2.length > 1){const err8 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/maxItems",keyword:"maxItems",params:{limit: 1}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(data2.length < 1){const err9 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/minItems",keyword:"minItems",params:{limit: 1}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}let valid2 = true;const len0 = data2.length;for(let i0=0; i0<len0; i0++){let data3 = data2[i0];const _errs8 = errors;const _errs9 = errors;if(data3 && typeof data3 == "object" && !Array.isArray(data3)){if(data3.latitude === undefined){const err10 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "latitude"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if(data3.longitude === undefined){const err11 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "longitude"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if(data3.height === undefined){const err12 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "height"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}const _errs10 = errors;for(const key1 in data3){if(!(((key1 === "latitude") || (key1 === "longitude")) || (key1 === "height"))){const err13 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data3.latitude !== undefined){let data4 = data3.latitude;const _errs11 = errors;const _errs12 = errors;if(typeof data4 == "number"){if(data4 > 90 || isNaN(data4)){const err14 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}if(data4 < -90 || isNaN(data4)){const err15 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}else {const err16 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}var valid3 = _errs11 === errors;}if(data3.longitude !== undefined){let data5 = data3.longitude;const _errs13 = errors;const _errs14 = errors;if(typeof data5 == "number"){if(data5 > 180 || isNaN(data5)){const err17 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}if(data5 < -180 || isNaN(data5)){const err18 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}else {const err19 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}var valid3 = _errs13 === errors;}if(data3.height !== undefined){let data6 = data3.height;const _errs15 = errors;const _errs16 = errors;if(typeof data6 == "number"){if(data6 > 10000 || isNaN(data6)){const err20 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}if(data6 < 2 || isNaN(data6)){const err21 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2}};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}}else {const err22 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}var valid3 = _errs15 === errors;}}else {const err23 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}var valid1 = _errs8 === errors;if(!valid1){valid2 = false;}}}else {const err24 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}var valid0 = _errs6 === errors;}}else {const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}validate22.errors = vErrors;return errors === 0;}validate22.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_fly_to_point" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate22.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.fly_to_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "fly_to_id"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.max_speed === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "max_speed"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.points === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "points"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "fly_to_id") || (key0 === "max_speed")) || (key0 === "points"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.fly_to_id !== undefined){
+let data0 = data.fly_to_id;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/fly_to_id",schemaPath:"#/properties/fly_to_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.max_speed !== undefined){
+let data1 = data.max_speed;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err5 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs5 = errors;
+if(typeof data1 == "number"){
+if(data1 > 15 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1 < 0 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var valid0 = _errs4 === errors;
+}
+if(data.points !== undefined){
+let data2 = data.points;
+const _errs6 = errors;
+const _errs7 = errors;
+if(Array.isArray(data2)){
+if(data2.length > 1){
+const err8 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/maxItems",keyword:"maxItems",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data2.length < 1){
+const err9 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/minItems",keyword:"minItems",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+let valid2 = true;
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+const _errs8 = errors;
+const _errs9 = errors;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.latitude === undefined){
+const err10 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "latitude"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data3.longitude === undefined){
+const err11 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "longitude"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data3.height === undefined){
+const err12 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "height"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs10 = errors;
+for(const key1 in data3){
+if(!(((key1 === "latitude") || (key1 === "longitude")) || (key1 === "height"))){
+const err13 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data3.latitude !== undefined){
+let data4 = data3.latitude;
+const _errs11 = errors;
+const _errs12 = errors;
+if(typeof data4 == "number"){
+if(data4 > 90 || isNaN(data4)){
+const err14 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data4 < -90 || isNaN(data4)){
+const err15 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var valid3 = _errs11 === errors;
+}
+if(data3.longitude !== undefined){
+let data5 = data3.longitude;
+const _errs13 = errors;
+const _errs14 = errors;
+if(typeof data5 == "number"){
+if(data5 > 180 || isNaN(data5)){
+const err17 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data5 < -180 || isNaN(data5)){
+const err18 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var valid3 = _errs13 === errors;
+}
+if(data3.height !== undefined){
+let data6 = data3.height;
+const _errs15 = errors;
+const _errs16 = errors;
+if(typeof data6 == "number"){
+if(data6 > 10000 || isNaN(data6)){
+const err20 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data6 < 2 || isNaN(data6)){
+const err21 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid3 = _errs15 === errors;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var valid1 = _errs8 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+validate22.errors = vErrors;
+return errors === 0;
+}
+validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_23 = validate23;
 const schema23 = {"type":"object","required":["max_speed","points"],"properties":{"max_speed":{"type":"integer","minimum":1,"maximum":15},"points":{"type":"array","items":{"type":"object","required":["latitude","longitude","height"],"properties":{"latitude":{"type":"number","minimum":-90,"maximum":90},"longitude":{"type":"number","minimum":-180,"maximum":180},"height":{"type":"number","minimum":2,"maximum":10000}},"additionalProperties":false},"minItems":1,"maxItems":1}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_fly_to_point_update"};
-function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_fly_to_point_update" */;let vErrors = null;let errors = 0;const evaluated0 = validate23.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.max_speed === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "max_speed"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.points === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "points"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "max_speed") || (key0 === "points"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.max_speed !== undefined){let data0 = data.max_speed;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err3 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;if(typeof data0 == "number"){if(data0 > 15 || isNaN(data0)){const err4 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data0 < 1 || isNaN(data0)){const err5 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}var valid0 = _errs2 === errors;}if(data.points !== undefined){let data1 = data.points;const _errs4 = errors;const _errs5 = errors;if(Array.isArray(data1)){if(data1.length > 1){const err6 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/maxItems",keyword:"maxItems",params:{limit: 1}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data1.length < 1){const err7 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/minItems",keyword:"minItems",params:{limit: 1}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}let valid2 = true;const len0 = data1.length;for(let i0=0; i0<len0; i0++){let data2 = data1[i0];const _errs6 = errors;const _errs7 = errors;if(data2 && typeof data2 == "object" && !Array.isArray(data2)){if(data2.latitude === undefined){const err8 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "latitude"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(data2.longitude === undefined){const err9 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "longitude"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(data2.height === undefined){const err10 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "height"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}const _errs8 = errors;for(const key1 in data2){if(!(((key1 === "latitude") || (key1 === "longitude")) || (key1 === "height"))){const err11 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}if(data2.latitude !== undefined){let data3 = data2.latitude;const _errs9 = errors;const _errs10 = errors;if(typeof data3 == "number"){if(data3 > 90 || isNaN(data3)){const err12 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}if(data3 < -90 || isNaN(data3)){const err13 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}else {const err14 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}var valid3 = _errs9 === errors;}if(data2.longitude !== undefined){let data4 = data2.longitude;const _errs11 = errors;const _errs12 = errors;if(typeof data4 == "number"){if(data4 > 180 || isNaN(data4)){const err15 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}if(data4 < -180 || isNaN(data4)){const err16 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}else {const err17 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}var valid3 = _errs11 === errors;}if(data2.height !== undefined){let data5 = data2.height;const _errs13 = errors;const _errs14 = errors;if(typeof data5 == "number"){if(data5 > 10000 || isNaN(data5)){const err18 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}if(data5 < 2 || isNaN(data5)){const err19 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}else {const err20 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}var valid3 = _errs13 === errors;}}else {const err21 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}var valid1 = _errs6 === errors;if(!valid1){valid2 = false;}}}else {const err22 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}var valid0 = _errs4 === errors;}}else {const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}validate23.errors = vErrors;return errors === 0;}validate23.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_fly_to_point_update" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate23.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.max_speed === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "max_speed"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.points === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "points"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "max_speed") || (key0 === "points"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.max_speed !== undefined){
+let data0 = data.max_speed;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err3 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 > 15 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data0 < 1 || isNaN(data0)){
+const err5 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
+if(data.points !== undefined){
+let data1 = data.points;
+const _errs4 = errors;
+const _errs5 = errors;
+if(Array.isArray(data1)){
+if(data1.length > 1){
+const err6 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/maxItems",keyword:"maxItems",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1.length < 1){
+const err7 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/minItems",keyword:"minItems",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+let valid2 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs6 = errors;
+const _errs7 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.latitude === undefined){
+const err8 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "latitude"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data2.longitude === undefined){
+const err9 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "longitude"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data2.height === undefined){
+const err10 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/required",keyword:"required",params:{missingProperty: "height"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const _errs8 = errors;
+for(const key1 in data2){
+if(!(((key1 === "latitude") || (key1 === "longitude")) || (key1 === "height"))){
+const err11 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data2.latitude !== undefined){
+let data3 = data2.latitude;
+const _errs9 = errors;
+const _errs10 = errors;
+if(typeof data3 == "number"){
+if(data3 > 90 || isNaN(data3)){
+const err12 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+if(data3 < -90 || isNaN(data3)){
+const err13 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/points/" + i0+"/latitude",schemaPath:"#/properties/points/items/properties/latitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+var valid3 = _errs9 === errors;
+}
+if(data2.longitude !== undefined){
+let data4 = data2.longitude;
+const _errs11 = errors;
+const _errs12 = errors;
+if(typeof data4 == "number"){
+if(data4 > 180 || isNaN(data4)){
+const err15 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data4 < -180 || isNaN(data4)){
+const err16 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/points/" + i0+"/longitude",schemaPath:"#/properties/points/items/properties/longitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var valid3 = _errs11 === errors;
+}
+if(data2.height !== undefined){
+let data5 = data2.height;
+const _errs13 = errors;
+const _errs14 = errors;
+if(typeof data5 == "number"){
+if(data5 > 10000 || isNaN(data5)){
+const err18 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/maximum",keyword:"maximum",params:{comparison: "<=", limit: 10000}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data5 < 2 || isNaN(data5)){
+const err19 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/minimum",keyword:"minimum",params:{comparison: ">=", limit: 2}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/points/" + i0+"/height",schemaPath:"#/properties/points/items/properties/height/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var valid3 = _errs13 === errors;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/points/" + i0,schemaPath:"#/properties/points/items/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/points",schemaPath:"#/properties/points/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_24 = validate24;
 const schema24 = {"type":"object","required":["seq","timestamp"],"properties":{"seq":{"type":"integer"},"timestamp":{"type":"integer"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_heart_beat"};
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_heart_beat" */;let vErrors = null;let errors = 0;const evaluated0 = validate24.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.seq === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "seq"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.timestamp === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "seq") || (key0 === "timestamp"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.seq !== undefined){let data0 = data.seq;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err3 = {instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.timestamp !== undefined){let data1 = data.timestamp;const _errs4 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err4 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}}else {const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}validate24.errors = vErrors;return errors === 0;}validate24.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_heart_beat" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate24.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.seq === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "seq"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.timestamp === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timestamp"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "seq") || (key0 === "timestamp"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.seq !== undefined){
+let data0 = data.seq;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err3 = {instancePath:instancePath+"/seq",schemaPath:"#/properties/seq/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.timestamp !== undefined){
+let data1 = data.timestamp;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err4 = {instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_25 = validate25;
 const schema25 = {"type":"object","required":["roll","pitch","throttle","yaw"],"properties":{"roll":{"type":"integer"},"pitch":{"type":"integer"},"throttle":{"type":"integer"},"yaw":{"type":"integer"},"gimbal_pitch":{"type":"integer"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_stick_control"};
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_stick_control" */;let vErrors = null;let errors = 0;const evaluated0 = validate25.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.roll === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "roll"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.pitch === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pitch"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.throttle === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "throttle"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.yaw === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "yaw"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((((key0 === "roll") || (key0 === "pitch")) || (key0 === "throttle")) || (key0 === "yaw")) || (key0 === "gimbal_pitch"))){const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.roll !== undefined){let data0 = data.roll;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err5 = {instancePath:instancePath+"/roll",schemaPath:"#/properties/roll/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.pitch !== undefined){let data1 = data.pitch;const _errs4 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err6 = {instancePath:instancePath+"/pitch",schemaPath:"#/properties/pitch/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}if(data.throttle !== undefined){let data2 = data.throttle;const _errs6 = errors;if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){const err7 = {instancePath:instancePath+"/throttle",schemaPath:"#/properties/throttle/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs7 = errors;var valid0 = _errs6 === errors;}if(data.yaw !== undefined){let data3 = data.yaw;const _errs8 = errors;if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){const err8 = {instancePath:instancePath+"/yaw",schemaPath:"#/properties/yaw/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}const _errs9 = errors;var valid0 = _errs8 === errors;}if(data.gimbal_pitch !== undefined){let data4 = data.gimbal_pitch;const _errs10 = errors;if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){const err9 = {instancePath:instancePath+"/gimbal_pitch",schemaPath:"#/properties/gimbal_pitch/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}const _errs11 = errors;var valid0 = _errs10 === errors;}}else {const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}validate25.errors = vErrors;return errors === 0;}validate25.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_stick_control" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate25.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.roll === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "roll"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.pitch === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "pitch"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.throttle === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "throttle"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.yaw === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "yaw"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "roll") || (key0 === "pitch")) || (key0 === "throttle")) || (key0 === "yaw")) || (key0 === "gimbal_pitch"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.roll !== undefined){
+let data0 = data.roll;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err5 = {instancePath:instancePath+"/roll",schemaPath:"#/properties/roll/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.pitch !== undefined){
+let data1 = data.pitch;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err6 = {instancePath:instancePath+"/pitch",schemaPath:"#/properties/pitch/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.throttle !== undefined){
+let data2 = data.throttle;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err7 = {instancePath:instancePath+"/throttle",schemaPath:"#/properties/throttle/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs7 = errors;
+var valid0 = _errs6 === errors;
+}
+if(data.yaw !== undefined){
+let data3 = data.yaw;
+const _errs8 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err8 = {instancePath:instancePath+"/yaw",schemaPath:"#/properties/yaw/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const _errs9 = errors;
+var valid0 = _errs8 === errors;
+}
+if(data.gimbal_pitch !== undefined){
+let data4 = data.gimbal_pitch;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err9 = {instancePath:instancePath+"/gimbal_pitch",schemaPath:"#/properties/gimbal_pitch/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const _errs11 = errors;
+var valid0 = _errs10 === errors;
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_26 = validate26;
-const schema26 = {"type":"object","required":["target_latitude","target_longitude","target_height","security_takeoff_height","rth_mode","rth_altitude","rc_lost_action","exit_wayline_when_rc_lost","commander_mode_lost_action","commander_flight_mode","commander_flight_height","flight_id","flight_safety_advance_check"],"properties":{"target_latitude":{"type":"number","minimum":-90,"maximum":90},"target_longitude":{"type":"number","minimum":-180,"maximum":180},"target_height":{"type":"number"},"security_takeoff_height":{"type":"number"},"rth_mode":{"type":"integer"},"rth_altitude":{"type":"integer"},"rc_lost_action":{"type":"integer","enum":[0,1,2]},"exit_wayline_when_rc_lost":{"type":"integer","enum":[0,1]},"commander_mode_lost_action":{"type":"integer"},"commander_flight_mode":{"type":"integer"},"commander_flight_height":{"type":"number"},"flight_id":{"type":"string"},"max_speed":{"type":"integer","minimum":1,"maximum":15},"flight_safety_advance_check":{"type":"integer"},"simulate_mission":{"type":"object","required":["is_enable","latitude","longitude"],"properties":{"is_enable":{"type":"integer","enum":[0,1]},"latitude":{"type":"number","minimum":-90,"maximum":90},"longitude":{"type":"number","minimum":-180,"maximum":180}},"additionalProperties":false}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_takeoff_to_point"};const func4 = Object.prototype.hasOwnProperty;
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_takeoff_to_point" */;let vErrors = null;let errors = 0;const evaluated0 = validate26.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.target_latitude === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target_latitude"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.target_longitude === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target_longitude"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.target_height === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target_height"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.security_takeoff_height === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "security_takeoff_height"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.rth_mode === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rth_mode"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.rth_altitude === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rth_altitude"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data.rc_lost_action === undefined){const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rc_lost_action"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data.exit_wayline_when_rc_lost === undefined){const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exit_wayline_when_rc_lost"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data.commander_mode_lost_action === undefined){const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "commander_mode_lost_action"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(data.commander_flight_mode === undefined){const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "commander_flight_mode"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(data.commander_flight_height === undefined){const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "commander_flight_height"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if(data.flight_id === undefined){const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_id"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if(data.flight_safety_advance_check === undefined){const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_safety_advance_check"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(func4.call(schema26.properties, key0))){const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data.target_latitude !== undefined){let data0 = data.target_latitude;const _errs2 = errors;const _errs3 = errors;if(typeof data0 == "number"){if(data0 > 90 || isNaN(data0)){const err14 = {instancePath:instancePath+"/target_latitude",schemaPath:"#/properties/target_latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}if(data0 < -90 || isNaN(data0)){const err15 = {instancePath:instancePath+"/target_latitude",schemaPath:"#/properties/target_latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}else {const err16 = {instancePath:instancePath+"/target_latitude",schemaPath:"#/properties/target_latitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}var valid0 = _errs2 === errors;}if(data.target_longitude !== undefined){let data1 = data.target_longitude;const _errs4 = errors;const _errs5 = errors;if(typeof data1 == "number"){if(data1 > 180 || isNaN(data1)){const err17 = {instancePath:instancePath+"/target_longitude",schemaPath:"#/properties/target_longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}if(data1 < -180 || isNaN(data1)){const err18 = {instancePath:instancePath+"/target_longitude",schemaPath:"#/properties/target_longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}}else {const err19 = {instancePath:instancePath+"/target_longitude",schemaPath:"#/properties/target_longitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}var valid0 = _errs4 === errors;}if(data.target_height !== undefined){let data2 = data.target_height;const _errs6 = errors;if(!(typeof data2 == "number")){const err20 = {instancePath:instancePath+"/target_height",schemaPath:"#/properties/target_height/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}const _errs7 = errors;var valid0 = _errs6 === errors;}if(data.security_takeoff_height !== undefined){let data3 = data.security_takeoff_height;const _errs8 = errors;if(!(typeof data3 == "number")){const err21 = {instancePath:instancePath+"/security_takeoff_height",schemaPath:"#/properties/security_takeoff_height/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}const _errs9 = errors;var valid0 = _errs8 === errors;}if(data.rth_mode !== undefined){let data4 = data.rth_mode;const _errs10 = errors;if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){const err22 = {instancePath:instancePath+"/rth_mode",schemaPath:"#/properties/rth_mode/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}const _errs11 = errors;var valid0 = _errs10 === errors;}if(data.rth_altitude !== undefined){let data5 = data.rth_altitude;const _errs12 = errors;if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){const err23 = {instancePath:instancePath+"/rth_altitude",schemaPath:"#/properties/rth_altitude/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}const _errs13 = errors;var valid0 = _errs12 === errors;}if(data.rc_lost_action !== undefined){let data6 = data.rc_lost_action;const _errs14 = errors;if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){const err24 = {instancePath:instancePath+"/rc_lost_action",schemaPath:"#/properties/rc_lost_action/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}const _errs15 = errors;const vSchema0 = schema26.properties.rc_lost_action.enum;if(!(((data6 === 0) || (data6 === 1)) || (data6 === 2))){const err25 = {instancePath:instancePath+"/rc_lost_action",schemaPath:"#/properties/rc_lost_action/enum",keyword:"enum",params:{allowedValues: schema26.properties.rc_lost_action.enum}};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}var valid0 = _errs14 === errors;}if(data.exit_wayline_when_rc_lost !== undefined){let data7 = data.exit_wayline_when_rc_lost;const _errs16 = errors;if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){const err26 = {instancePath:instancePath+"/exit_wayline_when_rc_lost",schemaPath:"#/properties/exit_wayline_when_rc_lost/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}const _errs17 = errors;const vSchema1 = schema26.properties.exit_wayline_when_rc_lost.enum;if(!((data7 === 0) || (data7 === 1))){const err27 = {instancePath:instancePath+"/exit_wayline_when_rc_lost",schemaPath:"#/properties/exit_wayline_when_rc_lost/enum",keyword:"enum",params:{allowedValues: schema26.properties.exit_wayline_when_rc_lost.enum}};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}var valid0 = _errs16 === errors;}if(data.commander_mode_lost_action !== undefined){let data8 = data.commander_mode_lost_action;const _errs18 = errors;if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){const err28 = {instancePath:instancePath+"/commander_mode_lost_action",schemaPath:"#/properties/commander_mode_lost_action/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}const _errs19 = errors;var valid0 = _errs18 === errors;}if(data.commander_flight_mode !== undefined){let data9 = data.commander_flight_mode;const _errs20 = errors;if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){const err29 = {instancePath:instancePath+"/commander_flight_mode",schemaPath:"#/properties/commander_flight_mode/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}const _errs21 = errors;var valid0 = _errs20 === errors;}if(data.commander_flight_height !== undefined){let data10 = data.commander_flight_height;const _errs22 = errors;if(!(typeof data10 == "number")){const err30 = {instancePath:instancePath+"/commander_flight_height",schemaPath:"#/properties/commander_flight_height/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}const _errs23 = errors;var valid0 = _errs22 === errors;}if(data.flight_id !== undefined){let data11 = data.flight_id;const _errs24 = errors;if(typeof data11 !== "string"){const err31 = {instancePath:instancePath+"/flight_id",schemaPath:"#/properties/flight_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}const _errs25 = errors;var valid0 = _errs24 === errors;}if(data.max_speed !== undefined){let data12 = data.max_speed;const _errs26 = errors;if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){const err32 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}const _errs27 = errors;if(typeof data12 == "number"){if(data12 > 15 || isNaN(data12)){const err33 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15}};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}if(data12 < 1 || isNaN(data12)){const err34 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}var valid0 = _errs26 === errors;}if(data.flight_safety_advance_check !== undefined){let data13 = data.flight_safety_advance_check;const _errs28 = errors;if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){const err35 = {instancePath:instancePath+"/flight_safety_advance_check",schemaPath:"#/properties/flight_safety_advance_check/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}const _errs29 = errors;var valid0 = _errs28 === errors;}if(data.simulate_mission !== undefined){let data14 = data.simulate_mission;const _errs30 = errors;const _errs31 = errors;if(data14 && typeof data14 == "object" && !Array.isArray(data14)){if(data14.is_enable === undefined){const err36 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "is_enable"}};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}if(data14.latitude === undefined){const err37 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "latitude"}};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}if(data14.longitude === undefined){const err38 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "longitude"}};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}const _errs32 = errors;for(const key1 in data14){if(!(((key1 === "is_enable") || (key1 === "latitude")) || (key1 === "longitude"))){const err39 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}}if(data14.is_enable !== undefined){let data15 = data14.is_enable;const _errs33 = errors;if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){const err40 = {instancePath:instancePath+"/simulate_mission/is_enable",schemaPath:"#/properties/simulate_mission/properties/is_enable/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}const _errs34 = errors;const vSchema2 = schema26.properties.simulate_mission.properties.is_enable.enum;if(!((data15 === 0) || (data15 === 1))){const err41 = {instancePath:instancePath+"/simulate_mission/is_enable",schemaPath:"#/properties/simulate_mission/properties/is_enable/enum",keyword:"enum",params:{allowedValues: schema26.properties.simulate_mission.properties.is_enable.enum}};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}var valid1 = _errs33 === errors;}if(data14.latitude !== undefined){let data16 = data14.latitude;const _errs35 = errors;const _errs36 = errors;if(typeof data16 == "number"){if(data16 > 90 || isNaN(data16)){const err42 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}if(data16 < -90 || isNaN(data16)){const err43 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}}else {const err44 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}var valid1 = _errs35 === errors;}if(data14.longitude !== undefined){let data17 = data14.longitude;const _errs37 = errors;const _errs38 = errors;if(typeof data17 == "number"){if(data17 > 180 || isNaN(data17)){const err45 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}if(data17 < -180 || isNaN(data17)){const err46 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}}else {const err47 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}var valid1 = _errs37 === errors;}}else {const err48 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}var valid0 = _errs30 === errors;}}else {const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}validate26.errors = vErrors;return errors === 0;}validate26.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+const schema26 = {"type":"object","required":["target_latitude","target_longitude","target_height","security_takeoff_height","rth_mode","rth_altitude","rc_lost_action","exit_wayline_when_rc_lost","commander_mode_lost_action","commander_flight_mode","commander_flight_height","flight_id","flight_safety_advance_check"],"properties":{"target_latitude":{"type":"number","minimum":-90,"maximum":90},"target_longitude":{"type":"number","minimum":-180,"maximum":180},"target_height":{"type":"number"},"security_takeoff_height":{"type":"number"},"rth_mode":{"type":"integer"},"rth_altitude":{"type":"integer"},"rc_lost_action":{"type":"integer","enum":[0,1,2]},"exit_wayline_when_rc_lost":{"type":"integer","enum":[0,1]},"commander_mode_lost_action":{"type":"integer"},"commander_flight_mode":{"type":"integer"},"commander_flight_height":{"type":"number"},"flight_id":{"type":"string"},"max_speed":{"type":"integer","minimum":1,"maximum":15},"flight_safety_advance_check":{"type":"integer"},"simulate_mission":{"type":"object","required":["is_enable","latitude","longitude"],"properties":{"is_enable":{"type":"integer","enum":[0,1]},"latitude":{"type":"number","minimum":-90,"maximum":90},"longitude":{"type":"number","minimum":-180,"maximum":180}},"additionalProperties":false}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_takeoff_to_point"};
+const func4 = Object.prototype.hasOwnProperty;
+
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_takeoff_to_point" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate26.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.target_latitude === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target_latitude"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.target_longitude === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target_longitude"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.target_height === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "target_height"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.security_takeoff_height === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "security_takeoff_height"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.rth_mode === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rth_mode"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.rth_altitude === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rth_altitude"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.rc_lost_action === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rc_lost_action"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.exit_wayline_when_rc_lost === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exit_wayline_when_rc_lost"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.commander_mode_lost_action === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "commander_mode_lost_action"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.commander_flight_mode === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "commander_flight_mode"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.commander_flight_height === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "commander_flight_height"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data.flight_id === undefined){
+const err11 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_id"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data.flight_safety_advance_check === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_safety_advance_check"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func4.call(schema26.properties, key0))){
+const err13 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.target_latitude !== undefined){
+let data0 = data.target_latitude;
+const _errs2 = errors;
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 > 90 || isNaN(data0)){
+const err14 = {instancePath:instancePath+"/target_latitude",schemaPath:"#/properties/target_latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data0 < -90 || isNaN(data0)){
+const err15 = {instancePath:instancePath+"/target_latitude",schemaPath:"#/properties/target_latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/target_latitude",schemaPath:"#/properties/target_latitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+if(data.target_longitude !== undefined){
+let data1 = data.target_longitude;
+const _errs4 = errors;
+const _errs5 = errors;
+if(typeof data1 == "number"){
+if(data1 > 180 || isNaN(data1)){
+const err17 = {instancePath:instancePath+"/target_longitude",schemaPath:"#/properties/target_longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data1 < -180 || isNaN(data1)){
+const err18 = {instancePath:instancePath+"/target_longitude",schemaPath:"#/properties/target_longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/target_longitude",schemaPath:"#/properties/target_longitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.target_height !== undefined){
+let data2 = data.target_height;
+const _errs6 = errors;
+if(!(typeof data2 == "number")){
+const err20 = {instancePath:instancePath+"/target_height",schemaPath:"#/properties/target_height/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+const _errs7 = errors;
+var valid0 = _errs6 === errors;
+}
+if(data.security_takeoff_height !== undefined){
+let data3 = data.security_takeoff_height;
+const _errs8 = errors;
+if(!(typeof data3 == "number")){
+const err21 = {instancePath:instancePath+"/security_takeoff_height",schemaPath:"#/properties/security_takeoff_height/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+const _errs9 = errors;
+var valid0 = _errs8 === errors;
+}
+if(data.rth_mode !== undefined){
+let data4 = data.rth_mode;
+const _errs10 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err22 = {instancePath:instancePath+"/rth_mode",schemaPath:"#/properties/rth_mode/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+const _errs11 = errors;
+var valid0 = _errs10 === errors;
+}
+if(data.rth_altitude !== undefined){
+let data5 = data.rth_altitude;
+const _errs12 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err23 = {instancePath:instancePath+"/rth_altitude",schemaPath:"#/properties/rth_altitude/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+const _errs13 = errors;
+var valid0 = _errs12 === errors;
+}
+if(data.rc_lost_action !== undefined){
+let data6 = data.rc_lost_action;
+const _errs14 = errors;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err24 = {instancePath:instancePath+"/rc_lost_action",schemaPath:"#/properties/rc_lost_action/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+const _errs15 = errors;
+const vSchema0 = schema26.properties.rc_lost_action.enum;
+if(!(((data6 === 0) || (data6 === 1)) || (data6 === 2))){
+const err25 = {instancePath:instancePath+"/rc_lost_action",schemaPath:"#/properties/rc_lost_action/enum",keyword:"enum",params:{allowedValues: schema26.properties.rc_lost_action.enum}};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var valid0 = _errs14 === errors;
+}
+if(data.exit_wayline_when_rc_lost !== undefined){
+let data7 = data.exit_wayline_when_rc_lost;
+const _errs16 = errors;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err26 = {instancePath:instancePath+"/exit_wayline_when_rc_lost",schemaPath:"#/properties/exit_wayline_when_rc_lost/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+const _errs17 = errors;
+const vSchema1 = schema26.properties.exit_wayline_when_rc_lost.enum;
+if(!((data7 === 0) || (data7 === 1))){
+const err27 = {instancePath:instancePath+"/exit_wayline_when_rc_lost",schemaPath:"#/properties/exit_wayline_when_rc_lost/enum",keyword:"enum",params:{allowedValues: schema26.properties.exit_wayline_when_rc_lost.enum}};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var valid0 = _errs16 === errors;
+}
+if(data.commander_mode_lost_action !== undefined){
+let data8 = data.commander_mode_lost_action;
+const _errs18 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err28 = {instancePath:instancePath+"/commander_mode_lost_action",schemaPath:"#/properties/commander_mode_lost_action/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+const _errs19 = errors;
+var valid0 = _errs18 === errors;
+}
+if(data.commander_flight_mode !== undefined){
+let data9 = data.commander_flight_mode;
+const _errs20 = errors;
+if(!((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9)))){
+const err29 = {instancePath:instancePath+"/commander_flight_mode",schemaPath:"#/properties/commander_flight_mode/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+const _errs21 = errors;
+var valid0 = _errs20 === errors;
+}
+if(data.commander_flight_height !== undefined){
+let data10 = data.commander_flight_height;
+const _errs22 = errors;
+if(!(typeof data10 == "number")){
+const err30 = {instancePath:instancePath+"/commander_flight_height",schemaPath:"#/properties/commander_flight_height/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+const _errs23 = errors;
+var valid0 = _errs22 === errors;
+}
+if(data.flight_id !== undefined){
+let data11 = data.flight_id;
+const _errs24 = errors;
+if(typeof data11 !== "string"){
+const err31 = {instancePath:instancePath+"/flight_id",schemaPath:"#/properties/flight_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+const _errs25 = errors;
+var valid0 = _errs24 === errors;
+}
+if(data.max_speed !== undefined){
+let data12 = data.max_speed;
+const _errs26 = errors;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err32 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+const _errs27 = errors;
+if(typeof data12 == "number"){
+if(data12 > 15 || isNaN(data12)){
+const err33 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/maximum",keyword:"maximum",params:{comparison: "<=", limit: 15}};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data12 < 1 || isNaN(data12)){
+const err34 = {instancePath:instancePath+"/max_speed",schemaPath:"#/properties/max_speed/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+var valid0 = _errs26 === errors;
+}
+if(data.flight_safety_advance_check !== undefined){
+let data13 = data.flight_safety_advance_check;
+const _errs28 = errors;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err35 = {instancePath:instancePath+"/flight_safety_advance_check",schemaPath:"#/properties/flight_safety_advance_check/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+const _errs29 = errors;
+var valid0 = _errs28 === errors;
+}
+if(data.simulate_mission !== undefined){
+let data14 = data.simulate_mission;
+const _errs30 = errors;
+const _errs31 = errors;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.is_enable === undefined){
+const err36 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "is_enable"}};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data14.latitude === undefined){
+const err37 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "latitude"}};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(data14.longitude === undefined){
+const err38 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "longitude"}};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+const _errs32 = errors;
+for(const key1 in data14){
+if(!(((key1 === "is_enable") || (key1 === "latitude")) || (key1 === "longitude"))){
+const err39 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data14.is_enable !== undefined){
+let data15 = data14.is_enable;
+const _errs33 = errors;
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+const err40 = {instancePath:instancePath+"/simulate_mission/is_enable",schemaPath:"#/properties/simulate_mission/properties/is_enable/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+const _errs34 = errors;
+const vSchema2 = schema26.properties.simulate_mission.properties.is_enable.enum;
+if(!((data15 === 0) || (data15 === 1))){
+const err41 = {instancePath:instancePath+"/simulate_mission/is_enable",schemaPath:"#/properties/simulate_mission/properties/is_enable/enum",keyword:"enum",params:{allowedValues: schema26.properties.simulate_mission.properties.is_enable.enum}};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+var valid1 = _errs33 === errors;
+}
+if(data14.latitude !== undefined){
+let data16 = data14.latitude;
+const _errs35 = errors;
+const _errs36 = errors;
+if(typeof data16 == "number"){
+if(data16 > 90 || isNaN(data16)){
+const err42 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(data16 < -90 || isNaN(data16)){
+const err43 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+var valid1 = _errs35 === errors;
+}
+if(data14.longitude !== undefined){
+let data17 = data14.longitude;
+const _errs37 = errors;
+const _errs38 = errors;
+if(typeof data17 == "number"){
+if(data17 > 180 || isNaN(data17)){
+const err45 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+if(data17 < -180 || isNaN(data17)){
+const err46 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+var valid1 = _errs37 === errors;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+var valid0 = _errs30 === errors;
+}
+}
+else {
+const err49 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+validate26.errors = vErrors;
+return errors === 0;
+}
+validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_27 = validate27;
 const schema27 = {"type":"object","required":["flighttask_id","task_type","wayline_type","out_of_control_action"],"properties":{"flighttask_id":{"type":"string"},"execute_time":{"type":"integer"},"task_type":{"type":"string","enum":["immediate","timed","conditional"]},"wayline_type":{"type":"string","enum":["wayline","mapping_2d","mapping_3d","mapping_strip"]},"wayline_file":{"type":"string"},"wayline_file_sign":{"type":"string"},"execute_times":{"type":"integer"},"out_of_control_action":{"type":"string","enum":["continue","execute_go_home","hover"]},"rth_altitude":{"type":"number"},"task_name":{"type":"string"},"ready_conditions":{"type":"object","additionalProperties":true},"executable_conditions":{"type":"object","additionalProperties":true},"simulate_mission":{"type":"object","additionalProperties":true},"break_point":{"type":"object","additionalProperties":true},"rth_mode":{"type":"integer","enum":[0,1]},"exit_wayline_when_rc_lost":{"type":"integer","enum":[0,1]},"wayline_precision_type":{"type":"integer","enum":[0,1]},"flight_safety_advance_check":{"type":"boolean"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_flighttask_create"};
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_flighttask_create" */;let vErrors = null;let errors = 0;const evaluated0 = validate27.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.flighttask_id === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flighttask_id"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.task_type === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "task_type"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.wayline_type === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "wayline_type"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.out_of_control_action === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "out_of_control_action"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(func4.call(schema27.properties, key0))){const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.flighttask_id !== undefined){let data0 = data.flighttask_id;const _errs2 = errors;if(typeof data0 !== "string"){const err5 = {instancePath:instancePath+"/flighttask_id",schemaPath:"#/properties/flighttask_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.execute_time !== undefined){let data1 = data.execute_time;const _errs4 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err6 = {instancePath:instancePath+"/execute_time",schemaPath:"#/properties/execute_time/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}if(data.task_type !== undefined){let data2 = data.task_type;const _errs6 = errors;if(typeof data2 !== "string"){const err7 = {instancePath:instancePath+"/task_type",schemaPath:"#/properties/task_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs7 = errors;const vSchema0 = schema27.properties.task_type.enum;if(!(((data2 === "immediate") || (data2 === "timed")) || (data2 === "conditional"))){const err8 = {instancePath:instancePath+"/task_type",schemaPath:"#/properties/task_type/enum",keyword:"enum",params:{allowedValues: schema27.properties.task_type.enum}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}var valid0 = _errs6 === errors;}if(data.wayline_type !== undefined){let data3 = data.wayline_type;const _errs8 = errors;if(typeof data3 !== "string"){const err9 = {instancePath:instancePath+"/wayline_type",schemaPath:"#/properties/wayline_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}const _errs9 = errors;const vSchema1 = schema27.properties.wayline_type.enum;if(!((((data3 === "wayline") || (data3 === "mapping_2d")) || (data3 === "mapping_3d")) || (data3 === "mapping_strip"))){const err10 = {instancePath:instancePath+"/wayline_type",schemaPath:"#/properties/wayline_type/enum",keyword:"enum",params:{allowedValues: schema27.properties.wayline_type.enum}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}var valid0 = _errs8 === errors;}if(data.wayline_file !== undefined){let data4 = data.wayline_file;const _errs10 = errors;if(typeof data4 !== "string"){const err11 = {instancePath:instancePath+"/wayline_file",schemaPath:"#/properties/wayline_file/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}const _errs11 = errors;var valid0 = _errs10 === errors;}if(data.wayline_file_sign !== undefined){let data5 = data.wayline_file_sign;const _errs12 = errors;if(typeof data5 !== "string"){const err12 = {instancePath:instancePath+"/wayline_file_sign",schemaPath:"#/properties/wayline_file_sign/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}const _errs13 = errors;var valid0 = _errs12 === errors;}if(data.execute_times !== undefined){let data6 = data.execute_times;const _errs14 = errors;if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){const err13 = {instancePath:instancePath+"/execute_times",schemaPath:"#/properties/execute_times/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}const _errs15 = errors;var valid0 = _errs14 === errors;}if(data.out_of_control_action !== undefined){let data7 = data.out_of_control_action;const _errs16 = errors;if(typeof data7 !== "string"){const err14 = {instancePath:instancePath+"/out_of_control_action",schemaPath:"#/properties/out_of_control_action/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}const _errs17 = errors;const vSchema2 = schema27.properties.out_of_control_action.enum;if(!(((data7 === "continue") || (data7 === "execute_go_home")) || (data7 === "hover"))){const err15 = {instancePath:instancePath+"/out_of_control_action",schemaPath:"#/properties/out_of_control_action/enum",keyword:"enum",params:{allowedValues: schema27.properties.out_of_control_action.enum}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}var valid0 = _errs16 === errors;}if(data.rth_altitude !== undefined){let data8 = data.rth_altitude;const _errs18 = errors;if(!(typeof data8 == "number")){const err16 = {instancePath:instancePath+"/rth_altitude",schemaPath:"#/properties/rth_altitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}const _errs19 = errors;var valid0 = _errs18 === errors;}if(data.task_name !== undefined){let data9 = data.task_name;const _errs20 = errors;if(typeof data9 !== "string"){const err17 = {instancePath:instancePath+"/task_name",schemaPath:"#/properties/task_name/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}const _errs21 = errors;var valid0 = _errs20 === errors;}if(data.ready_conditions !== undefined){let data10 = data.ready_conditions;const _errs22 = errors;const _errs23 = errors;if(data10 && typeof data10 == "object" && !Array.isArray(data10)){const _errs24 = errors;}else {const err18 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}var valid0 = _errs22 === errors;}if(data.executable_conditions !== undefined){let data11 = data.executable_conditions;const _errs25 = errors;const _errs26 = errors;if(data11 && typeof data11 == "object" && !Array.isArray(data11)){const _errs27 = errors;}else {const err19 = {instancePath:instancePath+"/executable_conditions",schemaPath:"#/properties/executable_conditions/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}var valid0 = _errs25 === errors;}if(data.simulate_mission !== undefined){let data12 = data.simulate_mission;const _errs28 = errors;const _errs29 = errors;if(data12 && typeof data12 == "object" && !Array.isArray(data12)){const _errs30 = errors;}else {const err20 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}var valid0 = _errs28 === errors;}if(data.break_point !== undefined){let data13 = data.break_point;const _errs31 = errors;const _errs32 = errors;if(data13 && typeof data13 == "object" && !Array.isArray(data13)){const _errs33 = errors;}else {const err21 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}var valid0 = _errs31 === errors;}if(data.rth_mode !== undefined){let data14 = data.rth_mode;const _errs34 = errors;if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){const err22 = {instancePath:instancePath+"/rth_mode",schemaPath:"#/properties/rth_mode/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}const _errs35 = errors;const vSchema3 = schema27.properties.rth_mode.enum;if(!((data14 === 0) || (data14 === 1))){const err23 = {instancePath:instancePath+"/rth_mode",schemaPath:"#/properties/rth_mode/enum",keyword:"enum",params:{allowedValues: schema27.properties.rth_mode.enum}};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}var valid0 = _errs34 === errors;}if(data.exit_wayline_when_rc_lost !== undefined){let data15 = data.exit_wayline_when_rc_lost;const _errs36 = errors;if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){const err24 = {instancePath:instancePath+"/exit_wayline_when_rc_lost",schemaPath:"#/properties/exit_wayline_when_rc_lost/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}const _errs37 = errors;const vSchema4 = schema27.properties.exit_wayline_when_rc_lost.enum;if(!((data15 === 0) || (data15 === 1))){const err25 = {instancePath:instancePath+"/exit_wayline_when_rc_lost",schemaPath:"#/properties/exit_wayline_when_rc_lost/enum",keyword:"enum",params:{allowedValues: schema27.properties.exit_wayline_when_rc_lost.enum}};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}var valid0 = _errs36 === errors;}if(data.wayline_precision_type !== undefined){let data16 = data.wayline_precision_type;const _errs38 = errors;if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){const err26 = {instancePath:instancePath+"/wayline_precision_type",schemaPath:"#/properties/wayline_precision_type/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}const _errs39 = errors;const vSchema5 = schema27.properties.wayline_precision_type.enum;if(!((data16 === 0) || (data16 === 1))){const err27 = {instancePath:instancePath+"/wayline_precision_type",schemaPath:"#/properties/wayline_precision_type/enum",keyword:"enum",params:{allowedValues: schema27.properties.wayline_precision_type.enum}};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}var valid0 = _errs38 === errors;}if(data.flight_safety_advance_check !== undefined){let data17 = data.flight_safety_advance_check;const _errs40 = errors;if(typeof data17 !== "boolean"){const err28 = {instancePath:instancePath+"/flight_safety_advance_check",schemaPath:"#/properties/flight_safety_advance_check/type",keyword:"type",params:{type: "boolean"}};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}const _errs41 = errors;var valid0 = _errs40 === errors;}}else {const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}validate27.errors = vErrors;return errors === 0;}validate27.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_flighttask_create" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate27.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.flighttask_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flighttask_id"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.task_type === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "task_type"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.wayline_type === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "wayline_type"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.out_of_control_action === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "out_of_control_action"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func4.call(schema27.properties, key0))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.flighttask_id !== undefined){
+let data0 = data.flighttask_id;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err5 = {instancePath:instancePath+"/flighttask_id",schemaPath:"#/properties/flighttask_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.execute_time !== undefined){
+let data1 = data.execute_time;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err6 = {instancePath:instancePath+"/execute_time",schemaPath:"#/properties/execute_time/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.task_type !== undefined){
+let data2 = data.task_type;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/task_type",schemaPath:"#/properties/task_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs7 = errors;
+const vSchema0 = schema27.properties.task_type.enum;
+if(!(((data2 === "immediate") || (data2 === "timed")) || (data2 === "conditional"))){
+const err8 = {instancePath:instancePath+"/task_type",schemaPath:"#/properties/task_type/enum",keyword:"enum",params:{allowedValues: schema27.properties.task_type.enum}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+if(data.wayline_type !== undefined){
+let data3 = data.wayline_type;
+const _errs8 = errors;
+if(typeof data3 !== "string"){
+const err9 = {instancePath:instancePath+"/wayline_type",schemaPath:"#/properties/wayline_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const _errs9 = errors;
+const vSchema1 = schema27.properties.wayline_type.enum;
+if(!((((data3 === "wayline") || (data3 === "mapping_2d")) || (data3 === "mapping_3d")) || (data3 === "mapping_strip"))){
+const err10 = {instancePath:instancePath+"/wayline_type",schemaPath:"#/properties/wayline_type/enum",keyword:"enum",params:{allowedValues: schema27.properties.wayline_type.enum}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+var valid0 = _errs8 === errors;
+}
+if(data.wayline_file !== undefined){
+let data4 = data.wayline_file;
+const _errs10 = errors;
+if(typeof data4 !== "string"){
+const err11 = {instancePath:instancePath+"/wayline_file",schemaPath:"#/properties/wayline_file/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+const _errs11 = errors;
+var valid0 = _errs10 === errors;
+}
+if(data.wayline_file_sign !== undefined){
+let data5 = data.wayline_file_sign;
+const _errs12 = errors;
+if(typeof data5 !== "string"){
+const err12 = {instancePath:instancePath+"/wayline_file_sign",schemaPath:"#/properties/wayline_file_sign/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs13 = errors;
+var valid0 = _errs12 === errors;
+}
+if(data.execute_times !== undefined){
+let data6 = data.execute_times;
+const _errs14 = errors;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err13 = {instancePath:instancePath+"/execute_times",schemaPath:"#/properties/execute_times/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+const _errs15 = errors;
+var valid0 = _errs14 === errors;
+}
+if(data.out_of_control_action !== undefined){
+let data7 = data.out_of_control_action;
+const _errs16 = errors;
+if(typeof data7 !== "string"){
+const err14 = {instancePath:instancePath+"/out_of_control_action",schemaPath:"#/properties/out_of_control_action/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs17 = errors;
+const vSchema2 = schema27.properties.out_of_control_action.enum;
+if(!(((data7 === "continue") || (data7 === "execute_go_home")) || (data7 === "hover"))){
+const err15 = {instancePath:instancePath+"/out_of_control_action",schemaPath:"#/properties/out_of_control_action/enum",keyword:"enum",params:{allowedValues: schema27.properties.out_of_control_action.enum}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid0 = _errs16 === errors;
+}
+if(data.rth_altitude !== undefined){
+let data8 = data.rth_altitude;
+const _errs18 = errors;
+if(!(typeof data8 == "number")){
+const err16 = {instancePath:instancePath+"/rth_altitude",schemaPath:"#/properties/rth_altitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+const _errs19 = errors;
+var valid0 = _errs18 === errors;
+}
+if(data.task_name !== undefined){
+let data9 = data.task_name;
+const _errs20 = errors;
+if(typeof data9 !== "string"){
+const err17 = {instancePath:instancePath+"/task_name",schemaPath:"#/properties/task_name/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+const _errs21 = errors;
+var valid0 = _errs20 === errors;
+}
+if(data.ready_conditions !== undefined){
+let data10 = data.ready_conditions;
+const _errs22 = errors;
+const _errs23 = errors;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+const _errs24 = errors;
+}
+else {
+const err18 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var valid0 = _errs22 === errors;
+}
+if(data.executable_conditions !== undefined){
+let data11 = data.executable_conditions;
+const _errs25 = errors;
+const _errs26 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+const _errs27 = errors;
+}
+else {
+const err19 = {instancePath:instancePath+"/executable_conditions",schemaPath:"#/properties/executable_conditions/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var valid0 = _errs25 === errors;
+}
+if(data.simulate_mission !== undefined){
+let data12 = data.simulate_mission;
+const _errs28 = errors;
+const _errs29 = errors;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+const _errs30 = errors;
+}
+else {
+const err20 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var valid0 = _errs28 === errors;
+}
+if(data.break_point !== undefined){
+let data13 = data.break_point;
+const _errs31 = errors;
+const _errs32 = errors;
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+const _errs33 = errors;
+}
+else {
+const err21 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var valid0 = _errs31 === errors;
+}
+if(data.rth_mode !== undefined){
+let data14 = data.rth_mode;
+const _errs34 = errors;
+if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+const err22 = {instancePath:instancePath+"/rth_mode",schemaPath:"#/properties/rth_mode/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+const _errs35 = errors;
+const vSchema3 = schema27.properties.rth_mode.enum;
+if(!((data14 === 0) || (data14 === 1))){
+const err23 = {instancePath:instancePath+"/rth_mode",schemaPath:"#/properties/rth_mode/enum",keyword:"enum",params:{allowedValues: schema27.properties.rth_mode.enum}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+var valid0 = _errs34 === errors;
+}
+if(data.exit_wayline_when_rc_lost !== undefined){
+let data15 = data.exit_wayline_when_rc_lost;
+const _errs36 = errors;
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+const err24 = {instancePath:instancePath+"/exit_wayline_when_rc_lost",schemaPath:"#/properties/exit_wayline_when_rc_lost/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+const _errs37 = errors;
+const vSchema4 = schema27.properties.exit_wayline_when_rc_lost.enum;
+if(!((data15 === 0) || (data15 === 1))){
+const err25 = {instancePath:instancePath+"/exit_wayline_when_rc_lost",schemaPath:"#/properties/exit_wayline_when_rc_lost/enum",keyword:"enum",params:{allowedValues: schema27.properties.exit_wayline_when_rc_lost.enum}};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+var valid0 = _errs36 === errors;
+}
+if(data.wayline_precision_type !== undefined){
+let data16 = data.wayline_precision_type;
+const _errs38 = errors;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+const err26 = {instancePath:instancePath+"/wayline_precision_type",schemaPath:"#/properties/wayline_precision_type/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+const _errs39 = errors;
+const vSchema5 = schema27.properties.wayline_precision_type.enum;
+if(!((data16 === 0) || (data16 === 1))){
+const err27 = {instancePath:instancePath+"/wayline_precision_type",schemaPath:"#/properties/wayline_precision_type/enum",keyword:"enum",params:{allowedValues: schema27.properties.wayline_precision_type.enum}};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var valid0 = _errs38 === errors;
+}
+if(data.flight_safety_advance_check !== undefined){
+let data17 = data.flight_safety_advance_check;
+const _errs40 = errors;
+if(typeof data17 !== "boolean"){
+const err28 = {instancePath:instancePath+"/flight_safety_advance_check",schemaPath:"#/properties/flight_safety_advance_check/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+const _errs41 = errors;
+var valid0 = _errs40 === errors;
+}
+}
+else {
+const err29 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_28 = validate28;
 const schema28 = {"type":"object","required":["flight_id"],"properties":{"flight_id":{"type":"string"},"multi_dock_task":{"type":"object","required":["wireless_link_topo","dock_infos"],"properties":{"wireless_link_topo":{"type":"object","required":["secret_code","center_node","leaf_nodes"],"properties":{"secret_code":{"type":"array","items":{"type":"integer"},"minItems":28,"maxItems":28},"center_node":{"type":"object","required":["sdr_id","sn"],"properties":{"sdr_id":{"type":"integer"},"sn":{"type":"string"}},"additionalProperties":false},"leaf_nodes":{"type":"array","items":{"type":"object","required":["sdr_id","sn","control_source_index"],"properties":{"sdr_id":{"type":"integer"},"sn":{"type":"string"},"control_source_index":{"type":"integer","minimum":1,"maximum":2}},"additionalProperties":false}}},"additionalProperties":false},"dock_infos":{"type":"array","items":{"type":"object","required":["dock_type","latitude","longitude","height","heading","home_position_is_valid","index","sn","rtcm_info","alternate_land_point"],"properties":{"dock_type":{"type":"string","enum":["takeoff","landing"]},"latitude":{"type":"number","minimum":-90,"maximum":90},"longitude":{"type":"number","minimum":-180,"maximum":180},"height":{"type":"number"},"heading":{"type":"number","minimum":-180,"maximum":180},"home_position_is_valid":{"type":"integer","enum":[0,1]},"index":{"type":"integer","minimum":1,"maximum":31},"sn":{"type":"string"},"rtcm_info":{"type":"object","required":["mount_point","port","host","rtcm_device_type","source_type"],"properties":{"mount_point":{"type":"string"},"port":{"type":"string"},"host":{"type":"string"},"rtcm_device_type":{"type":"integer","enum":[1]},"source_type":{"type":"integer","enum":[0,1,2,3]}},"additionalProperties":false},"alternate_land_point":{"type":"object","required":["longitude","latitude","safe_land_height","is_configured"],"properties":{"longitude":{"type":"number","minimum":-180,"maximum":180},"latitude":{"type":"number","minimum":-90,"maximum":90},"height":{"type":"number"},"safe_land_height":{"type":"number"},"is_configured":{"type":"integer","enum":[0,1]}},"additionalProperties":false}},"additionalProperties":false},"minItems":2,"maxItems":2}},"additionalProperties":false}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_flighttask_execute"};
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_flighttask_execute" */;let vErrors = null;let errors = 0;const evaluated0 = validate28.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.flight_id === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_id"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "flight_id") || (key0 === "multi_dock_task"))){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.flight_id !== undefined){let data0 = data.flight_id;const _errs2 = errors;if(typeof data0 !== "string"){const err2 = {instancePath:instancePath+"/flight_id",schemaPath:"#/properties/flight_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.multi_dock_task !== undefined){let data1 = data.multi_dock_task;const _errs4 = errors;const _errs5 = errors;if(data1 && typeof data1 == "object" && !Array.isArray(data1)){if(data1.wireless_link_topo === undefined){const err3 = {instancePath:instancePath+"/multi_dock_task",schemaPath:"#/properties/multi_dock_task/required",keyword:"required",params:{missingProperty: "wireless_link_topo"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data1.dock_infos === undefined){const err4 = {instancePath:instancePath+"/multi_dock_task",schemaPath:"#/properties/multi_dock_task/required",keyword:"required",params:{missingProperty: "dock_infos"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs6 = errors;for(const key1 in data1){if(!((key1 === "wireless_link_topo") || (key1 === "dock_infos"))){const err5 = {instancePath:instancePath+"/multi_dock_task",schemaPath:"#/properties/multi_dock_task/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data1.wireless_link_topo !== undefined){let data2 = data1.wireless_link_topo;const _errs7 = errors;const _errs8 = errors;if(data2 && typeof data2 == "object" && !Array.isArray(data2)){if(data2.secret_code === undefined){const err6 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/required",keyword:"required",params:{missingProperty: "secret_code"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data2.center_node === undefined){const err7 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/required",keyword:"required",params:{missingProperty: "center_node"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data2.leaf_nodes === undefined){const err8 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/required",keyword:"required",params:{missingProperty: "leaf_nodes"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}const _errs9 = errors;for(const key2 in data2){if(!(((key2 === "secret_code") || (key2 === "center_node")) || (key2 === "leaf_nodes"))){const err9 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data2.secret_code !== undefined){let data3 = data2.secret_code;const _errs10 = errors;const _errs11 = errors;if(Array.isArray(data3)){if(data3.length > 28){const err10 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/secret_code",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/secret_code/maxItems",keyword:"maxItems",params:{limit: 28}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if(data3.length < 28){const err11 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/secret_code",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/secret_code/minItems",keyword:"minItems",params:{limit: 28}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}let valid4 = true;const len0 = data3.length;for(let i0=0; i0<len0; i0++){let data4 = data3[i0];const _errs12 = errors;if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){const err12 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/secret_code/" + i0,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/secret_code/items/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}const _errs13 = errors;var valid3 = _errs12 === errors;if(!valid3){valid4 = false;}}}else {const err13 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/secret_code",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/secret_code/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}var valid2 = _errs10 === errors;}if(data2.center_node !== undefined){let data5 = data2.center_node;const _errs14 = errors;const _errs15 = errors;if(data5 && typeof data5 == "object" && !Array.isArray(data5)){if(data5.sdr_id === undefined){const err14 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/required",keyword:"required",params:{missingProperty: "sdr_id"}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}if(data5.sn === undefined){const err15 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/required",keyword:"required",params:{missingProperty: "sn"}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}const _errs16 = errors;for(const key3 in data5){if(!((key3 === "sdr_id") || (key3 === "sn"))){const err16 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}}if(data5.sdr_id !== undefined){let data6 = data5.sdr_id;const _errs17 = errors;if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){const err17 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node/sdr_id",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/properties/sdr_id/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}const _errs18 = errors;var valid5 = _errs17 === errors;}if(data5.sn !== undefined){let data7 = data5.sn;const _errs19 = errors;if(typeof data7 !== "string"){const err18 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node/sn",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/properties/sn/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}const _errs20 = errors;var valid5 = _errs19 === errors;}}else {const err19 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}var valid2 = _errs14 === errors;}if(data2.leaf_nodes !== undefined){let data8 = data2.leaf_nodes;const _errs21 = errors;const _errs22 = errors;if(Array.isArray(data8)){let valid7 = true;const len1 = data8.length;for(let i1=0; i1<len1; i1++){let data9 = data8[i1];const _errs23 = errors;const _errs24 = errors;if(data9 && typeof data9 == "object" && !Array.isArray(data9)){if(data9.sdr_id === undefined){const err20 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/required",keyword:"required",params:{missingProperty: "sdr_id"}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}if(data9.sn === undefined){const err21 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/required",keyword:"required",params:{missingProperty: "sn"}};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}if(data9.control_source_index === undefined){const err22 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/required",keyword:"required",params:{missingProperty: "control_source_index"}};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}const _errs25 = errors;for(const key4 in data9){if(!(((key4 === "sdr_id") || (key4 === "sn")) || (key4 === "control_source_index"))){const err23 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4}};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}if(data9.sdr_id !== undefined){let data10 = data9.sdr_id;const _errs26 = errors;if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){const err24 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1+"/sdr_id",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/properties/sdr_id/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}const _errs27 = errors;var valid8 = _errs26 === errors;}if(data9.sn !== undefined){let data11 = data9.sn;const _errs28 = errors;if(typeof data11 !== "string"){const err25 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1+"/sn",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/properties/sn/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}const _errs29 = errors;var valid8 = _errs28 === errors;}if(data9.control_source_index !== undefined){let data12 = data9.control_source_index;const _errs30 = errors;if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){const err26 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1+"/control_source_index",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/properties/control_source_index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}const _errs31 = errors;if(typeof data12 == "number"){if(data12 > 2 || isNaN(data12)){const err27 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1+"/control_source_index",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/properties/control_source_index/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2}};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}if(data12 < 1 || isNaN(data12)){const err28 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1+"/control_source_index",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/properties/control_source_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}}var valid8 = _errs30 === errors;}}else {const err29 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}var valid6 = _errs23 === errors;if(!valid6){valid7 = false;}}}else {const err30 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}var valid2 = _errs21 === errors;}}else {const err31 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}var valid1 = _errs7 === errors;}if(data1.dock_infos !== undefined){let data13 = data1.dock_infos;const _errs32 = errors;const _errs33 = errors;if(Array.isArray(data13)){if(data13.length > 2){const err32 = {instancePath:instancePath+"/multi_dock_task/dock_infos",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/maxItems",keyword:"maxItems",params:{limit: 2}};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}if(data13.length < 2){const err33 = {instancePath:instancePath+"/multi_dock_task/dock_infos",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/minItems",keyword:"minItems",params:{limit: 2}};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}let valid10 = true;const len2 = data13.length;for(let i2=0; i2<len2; i2++){let data14 = data13[i2];const _errs34 = errors;const _errs35 = errors;if(data14 && typeof data14 == "object" && !Array.isArray(data14)){if(data14.dock_type === undefined){const err34 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "dock_type"}};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}if(data14.latitude === undefined){const err35 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "latitude"}};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}if(data14.longitude === undefined){const err36 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "longitude"}};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}if(data14.height === undefined){const err37 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "height"}};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}if(data14.heading === undefined){const err38 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "heading"}};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}if(data14.home_position_is_valid === undefined){const err39 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "home_position_is_valid"}};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}if(data14.index === undefined){const err40 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "index"}};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}if(data14.sn === undefined){const err41 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "sn"}};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}if(data14.rtcm_info === undefined){const err42 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "rtcm_info"}};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}if(data14.alternate_land_point === undefined){const err43 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "alternate_land_point"}};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}const _errs36 = errors;for(const key5 in data14){if(!(func4.call(schema28.properties.multi_dock_task.properties.dock_infos.items.properties, key5))){const err44 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5}};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}}if(data14.dock_type !== undefined){let data15 = data14.dock_type;const _errs37 = errors;if(typeof data15 !== "string"){const err45 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/dock_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/dock_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}const _errs38 = errors;const vSchema0 = schema28.properties.multi_dock_task.properties.dock_infos.items.properties.dock_type.enum;if(!((data15 === "takeoff") || (data15 === "landing"))){const err46 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/dock_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/dock_type/enum",keyword:"enum",params:{allowedValues: schema28.properties.multi_dock_task.properties.dock_infos.items.properties.dock_type.enum}};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}var valid11 = _errs37 === errors;}if(data14.latitude !== undefined){let data16 = data14.latitude;const _errs39 = errors;const _errs40 = errors;if(typeof data16 == "number"){if(data16 > 90 || isNaN(data16)){const err47 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}if(data16 < -90 || isNaN(data16)){const err48 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}}else {const err49 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/latitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}var valid11 = _errs39 === errors;}if(data14.longitude !== undefined){let data17 = data14.longitude;const _errs41 = errors;const _errs42 = errors;if(typeof data17 == "number"){if(data17 > 180 || isNaN(data17)){const err50 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};if(vErrors === null){vErrors = [err50];}else {vErrors.push(err50);}errors++;}if(data17 < -180 || isNaN(data17)){const err51 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};if(vErrors === null){vErrors = [err51];}else {vErrors.push(err51);}errors++;}}else {const err52 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/longitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err52];}else {vErrors.push(err52);}errors++;}var valid11 = _errs41 === errors;}if(data14.height !== undefined){let data18 = data14.height;const _errs43 = errors;if(!(typeof data18 == "number")){const err53 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/height",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/height/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err53];}else {vErrors.push(err53);}errors++;}const _errs44 = errors;var valid11 = _errs43 === errors;}if(data14.heading !== undefined){let data19 = data14.heading;const _errs45 = errors;const _errs46 = errors;if(typeof data19 == "number"){if(data19 > 180 || isNaN(data19)){const err54 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/heading",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/heading/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};if(vErrors === null){vErrors = [err54];}else {vErrors.push(err54);}errors++;}if(data19 < -180 || isNaN(data19)){const err55 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/heading",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/heading/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};if(vErrors === null){vErrors = [err55];}else {vErrors.push(err55);}errors++;}}else {const err56 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/heading",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/heading/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err56];}else {vErrors.push(err56);}errors++;}var valid11 = _errs45 === errors;}if(data14.home_position_is_valid !== undefined){let data20 = data14.home_position_is_valid;const _errs47 = errors;if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){const err57 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/home_position_is_valid",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/home_position_is_valid/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err57];}else {vErrors.push(err57);}errors++;}const _errs48 = errors;const vSchema1 = schema28.properties.multi_dock_task.properties.dock_infos.items.properties.home_position_is_valid.enum;if(!((data20 === 0) || (data20 === 1))){const err58 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/home_position_is_valid",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/home_position_is_valid/enum",keyword:"enum",params:{allowedValues: schema28.properties.multi_dock_task.properties.dock_infos.items.properties.home_position_is_valid.enum}};if(vErrors === null){vErrors = [err58];}else {vErrors.push(err58);}errors++;}var valid11 = _errs47 === errors;}if(data14.index !== undefined){let data21 = data14.index;const _errs49 = errors;if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){const err59 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/index",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err59];}else {vErrors.push(err59);}errors++;}const _errs50 = errors;if(typeof data21 == "number"){if(data21 > 31 || isNaN(data21)){const err60 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/index",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/index/maximum",keyword:"maximum",params:{comparison: "<=", limit: 31}};if(vErrors === null){vErrors = [err60];}else {vErrors.push(err60);}errors++;}if(data21 < 1 || isNaN(data21)){const err61 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/index",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};if(vErrors === null){vErrors = [err61];}else {vErrors.push(err61);}errors++;}}var valid11 = _errs49 === errors;}if(data14.sn !== undefined){let data22 = data14.sn;const _errs51 = errors;if(typeof data22 !== "string"){const err62 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/sn",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/sn/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err62];}else {vErrors.push(err62);}errors++;}const _errs52 = errors;var valid11 = _errs51 === errors;}if(data14.rtcm_info !== undefined){let data23 = data14.rtcm_info;const _errs53 = errors;const _errs54 = errors;if(data23 && typeof data23 == "object" && !Array.isArray(data23)){if(data23.mount_point === undefined){const err63 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/required",keyword:"required",params:{missingProperty: "mount_point"}};if(vErrors === null){vErrors = [err63];}else {vErrors.push(err63);}errors++;}if(data23.port === undefined){const err64 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/required",keyword:"required",params:{missingProperty: "port"}};if(vErrors === null){vErrors = [err64];}else {vErrors.push(err64);}errors++;}if(data23.host === undefined){const err65 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/required",keyword:"required",params:{missingProperty: "host"}};if(vErrors === null){vErrors = [err65];}else {vErrors.push(err65);}errors++;}if(data23.rtcm_device_type === undefined){const err66 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/required",keyword:"required",params:{missingProperty: "rtcm_device_type"}};if(vErrors === null){vErrors = [err66];}else {vErrors.push(err66);}errors++;}if(data23.source_type === undefined){const err67 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/required",keyword:"required",params:{missingProperty: "source_type"}};if(vErrors === null){vErrors = [err67];}else {vErrors.push(err67);}errors++;}const _errs55 = errors;for(const key6 in data23){if(!(((((key6 === "mount_point") || (key6 === "port")) || (key6 === "host")) || (key6 === "rtcm_device_type")) || (key6 === "source_type"))){const err68 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6}};if(vErrors === null){vErrors = [err68];}else {vErrors.push(err68);}errors++;}}if(data23.mount_point !== undefined){let data24 = data23.mount_point;const _errs56 = errors;if(typeof data24 !== "string"){const err69 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/mount_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/mount_point/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err69];}else {vErrors.push(err69);}errors++;}const _errs57 = errors;var valid12 = _errs56 === errors;}if(data23.port !== undefined){let data25 = data23.port;const _errs58 = errors;if(typeof data25 !== "string"){const err70 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/port",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/port/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err70];}else {vErrors.push(err70);}errors++;}const _errs59 = errors;var valid12 = _errs58 === errors;}if(data23.host !== undefined){let data26 = data23.host;const _errs60 = errors;if(typeof data26 !== "string"){const err71 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/host",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/host/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err71];}else {vErrors.push(err71);}errors++;}const _errs61 = errors;var valid12 = _errs60 === errors;}if(data23.rtcm_device_type !== undefined){let data27 = data23.rtcm_device_type;const _errs62 = errors;if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){const err72 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/rtcm_device_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/rtcm_device_type/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err72];}else {vErrors.push(err72);}errors++;}const _errs63 = errors;const vSchema2 = schema28.properties.multi_dock_task.properties.dock_infos.items.properties.rtcm_info.properties.rtcm_device_type.enum;if(!(data27 === 1)){const err73 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/rtcm_device_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/rtcm_device_type/enum",keyword:"enum",params:{allowedValues: schema28.properties.multi_dock_task.properties.dock_infos.items.properties.rtcm_info.properties.rtcm_device_type.enum}};if(vErrors === null){vErrors = [err73];}else {vErrors.push(err73);}errors++;}var valid12 = _errs62 === errors;}if(data23.source_type !== undefined){let data28 = data23.source_type;const _errs64 = errors;if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){const err74 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/source_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/source_type/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err74];}else {vErrors.push(err74);}errors++;}const _errs65 = errors;const vSchema3 = schema28.properties.multi_dock_task.properties.dock_infos.items.properties.rtcm_info.properties.source_type.enum;if(!((((data28 === 0) || (data28 === 1)) || (data28 === 2)) || (data28 === 3))){const err75 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/source_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/source_type/enum",keyword:"enum",params:{allowedValues: schema28.properties.multi_dock_task.properties.dock_infos.items.properties.rtcm_info.properties.source_type.enum}};if(vErrors === null){vErrors = [err75];}else {vErrors.push(err75);}errors++;}var valid12 = _errs64 === errors;}}else {const err76 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err76];}else {vErrors.push(err76);}errors++;}var valid11 = _errs53 === errors;}if(data14.alternate_land_point !== undefined){let data29 = data14.alternate_land_point;const _errs66 = errors;const _errs67 = errors;if(data29 && typeof data29 == "object" && !Array.isArray(data29)){if(data29.longitude === undefined){const err77 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/required",keyword:"required",params:{missingProperty: "longitude"}};if(vErrors === null){vErrors = [err77];}else {vErrors.push(err77);}errors++;}if(data29.latitude === undefined){const err78 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/required",keyword:"required",params:{missingProperty: "latitude"}};if(vErrors === null){vErrors = [err78];}else {vErrors.push(err78);}errors++;}if(data29.safe_land_height === undefined){const err79 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/required",keyword:"required",params:{missingProperty: "safe_land_height"}};if(vErrors === null){vErrors = [err79];}else {vErrors.push(err79);}errors++;}if(data29.is_configured === undefined){const err80 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/required",keyword:"required",params:{missingProperty: "is_configured"}};if(vErrors === null){vErrors = [err80];}else {vErrors.push(err80);}errors++;}const _errs68 = errors;for(const key7 in data29){if(!(((((key7 === "longitude") || (key7 === "latitude")) || (key7 === "height")) || (key7 === "safe_land_height")) || (key7 === "is_configured"))){const err81 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7}};if(vErrors === null){vErrors = [err81];}else {vErrors.push(err81);}errors++;}}if(data29.longitude !== undefined){let data30 = data29.longitude;const _errs69 = errors;const _errs70 = errors;if(typeof data30 == "number"){if(data30 > 180 || isNaN(data30)){const err82 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};if(vErrors === null){vErrors = [err82];}else {vErrors.push(err82);}errors++;}if(data30 < -180 || isNaN(data30)){const err83 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};if(vErrors === null){vErrors = [err83];}else {vErrors.push(err83);}errors++;}}else {const err84 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/longitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err84];}else {vErrors.push(err84);}errors++;}var valid13 = _errs69 === errors;}if(data29.latitude !== undefined){let data31 = data29.latitude;const _errs71 = errors;const _errs72 = errors;if(typeof data31 == "number"){if(data31 > 90 || isNaN(data31)){const err85 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};if(vErrors === null){vErrors = [err85];}else {vErrors.push(err85);}errors++;}if(data31 < -90 || isNaN(data31)){const err86 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};if(vErrors === null){vErrors = [err86];}else {vErrors.push(err86);}errors++;}}else {const err87 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/latitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err87];}else {vErrors.push(err87);}errors++;}var valid13 = _errs71 === errors;}if(data29.height !== undefined){let data32 = data29.height;const _errs73 = errors;if(!(typeof data32 == "number")){const err88 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/height",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/height/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err88];}else {vErrors.push(err88);}errors++;}const _errs74 = errors;var valid13 = _errs73 === errors;}if(data29.safe_land_height !== undefined){let data33 = data29.safe_land_height;const _errs75 = errors;if(!(typeof data33 == "number")){const err89 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/safe_land_height",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/safe_land_height/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err89];}else {vErrors.push(err89);}errors++;}const _errs76 = errors;var valid13 = _errs75 === errors;}if(data29.is_configured !== undefined){let data34 = data29.is_configured;const _errs77 = errors;if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){const err90 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/is_configured",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/is_configured/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err90];}else {vErrors.push(err90);}errors++;}const _errs78 = errors;const vSchema4 = schema28.properties.multi_dock_task.properties.dock_infos.items.properties.alternate_land_point.properties.is_configured.enum;if(!((data34 === 0) || (data34 === 1))){const err91 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/is_configured",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/is_configured/enum",keyword:"enum",params:{allowedValues: schema28.properties.multi_dock_task.properties.dock_infos.items.properties.alternate_land_point.properties.is_configured.enum}};if(vErrors === null){vErrors = [err91];}else {vErrors.push(err91);}errors++;}var valid13 = _errs77 === errors;}}else {const err92 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err92];}else {vErrors.push(err92);}errors++;}var valid11 = _errs66 === errors;}}else {const err93 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err93];}else {vErrors.push(err93);}errors++;}var valid9 = _errs34 === errors;if(!valid9){valid10 = false;}}}else {const err94 = {instancePath:instancePath+"/multi_dock_task/dock_infos",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err94];}else {vErrors.push(err94);}errors++;}var valid1 = _errs32 === errors;}}else {const err95 = {instancePath:instancePath+"/multi_dock_task",schemaPath:"#/properties/multi_dock_task/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err95];}else {vErrors.push(err95);}errors++;}var valid0 = _errs4 === errors;}}else {const err96 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err96];}else {vErrors.push(err96);}errors++;}validate28.errors = vErrors;return errors === 0;}validate28.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_flighttask_execute" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate28.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.flight_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_id"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "flight_id") || (key0 === "multi_dock_task"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.flight_id !== undefined){
+let data0 = data.flight_id;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/flight_id",schemaPath:"#/properties/flight_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.multi_dock_task !== undefined){
+let data1 = data.multi_dock_task;
+const _errs4 = errors;
+const _errs5 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.wireless_link_topo === undefined){
+const err3 = {instancePath:instancePath+"/multi_dock_task",schemaPath:"#/properties/multi_dock_task/required",keyword:"required",params:{missingProperty: "wireless_link_topo"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data1.dock_infos === undefined){
+const err4 = {instancePath:instancePath+"/multi_dock_task",schemaPath:"#/properties/multi_dock_task/required",keyword:"required",params:{missingProperty: "dock_infos"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs6 = errors;
+for(const key1 in data1){
+if(!((key1 === "wireless_link_topo") || (key1 === "dock_infos"))){
+const err5 = {instancePath:instancePath+"/multi_dock_task",schemaPath:"#/properties/multi_dock_task/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data1.wireless_link_topo !== undefined){
+let data2 = data1.wireless_link_topo;
+const _errs7 = errors;
+const _errs8 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.secret_code === undefined){
+const err6 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/required",keyword:"required",params:{missingProperty: "secret_code"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data2.center_node === undefined){
+const err7 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/required",keyword:"required",params:{missingProperty: "center_node"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data2.leaf_nodes === undefined){
+const err8 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/required",keyword:"required",params:{missingProperty: "leaf_nodes"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const _errs9 = errors;
+for(const key2 in data2){
+if(!(((key2 === "secret_code") || (key2 === "center_node")) || (key2 === "leaf_nodes"))){
+const err9 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data2.secret_code !== undefined){
+let data3 = data2.secret_code;
+const _errs10 = errors;
+const _errs11 = errors;
+if(Array.isArray(data3)){
+if(data3.length > 28){
+const err10 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/secret_code",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/secret_code/maxItems",keyword:"maxItems",params:{limit: 28}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data3.length < 28){
+const err11 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/secret_code",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/secret_code/minItems",keyword:"minItems",params:{limit: 28}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+let valid4 = true;
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+const _errs12 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err12 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/secret_code/" + i0,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/secret_code/items/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs13 = errors;
+var valid3 = _errs12 === errors;
+if(!valid3){
+valid4 = false;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/secret_code",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/secret_code/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid2 = _errs10 === errors;
+}
+if(data2.center_node !== undefined){
+let data5 = data2.center_node;
+const _errs14 = errors;
+const _errs15 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.sdr_id === undefined){
+const err14 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/required",keyword:"required",params:{missingProperty: "sdr_id"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data5.sn === undefined){
+const err15 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/required",keyword:"required",params:{missingProperty: "sn"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const _errs16 = errors;
+for(const key3 in data5){
+if(!((key3 === "sdr_id") || (key3 === "sn"))){
+const err16 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data5.sdr_id !== undefined){
+let data6 = data5.sdr_id;
+const _errs17 = errors;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err17 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node/sdr_id",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/properties/sdr_id/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+const _errs18 = errors;
+var valid5 = _errs17 === errors;
+}
+if(data5.sn !== undefined){
+let data7 = data5.sn;
+const _errs19 = errors;
+if(typeof data7 !== "string"){
+const err18 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node/sn",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/properties/sn/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const _errs20 = errors;
+var valid5 = _errs19 === errors;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/center_node",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/center_node/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var valid2 = _errs14 === errors;
+}
+if(data2.leaf_nodes !== undefined){
+let data8 = data2.leaf_nodes;
+const _errs21 = errors;
+const _errs22 = errors;
+if(Array.isArray(data8)){
+let valid7 = true;
+const len1 = data8.length;
+for(let i1=0; i1<len1; i1++){
+let data9 = data8[i1];
+const _errs23 = errors;
+const _errs24 = errors;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.sdr_id === undefined){
+const err20 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/required",keyword:"required",params:{missingProperty: "sdr_id"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+if(data9.sn === undefined){
+const err21 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/required",keyword:"required",params:{missingProperty: "sn"}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+if(data9.control_source_index === undefined){
+const err22 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/required",keyword:"required",params:{missingProperty: "control_source_index"}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+const _errs25 = errors;
+for(const key4 in data9){
+if(!(((key4 === "sdr_id") || (key4 === "sn")) || (key4 === "control_source_index"))){
+const err23 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data9.sdr_id !== undefined){
+let data10 = data9.sdr_id;
+const _errs26 = errors;
+if(!((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10)))){
+const err24 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1+"/sdr_id",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/properties/sdr_id/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+const _errs27 = errors;
+var valid8 = _errs26 === errors;
+}
+if(data9.sn !== undefined){
+let data11 = data9.sn;
+const _errs28 = errors;
+if(typeof data11 !== "string"){
+const err25 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1+"/sn",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/properties/sn/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+const _errs29 = errors;
+var valid8 = _errs28 === errors;
+}
+if(data9.control_source_index !== undefined){
+let data12 = data9.control_source_index;
+const _errs30 = errors;
+if(!((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12)))){
+const err26 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1+"/control_source_index",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/properties/control_source_index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+const _errs31 = errors;
+if(typeof data12 == "number"){
+if(data12 > 2 || isNaN(data12)){
+const err27 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1+"/control_source_index",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/properties/control_source_index/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2}};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data12 < 1 || isNaN(data12)){
+const err28 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1+"/control_source_index",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/properties/control_source_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+var valid8 = _errs30 === errors;
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes/" + i1,schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/items/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+var valid6 = _errs23 === errors;
+if(!valid6){
+valid7 = false;
+}
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo/leaf_nodes",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/properties/leaf_nodes/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+var valid2 = _errs21 === errors;
+}
+}
+else {
+const err31 = {instancePath:instancePath+"/multi_dock_task/wireless_link_topo",schemaPath:"#/properties/multi_dock_task/properties/wireless_link_topo/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+var valid1 = _errs7 === errors;
+}
+if(data1.dock_infos !== undefined){
+let data13 = data1.dock_infos;
+const _errs32 = errors;
+const _errs33 = errors;
+if(Array.isArray(data13)){
+if(data13.length > 2){
+const err32 = {instancePath:instancePath+"/multi_dock_task/dock_infos",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/maxItems",keyword:"maxItems",params:{limit: 2}};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(data13.length < 2){
+const err33 = {instancePath:instancePath+"/multi_dock_task/dock_infos",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/minItems",keyword:"minItems",params:{limit: 2}};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+let valid10 = true;
+const len2 = data13.length;
+for(let i2=0; i2<len2; i2++){
+let data14 = data13[i2];
+const _errs34 = errors;
+const _errs35 = errors;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.dock_type === undefined){
+const err34 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "dock_type"}};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+if(data14.latitude === undefined){
+const err35 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "latitude"}};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+if(data14.longitude === undefined){
+const err36 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "longitude"}};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+if(data14.height === undefined){
+const err37 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "height"}};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(data14.heading === undefined){
+const err38 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "heading"}};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data14.home_position_is_valid === undefined){
+const err39 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "home_position_is_valid"}};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data14.index === undefined){
+const err40 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "index"}};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(data14.sn === undefined){
+const err41 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "sn"}};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+if(data14.rtcm_info === undefined){
+const err42 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "rtcm_info"}};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+if(data14.alternate_land_point === undefined){
+const err43 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/required",keyword:"required",params:{missingProperty: "alternate_land_point"}};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+const _errs36 = errors;
+for(const key5 in data14){
+if(!(func4.call(schema28.properties.multi_dock_task.properties.dock_infos.items.properties, key5))){
+const err44 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5}};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data14.dock_type !== undefined){
+let data15 = data14.dock_type;
+const _errs37 = errors;
+if(typeof data15 !== "string"){
+const err45 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/dock_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/dock_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+const _errs38 = errors;
+const vSchema0 = schema28.properties.multi_dock_task.properties.dock_infos.items.properties.dock_type.enum;
+if(!((data15 === "takeoff") || (data15 === "landing"))){
+const err46 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/dock_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/dock_type/enum",keyword:"enum",params:{allowedValues: schema28.properties.multi_dock_task.properties.dock_infos.items.properties.dock_type.enum}};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+var valid11 = _errs37 === errors;
+}
+if(data14.latitude !== undefined){
+let data16 = data14.latitude;
+const _errs39 = errors;
+const _errs40 = errors;
+if(typeof data16 == "number"){
+if(data16 > 90 || isNaN(data16)){
+const err47 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(data16 < -90 || isNaN(data16)){
+const err48 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/latitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+var valid11 = _errs39 === errors;
+}
+if(data14.longitude !== undefined){
+let data17 = data14.longitude;
+const _errs41 = errors;
+const _errs42 = errors;
+if(typeof data17 == "number"){
+if(data17 > 180 || isNaN(data17)){
+const err50 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data17 < -180 || isNaN(data17)){
+const err51 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+else {
+const err52 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/longitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+var valid11 = _errs41 === errors;
+}
+if(data14.height !== undefined){
+let data18 = data14.height;
+const _errs43 = errors;
+if(!(typeof data18 == "number")){
+const err53 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/height",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/height/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+const _errs44 = errors;
+var valid11 = _errs43 === errors;
+}
+if(data14.heading !== undefined){
+let data19 = data14.heading;
+const _errs45 = errors;
+const _errs46 = errors;
+if(typeof data19 == "number"){
+if(data19 > 180 || isNaN(data19)){
+const err54 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/heading",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/heading/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+if(data19 < -180 || isNaN(data19)){
+const err55 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/heading",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/heading/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/heading",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/heading/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+var valid11 = _errs45 === errors;
+}
+if(data14.home_position_is_valid !== undefined){
+let data20 = data14.home_position_is_valid;
+const _errs47 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err57 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/home_position_is_valid",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/home_position_is_valid/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+const _errs48 = errors;
+const vSchema1 = schema28.properties.multi_dock_task.properties.dock_infos.items.properties.home_position_is_valid.enum;
+if(!((data20 === 0) || (data20 === 1))){
+const err58 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/home_position_is_valid",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/home_position_is_valid/enum",keyword:"enum",params:{allowedValues: schema28.properties.multi_dock_task.properties.dock_infos.items.properties.home_position_is_valid.enum}};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+var valid11 = _errs47 === errors;
+}
+if(data14.index !== undefined){
+let data21 = data14.index;
+const _errs49 = errors;
+if(!((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21)))){
+const err59 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/index",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+const _errs50 = errors;
+if(typeof data21 == "number"){
+if(data21 > 31 || isNaN(data21)){
+const err60 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/index",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/index/maximum",keyword:"maximum",params:{comparison: "<=", limit: 31}};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(data21 < 1 || isNaN(data21)){
+const err61 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/index",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+var valid11 = _errs49 === errors;
+}
+if(data14.sn !== undefined){
+let data22 = data14.sn;
+const _errs51 = errors;
+if(typeof data22 !== "string"){
+const err62 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/sn",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/sn/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+const _errs52 = errors;
+var valid11 = _errs51 === errors;
+}
+if(data14.rtcm_info !== undefined){
+let data23 = data14.rtcm_info;
+const _errs53 = errors;
+const _errs54 = errors;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.mount_point === undefined){
+const err63 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/required",keyword:"required",params:{missingProperty: "mount_point"}};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+if(data23.port === undefined){
+const err64 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/required",keyword:"required",params:{missingProperty: "port"}};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(data23.host === undefined){
+const err65 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/required",keyword:"required",params:{missingProperty: "host"}};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+if(data23.rtcm_device_type === undefined){
+const err66 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/required",keyword:"required",params:{missingProperty: "rtcm_device_type"}};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+if(data23.source_type === undefined){
+const err67 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/required",keyword:"required",params:{missingProperty: "source_type"}};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+const _errs55 = errors;
+for(const key6 in data23){
+if(!(((((key6 === "mount_point") || (key6 === "port")) || (key6 === "host")) || (key6 === "rtcm_device_type")) || (key6 === "source_type"))){
+const err68 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6}};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+if(data23.mount_point !== undefined){
+let data24 = data23.mount_point;
+const _errs56 = errors;
+if(typeof data24 !== "string"){
+const err69 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/mount_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/mount_point/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+const _errs57 = errors;
+var valid12 = _errs56 === errors;
+}
+if(data23.port !== undefined){
+let data25 = data23.port;
+const _errs58 = errors;
+if(typeof data25 !== "string"){
+const err70 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/port",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/port/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+const _errs59 = errors;
+var valid12 = _errs58 === errors;
+}
+if(data23.host !== undefined){
+let data26 = data23.host;
+const _errs60 = errors;
+if(typeof data26 !== "string"){
+const err71 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/host",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/host/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+const _errs61 = errors;
+var valid12 = _errs60 === errors;
+}
+if(data23.rtcm_device_type !== undefined){
+let data27 = data23.rtcm_device_type;
+const _errs62 = errors;
+if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
+const err72 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/rtcm_device_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/rtcm_device_type/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+const _errs63 = errors;
+const vSchema2 = schema28.properties.multi_dock_task.properties.dock_infos.items.properties.rtcm_info.properties.rtcm_device_type.enum;
+if(!(data27 === 1)){
+const err73 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/rtcm_device_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/rtcm_device_type/enum",keyword:"enum",params:{allowedValues: schema28.properties.multi_dock_task.properties.dock_infos.items.properties.rtcm_info.properties.rtcm_device_type.enum}};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+var valid12 = _errs62 === errors;
+}
+if(data23.source_type !== undefined){
+let data28 = data23.source_type;
+const _errs64 = errors;
+if(!((typeof data28 == "number") && (!(data28 % 1) && !isNaN(data28)))){
+const err74 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/source_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/source_type/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+const _errs65 = errors;
+const vSchema3 = schema28.properties.multi_dock_task.properties.dock_infos.items.properties.rtcm_info.properties.source_type.enum;
+if(!((((data28 === 0) || (data28 === 1)) || (data28 === 2)) || (data28 === 3))){
+const err75 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info/source_type",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/properties/source_type/enum",keyword:"enum",params:{allowedValues: schema28.properties.multi_dock_task.properties.dock_infos.items.properties.rtcm_info.properties.source_type.enum}};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+var valid12 = _errs64 === errors;
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/rtcm_info",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/rtcm_info/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+var valid11 = _errs53 === errors;
+}
+if(data14.alternate_land_point !== undefined){
+let data29 = data14.alternate_land_point;
+const _errs66 = errors;
+const _errs67 = errors;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.longitude === undefined){
+const err77 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/required",keyword:"required",params:{missingProperty: "longitude"}};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+if(data29.latitude === undefined){
+const err78 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/required",keyword:"required",params:{missingProperty: "latitude"}};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+if(data29.safe_land_height === undefined){
+const err79 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/required",keyword:"required",params:{missingProperty: "safe_land_height"}};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+if(data29.is_configured === undefined){
+const err80 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/required",keyword:"required",params:{missingProperty: "is_configured"}};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+const _errs68 = errors;
+for(const key7 in data29){
+if(!(((((key7 === "longitude") || (key7 === "latitude")) || (key7 === "height")) || (key7 === "safe_land_height")) || (key7 === "is_configured"))){
+const err81 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7}};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data29.longitude !== undefined){
+let data30 = data29.longitude;
+const _errs69 = errors;
+const _errs70 = errors;
+if(typeof data30 == "number"){
+if(data30 > 180 || isNaN(data30)){
+const err82 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+if(data30 < -180 || isNaN(data30)){
+const err83 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+else {
+const err84 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/longitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/longitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+var valid13 = _errs69 === errors;
+}
+if(data29.latitude !== undefined){
+let data31 = data29.latitude;
+const _errs71 = errors;
+const _errs72 = errors;
+if(typeof data31 == "number"){
+if(data31 > 90 || isNaN(data31)){
+const err85 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+if(data31 < -90 || isNaN(data31)){
+const err86 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/latitude",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/latitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+var valid13 = _errs71 === errors;
+}
+if(data29.height !== undefined){
+let data32 = data29.height;
+const _errs73 = errors;
+if(!(typeof data32 == "number")){
+const err88 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/height",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/height/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+const _errs74 = errors;
+var valid13 = _errs73 === errors;
+}
+if(data29.safe_land_height !== undefined){
+let data33 = data29.safe_land_height;
+const _errs75 = errors;
+if(!(typeof data33 == "number")){
+const err89 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/safe_land_height",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/safe_land_height/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+const _errs76 = errors;
+var valid13 = _errs75 === errors;
+}
+if(data29.is_configured !== undefined){
+let data34 = data29.is_configured;
+const _errs77 = errors;
+if(!((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34)))){
+const err90 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/is_configured",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/is_configured/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+const _errs78 = errors;
+const vSchema4 = schema28.properties.multi_dock_task.properties.dock_infos.items.properties.alternate_land_point.properties.is_configured.enum;
+if(!((data34 === 0) || (data34 === 1))){
+const err91 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point/is_configured",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/properties/is_configured/enum",keyword:"enum",params:{allowedValues: schema28.properties.multi_dock_task.properties.dock_infos.items.properties.alternate_land_point.properties.is_configured.enum}};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+var valid13 = _errs77 === errors;
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2+"/alternate_land_point",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/properties/alternate_land_point/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+var valid11 = _errs66 === errors;
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/multi_dock_task/dock_infos/" + i2,schemaPath:"#/properties/multi_dock_task/properties/dock_infos/items/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+var valid9 = _errs34 === errors;
+if(!valid9){
+valid10 = false;
+}
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/multi_dock_task/dock_infos",schemaPath:"#/properties/multi_dock_task/properties/dock_infos/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+var valid1 = _errs32 === errors;
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/multi_dock_task",schemaPath:"#/properties/multi_dock_task/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err96 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_29 = validate29;
-const schema29 = {"type":"object","required":["execute_time","exit_wayline_when_rc_lost","file","flight_id","out_of_control_action","rth_altitude","task_type","rth_mode"],"properties":{"break_point":{"type":"object","required":["index","state","progress","wayline_id"],"properties":{"index":{"type":"integer","minimum":0},"state":{"type":"integer","enum":[0,1]},"progress":{"type":"number","minimum":0,"maximum":1},"wayline_id":{"type":"integer"}},"additionalProperties":false},"executable_conditions":{"type":"object","required":["storage_capacity"],"properties":{"storage_capacity":{"type":"integer","minimum":0}},"additionalProperties":false},"execute_time":{"type":"integer"},"exit_wayline_when_rc_lost":{"type":"integer"},"file":{"type":"object","required":["url","fingerprint"],"properties":{"url":{"type":"string","format":"uri"},"fingerprint":{"type":"string"}},"additionalProperties":false},"flight_id":{"type":"string"},"out_of_control_action":{"type":"integer"},"ready_conditions":{"type":"object","required":["battery_capacity","begin_time","end_time"],"properties":{"battery_capacity":{"type":"integer","minimum":0,"maximum":100},"begin_time":{"type":"integer"},"end_time":{"type":"integer"}},"additionalProperties":false},"rth_altitude":{"type":"integer"},"simulate_mission":{"type":"object","required":["is_enable","latitude","longitude"],"properties":{"is_enable":{"type":"integer","enum":[0,1]},"latitude":{"type":"number","minimum":-90,"maximum":90},"longitude":{"type":"number","minimum":-180,"maximum":180},"altitude":{"type":"number","minimum":-9999.9,"maximum":9999.9}},"additionalProperties":false},"task_type":{"type":"integer"},"rth_mode":{"type":"integer"},"wayline_precision_type":{"type":"integer","enum":[0,1]},"flight_safety_advance_check":{"type":"integer","enum":[0,1]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_flighttask_prepare"};const formats0 = require("ajv-formats/dist/formats").fullFormats.uri;
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_flighttask_prepare" */;let vErrors = null;let errors = 0;const evaluated0 = validate29.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.execute_time === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "execute_time"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.exit_wayline_when_rc_lost === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exit_wayline_when_rc_lost"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.file === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "file"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.flight_id === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_id"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.out_of_control_action === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "out_of_control_action"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.rth_altitude === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rth_altitude"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data.task_type === undefined){const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "task_type"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data.rth_mode === undefined){const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rth_mode"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(func4.call(schema29.properties, key0))){const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data.break_point !== undefined){let data0 = data.break_point;const _errs2 = errors;const _errs3 = errors;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){if(data0.index === undefined){const err9 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/required",keyword:"required",params:{missingProperty: "index"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(data0.state === undefined){const err10 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/required",keyword:"required",params:{missingProperty: "state"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if(data0.progress === undefined){const err11 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/required",keyword:"required",params:{missingProperty: "progress"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if(data0.wayline_id === undefined){const err12 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/required",keyword:"required",params:{missingProperty: "wayline_id"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}const _errs4 = errors;for(const key1 in data0){if(!((((key1 === "index") || (key1 === "state")) || (key1 === "progress")) || (key1 === "wayline_id"))){const err13 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data0.index !== undefined){let data1 = data0.index;const _errs5 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err14 = {instancePath:instancePath+"/break_point/index",schemaPath:"#/properties/break_point/properties/index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}const _errs6 = errors;if(typeof data1 == "number"){if(data1 < 0 || isNaN(data1)){const err15 = {instancePath:instancePath+"/break_point/index",schemaPath:"#/properties/break_point/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}var valid1 = _errs5 === errors;}if(data0.state !== undefined){let data2 = data0.state;const _errs7 = errors;if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){const err16 = {instancePath:instancePath+"/break_point/state",schemaPath:"#/properties/break_point/properties/state/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}const _errs8 = errors;const vSchema0 = schema29.properties.break_point.properties.state.enum;if(!((data2 === 0) || (data2 === 1))){const err17 = {instancePath:instancePath+"/break_point/state",schemaPath:"#/properties/break_point/properties/state/enum",keyword:"enum",params:{allowedValues: schema29.properties.break_point.properties.state.enum}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}var valid1 = _errs7 === errors;}if(data0.progress !== undefined){let data3 = data0.progress;const _errs9 = errors;const _errs10 = errors;if(typeof data3 == "number"){if(data3 > 1 || isNaN(data3)){const err18 = {instancePath:instancePath+"/break_point/progress",schemaPath:"#/properties/break_point/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}if(data3 < 0 || isNaN(data3)){const err19 = {instancePath:instancePath+"/break_point/progress",schemaPath:"#/properties/break_point/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}else {const err20 = {instancePath:instancePath+"/break_point/progress",schemaPath:"#/properties/break_point/properties/progress/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}var valid1 = _errs9 === errors;}if(data0.wayline_id !== undefined){let data4 = data0.wayline_id;const _errs11 = errors;if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){const err21 = {instancePath:instancePath+"/break_point/wayline_id",schemaPath:"#/properties/break_point/properties/wayline_id/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}const _errs12 = errors;var valid1 = _errs11 === errors;}}else {const err22 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}var valid0 = _errs2 === errors;}if(data.executable_conditions !== undefined){let data5 = data.executable_conditions;const _errs13 = errors;const _errs14 = errors;if(data5 && typeof data5 == "object" && !Array.isArray(data5)){if(data5.storage_capacity === undefined){const err23 = {instancePath:instancePath+"/executable_conditions",schemaPath:"#/properties/executable_conditions/required",keyword:"required",params:{missingProperty: "storage_capacity"}};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}const _errs15 = errors;for(const key2 in data5){if(!(key2 === "storage_capacity")){const err24 = {instancePath:instancePath+"/executable_conditions",schemaPath:"#/properties/executable_conditions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}}if(data5.storage_capacity !== undefined){let data6 = data5.storage_capacity;const _errs16 = errors;if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){const err25 = {instancePath:instancePath+"/executable_conditions/storage_capacity",schemaPath:"#/properties/executable_conditions/properties/storage_capacity/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}const _errs17 = errors;if(typeof data6 == "number"){if(data6 < 0 || isNaN(data6)){const err26 = {instancePath:instancePath+"/executable_conditions/storage_capacity",schemaPath:"#/properties/executable_conditions/properties/storage_capacity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}}var valid2 = _errs16 === errors;}}else {const err27 = {instancePath:instancePath+"/executable_conditions",schemaPath:"#/properties/executable_conditions/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}var valid0 = _errs13 === errors;}if(data.execute_time !== undefined){let data7 = data.execute_time;const _errs18 = errors;if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){const err28 = {instancePath:instancePath+"/execute_time",schemaPath:"#/properties/execute_time/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}const _errs19 = errors;var valid0 = _errs18 === errors;}if(data.exit_wayline_when_rc_lost !== undefined){let data8 = data.exit_wayline_when_rc_lost;const _errs20 = errors;if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){const err29 = {instancePath:instancePath+"/exit_wayline_when_rc_lost",schemaPath:"#/properties/exit_wayline_when_rc_lost/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}const _errs21 = errors;var valid0 = _errs20 === errors;}if(data.file !== undefined){let data9 = data.file;const _errs22 = errors;const _errs23 = errors;if(data9 && typeof data9 == "object" && !Array.isArray(data9)){if(data9.url === undefined){const err30 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "url"}};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}if(data9.fingerprint === undefined){const err31 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "fingerprint"}};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}const _errs24 = errors;for(const key3 in data9){if(!((key3 === "url") || (key3 === "fingerprint"))){const err32 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}}if(data9.url !== undefined){let data10 = data9.url;const _errs25 = errors;const _errs26 = errors;if(typeof data10 == "number"){}if(typeof data10 === "string"){if(!(formats0(data10))){const err33 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/format",keyword:"format",params:{format: "uri"}};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}}else {const err34 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}var valid3 = _errs25 === errors;}if(data9.fingerprint !== undefined){let data11 = data9.fingerprint;const _errs27 = errors;if(typeof data11 !== "string"){const err35 = {instancePath:instancePath+"/file/fingerprint",schemaPath:"#/properties/file/properties/fingerprint/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}const _errs28 = errors;var valid3 = _errs27 === errors;}}else {const err36 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}var valid0 = _errs22 === errors;}if(data.flight_id !== undefined){let data12 = data.flight_id;const _errs29 = errors;if(typeof data12 !== "string"){const err37 = {instancePath:instancePath+"/flight_id",schemaPath:"#/properties/flight_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}const _errs30 = errors;var valid0 = _errs29 === errors;}if(data.out_of_control_action !== undefined){let data13 = data.out_of_control_action;const _errs31 = errors;if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){const err38 = {instancePath:instancePath+"/out_of_control_action",schemaPath:"#/properties/out_of_control_action/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}const _errs32 = errors;var valid0 = _errs31 === errors;}if(data.ready_conditions !== undefined){let data14 = data.ready_conditions;const _errs33 = errors;const _errs34 = errors;if(data14 && typeof data14 == "object" && !Array.isArray(data14)){if(data14.battery_capacity === undefined){const err39 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/required",keyword:"required",params:{missingProperty: "battery_capacity"}};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}if(data14.begin_time === undefined){const err40 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/required",keyword:"required",params:{missingProperty: "begin_time"}};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}if(data14.end_time === undefined){const err41 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/required",keyword:"required",params:{missingProperty: "end_time"}};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}const _errs35 = errors;for(const key4 in data14){if(!(((key4 === "battery_capacity") || (key4 === "begin_time")) || (key4 === "end_time"))){const err42 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4}};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}}if(data14.battery_capacity !== undefined){let data15 = data14.battery_capacity;const _errs36 = errors;if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){const err43 = {instancePath:instancePath+"/ready_conditions/battery_capacity",schemaPath:"#/properties/ready_conditions/properties/battery_capacity/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}const _errs37 = errors;if(typeof data15 == "number"){if(data15 > 100 || isNaN(data15)){const err44 = {instancePath:instancePath+"/ready_conditions/battery_capacity",schemaPath:"#/properties/ready_conditions/properties/battery_capacity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100}};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}if(data15 < 0 || isNaN(data15)){const err45 = {instancePath:instancePath+"/ready_conditions/battery_capacity",schemaPath:"#/properties/ready_conditions/properties/battery_capacity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}}var valid4 = _errs36 === errors;}if(data14.begin_time !== undefined){let data16 = data14.begin_time;const _errs38 = errors;if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){const err46 = {instancePath:instancePath+"/ready_conditions/begin_time",schemaPath:"#/properties/ready_conditions/properties/begin_time/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}const _errs39 = errors;var valid4 = _errs38 === errors;}if(data14.end_time !== undefined){let data17 = data14.end_time;const _errs40 = errors;if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){const err47 = {instancePath:instancePath+"/ready_conditions/end_time",schemaPath:"#/properties/ready_conditions/properties/end_time/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}const _errs41 = errors;var valid4 = _errs40 === errors;}}else {const err48 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err48];}else {vErrors.push(err48);}errors++;}var valid0 = _errs33 === errors;}if(data.rth_altitude !== undefined){let data18 = data.rth_altitude;const _errs42 = errors;if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){const err49 = {instancePath:instancePath+"/rth_altitude",schemaPath:"#/properties/rth_altitude/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err49];}else {vErrors.push(err49);}errors++;}const _errs43 = errors;var valid0 = _errs42 === errors;}if(data.simulate_mission !== undefined){let data19 = data.simulate_mission;const _errs44 = errors;const _errs45 = errors;if(data19 && typeof data19 == "object" && !Array.isArray(data19)){if(data19.is_enable === undefined){const err50 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "is_enable"}};if(vErrors === null){vErrors = [err50];}else {vErrors.push(err50);}errors++;}if(data19.latitude === undefined){const err51 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "latitude"}};if(vErrors === null){vErrors = [err51];}else {vErrors.push(err51);}errors++;}if(data19.longitude === undefined){const err52 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "longitude"}};if(vErrors === null){vErrors = [err52];}else {vErrors.push(err52);}errors++;}const _errs46 = errors;for(const key5 in data19){if(!((((key5 === "is_enable") || (key5 === "latitude")) || (key5 === "longitude")) || (key5 === "altitude"))){const err53 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5}};if(vErrors === null){vErrors = [err53];}else {vErrors.push(err53);}errors++;}}if(data19.is_enable !== undefined){let data20 = data19.is_enable;const _errs47 = errors;if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){const err54 = {instancePath:instancePath+"/simulate_mission/is_enable",schemaPath:"#/properties/simulate_mission/properties/is_enable/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err54];}else {vErrors.push(err54);}errors++;}const _errs48 = errors;const vSchema1 = schema29.properties.simulate_mission.properties.is_enable.enum;if(!((data20 === 0) || (data20 === 1))){const err55 = {instancePath:instancePath+"/simulate_mission/is_enable",schemaPath:"#/properties/simulate_mission/properties/is_enable/enum",keyword:"enum",params:{allowedValues: schema29.properties.simulate_mission.properties.is_enable.enum}};if(vErrors === null){vErrors = [err55];}else {vErrors.push(err55);}errors++;}var valid5 = _errs47 === errors;}if(data19.latitude !== undefined){let data21 = data19.latitude;const _errs49 = errors;const _errs50 = errors;if(typeof data21 == "number"){if(data21 > 90 || isNaN(data21)){const err56 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};if(vErrors === null){vErrors = [err56];}else {vErrors.push(err56);}errors++;}if(data21 < -90 || isNaN(data21)){const err57 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};if(vErrors === null){vErrors = [err57];}else {vErrors.push(err57);}errors++;}}else {const err58 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err58];}else {vErrors.push(err58);}errors++;}var valid5 = _errs49 === errors;}if(data19.longitude !== undefined){let data22 = data19.longitude;const _errs51 = errors;const _errs52 = errors;if(typeof data22 == "number"){if(data22 > 180 || isNaN(data22)){const err59 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};if(vErrors === null){vErrors = [err59];}else {vErrors.push(err59);}errors++;}if(data22 < -180 || isNaN(data22)){const err60 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};if(vErrors === null){vErrors = [err60];}else {vErrors.push(err60);}errors++;}}else {const err61 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err61];}else {vErrors.push(err61);}errors++;}var valid5 = _errs51 === errors;}if(data19.altitude !== undefined){let data23 = data19.altitude;const _errs53 = errors;const _errs54 = errors;if(typeof data23 == "number"){if(data23 > 9999.9 || isNaN(data23)){const err62 = {instancePath:instancePath+"/simulate_mission/altitude",schemaPath:"#/properties/simulate_mission/properties/altitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999.9}};if(vErrors === null){vErrors = [err62];}else {vErrors.push(err62);}errors++;}if(data23 < -9999.9 || isNaN(data23)){const err63 = {instancePath:instancePath+"/simulate_mission/altitude",schemaPath:"#/properties/simulate_mission/properties/altitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9999.9}};if(vErrors === null){vErrors = [err63];}else {vErrors.push(err63);}errors++;}}else {const err64 = {instancePath:instancePath+"/simulate_mission/altitude",schemaPath:"#/properties/simulate_mission/properties/altitude/type",keyword:"type",params:{type: "number"}};if(vErrors === null){vErrors = [err64];}else {vErrors.push(err64);}errors++;}var valid5 = _errs53 === errors;}}else {const err65 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err65];}else {vErrors.push(err65);}errors++;}var valid0 = _errs44 === errors;}if(data.task_type !== undefined){let data24 = data.task_type;const _errs55 = errors;if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){const err66 = {instancePath:instancePath+"/task_type",schemaPath:"#/properties/task_type/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err66];}else {vErrors.push(err66);}errors++;}const _errs56 = errors;var valid0 = _errs55 === errors;}if(data.rth_mode !== undefined){let data25 = data.rth_mode;const _errs57 = errors;if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){const err67 = {instancePath:instancePath+"/rth_mode",schemaPath:"#/properties/rth_mode/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err67];}else {vErrors.push(err67);}errors++;}const _errs58 = errors;var valid0 = _errs57 === errors;}if(data.wayline_precision_type !== undefined){let data26 = data.wayline_precision_type;const _errs59 = errors;if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){const err68 = {instancePath:instancePath+"/wayline_precision_type",schemaPath:"#/properties/wayline_precision_type/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err68];}else {vErrors.push(err68);}errors++;}const _errs60 = errors;const vSchema2 = schema29.properties.wayline_precision_type.enum;if(!((data26 === 0) || (data26 === 1))){const err69 = {instancePath:instancePath+"/wayline_precision_type",schemaPath:"#/properties/wayline_precision_type/enum",keyword:"enum",params:{allowedValues: schema29.properties.wayline_precision_type.enum}};if(vErrors === null){vErrors = [err69];}else {vErrors.push(err69);}errors++;}var valid0 = _errs59 === errors;}if(data.flight_safety_advance_check !== undefined){let data27 = data.flight_safety_advance_check;const _errs61 = errors;if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){const err70 = {instancePath:instancePath+"/flight_safety_advance_check",schemaPath:"#/properties/flight_safety_advance_check/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err70];}else {vErrors.push(err70);}errors++;}const _errs62 = errors;const vSchema3 = schema29.properties.flight_safety_advance_check.enum;if(!((data27 === 0) || (data27 === 1))){const err71 = {instancePath:instancePath+"/flight_safety_advance_check",schemaPath:"#/properties/flight_safety_advance_check/enum",keyword:"enum",params:{allowedValues: schema29.properties.flight_safety_advance_check.enum}};if(vErrors === null){vErrors = [err71];}else {vErrors.push(err71);}errors++;}var valid0 = _errs61 === errors;}}else {const err72 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err72];}else {vErrors.push(err72);}errors++;}validate29.errors = vErrors;return errors === 0;}validate29.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+const schema29 = {"type":"object","required":["execute_time","exit_wayline_when_rc_lost","file","flight_id","out_of_control_action","rth_altitude","task_type","rth_mode"],"properties":{"break_point":{"type":"object","required":["index","state","progress","wayline_id"],"properties":{"index":{"type":"integer","minimum":0},"state":{"type":"integer","enum":[0,1]},"progress":{"type":"number","minimum":0,"maximum":1},"wayline_id":{"type":"integer"}},"additionalProperties":false},"executable_conditions":{"type":"object","required":["storage_capacity"],"properties":{"storage_capacity":{"type":"integer","minimum":0}},"additionalProperties":false},"execute_time":{"type":"integer"},"exit_wayline_when_rc_lost":{"type":"integer"},"file":{"type":"object","required":["url","fingerprint"],"properties":{"url":{"type":"string","format":"uri"},"fingerprint":{"type":"string"}},"additionalProperties":false},"flight_id":{"type":"string"},"out_of_control_action":{"type":"integer"},"ready_conditions":{"type":"object","required":["battery_capacity","begin_time","end_time"],"properties":{"battery_capacity":{"type":"integer","minimum":0,"maximum":100},"begin_time":{"type":"integer"},"end_time":{"type":"integer"}},"additionalProperties":false},"rth_altitude":{"type":"integer"},"simulate_mission":{"type":"object","required":["is_enable","latitude","longitude"],"properties":{"is_enable":{"type":"integer","enum":[0,1]},"latitude":{"type":"number","minimum":-90,"maximum":90},"longitude":{"type":"number","minimum":-180,"maximum":180},"altitude":{"type":"number","minimum":-9999.9,"maximum":9999.9}},"additionalProperties":false},"task_type":{"type":"integer"},"rth_mode":{"type":"integer"},"wayline_precision_type":{"type":"integer","enum":[0,1]},"flight_safety_advance_check":{"type":"integer","enum":[0,1]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_flighttask_prepare"};
+const formats0 = require("ajv-formats/dist/formats").fullFormats.uri;
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_flighttask_prepare" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate29.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.execute_time === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "execute_time"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.exit_wayline_when_rc_lost === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "exit_wayline_when_rc_lost"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.file === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "file"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.flight_id === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_id"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.out_of_control_action === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "out_of_control_action"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.rth_altitude === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rth_altitude"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.task_type === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "task_type"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.rth_mode === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "rth_mode"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func4.call(schema29.properties, key0))){
+const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.break_point !== undefined){
+let data0 = data.break_point;
+const _errs2 = errors;
+const _errs3 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.index === undefined){
+const err9 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/required",keyword:"required",params:{missingProperty: "index"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data0.state === undefined){
+const err10 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/required",keyword:"required",params:{missingProperty: "state"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data0.progress === undefined){
+const err11 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/required",keyword:"required",params:{missingProperty: "progress"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data0.wayline_id === undefined){
+const err12 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/required",keyword:"required",params:{missingProperty: "wayline_id"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs4 = errors;
+for(const key1 in data0){
+if(!((((key1 === "index") || (key1 === "state")) || (key1 === "progress")) || (key1 === "wayline_id"))){
+const err13 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data0.index !== undefined){
+let data1 = data0.index;
+const _errs5 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err14 = {instancePath:instancePath+"/break_point/index",schemaPath:"#/properties/break_point/properties/index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs6 = errors;
+if(typeof data1 == "number"){
+if(data1 < 0 || isNaN(data1)){
+const err15 = {instancePath:instancePath+"/break_point/index",schemaPath:"#/properties/break_point/properties/index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+var valid1 = _errs5 === errors;
+}
+if(data0.state !== undefined){
+let data2 = data0.state;
+const _errs7 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err16 = {instancePath:instancePath+"/break_point/state",schemaPath:"#/properties/break_point/properties/state/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+const _errs8 = errors;
+const vSchema0 = schema29.properties.break_point.properties.state.enum;
+if(!((data2 === 0) || (data2 === 1))){
+const err17 = {instancePath:instancePath+"/break_point/state",schemaPath:"#/properties/break_point/properties/state/enum",keyword:"enum",params:{allowedValues: schema29.properties.break_point.properties.state.enum}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+var valid1 = _errs7 === errors;
+}
+if(data0.progress !== undefined){
+let data3 = data0.progress;
+const _errs9 = errors;
+const _errs10 = errors;
+if(typeof data3 == "number"){
+if(data3 > 1 || isNaN(data3)){
+const err18 = {instancePath:instancePath+"/break_point/progress",schemaPath:"#/properties/break_point/properties/progress/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data3 < 0 || isNaN(data3)){
+const err19 = {instancePath:instancePath+"/break_point/progress",schemaPath:"#/properties/break_point/properties/progress/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/break_point/progress",schemaPath:"#/properties/break_point/properties/progress/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var valid1 = _errs9 === errors;
+}
+if(data0.wayline_id !== undefined){
+let data4 = data0.wayline_id;
+const _errs11 = errors;
+if(!((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4)))){
+const err21 = {instancePath:instancePath+"/break_point/wayline_id",schemaPath:"#/properties/break_point/properties/wayline_id/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+const _errs12 = errors;
+var valid1 = _errs11 === errors;
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/break_point",schemaPath:"#/properties/break_point/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+if(data.executable_conditions !== undefined){
+let data5 = data.executable_conditions;
+const _errs13 = errors;
+const _errs14 = errors;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.storage_capacity === undefined){
+const err23 = {instancePath:instancePath+"/executable_conditions",schemaPath:"#/properties/executable_conditions/required",keyword:"required",params:{missingProperty: "storage_capacity"}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+const _errs15 = errors;
+for(const key2 in data5){
+if(!(key2 === "storage_capacity")){
+const err24 = {instancePath:instancePath+"/executable_conditions",schemaPath:"#/properties/executable_conditions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data5.storage_capacity !== undefined){
+let data6 = data5.storage_capacity;
+const _errs16 = errors;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err25 = {instancePath:instancePath+"/executable_conditions/storage_capacity",schemaPath:"#/properties/executable_conditions/properties/storage_capacity/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+const _errs17 = errors;
+if(typeof data6 == "number"){
+if(data6 < 0 || isNaN(data6)){
+const err26 = {instancePath:instancePath+"/executable_conditions/storage_capacity",schemaPath:"#/properties/executable_conditions/properties/storage_capacity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+var valid2 = _errs16 === errors;
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/executable_conditions",schemaPath:"#/properties/executable_conditions/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+var valid0 = _errs13 === errors;
+}
+if(data.execute_time !== undefined){
+let data7 = data.execute_time;
+const _errs18 = errors;
+if(!((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7)))){
+const err28 = {instancePath:instancePath+"/execute_time",schemaPath:"#/properties/execute_time/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+const _errs19 = errors;
+var valid0 = _errs18 === errors;
+}
+if(data.exit_wayline_when_rc_lost !== undefined){
+let data8 = data.exit_wayline_when_rc_lost;
+const _errs20 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err29 = {instancePath:instancePath+"/exit_wayline_when_rc_lost",schemaPath:"#/properties/exit_wayline_when_rc_lost/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+const _errs21 = errors;
+var valid0 = _errs20 === errors;
+}
+if(data.file !== undefined){
+let data9 = data.file;
+const _errs22 = errors;
+const _errs23 = errors;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.url === undefined){
+const err30 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "url"}};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(data9.fingerprint === undefined){
+const err31 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "fingerprint"}};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+const _errs24 = errors;
+for(const key3 in data9){
+if(!((key3 === "url") || (key3 === "fingerprint"))){
+const err32 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data9.url !== undefined){
+let data10 = data9.url;
+const _errs25 = errors;
+const _errs26 = errors;
+if(typeof data10 == "number"){
+}
+if(typeof data10 === "string"){
+if(!(formats0(data10))){
+const err33 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/format",keyword:"format",params:{format: "uri"}};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+var valid3 = _errs25 === errors;
+}
+if(data9.fingerprint !== undefined){
+let data11 = data9.fingerprint;
+const _errs27 = errors;
+if(typeof data11 !== "string"){
+const err35 = {instancePath:instancePath+"/file/fingerprint",schemaPath:"#/properties/file/properties/fingerprint/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+const _errs28 = errors;
+var valid3 = _errs27 === errors;
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+var valid0 = _errs22 === errors;
+}
+if(data.flight_id !== undefined){
+let data12 = data.flight_id;
+const _errs29 = errors;
+if(typeof data12 !== "string"){
+const err37 = {instancePath:instancePath+"/flight_id",schemaPath:"#/properties/flight_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+const _errs30 = errors;
+var valid0 = _errs29 === errors;
+}
+if(data.out_of_control_action !== undefined){
+let data13 = data.out_of_control_action;
+const _errs31 = errors;
+if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
+const err38 = {instancePath:instancePath+"/out_of_control_action",schemaPath:"#/properties/out_of_control_action/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+const _errs32 = errors;
+var valid0 = _errs31 === errors;
+}
+if(data.ready_conditions !== undefined){
+let data14 = data.ready_conditions;
+const _errs33 = errors;
+const _errs34 = errors;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.battery_capacity === undefined){
+const err39 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/required",keyword:"required",params:{missingProperty: "battery_capacity"}};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+if(data14.begin_time === undefined){
+const err40 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/required",keyword:"required",params:{missingProperty: "begin_time"}};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+if(data14.end_time === undefined){
+const err41 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/required",keyword:"required",params:{missingProperty: "end_time"}};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+const _errs35 = errors;
+for(const key4 in data14){
+if(!(((key4 === "battery_capacity") || (key4 === "begin_time")) || (key4 === "end_time"))){
+const err42 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4}};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data14.battery_capacity !== undefined){
+let data15 = data14.battery_capacity;
+const _errs36 = errors;
+if(!((typeof data15 == "number") && (!(data15 % 1) && !isNaN(data15)))){
+const err43 = {instancePath:instancePath+"/ready_conditions/battery_capacity",schemaPath:"#/properties/ready_conditions/properties/battery_capacity/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+const _errs37 = errors;
+if(typeof data15 == "number"){
+if(data15 > 100 || isNaN(data15)){
+const err44 = {instancePath:instancePath+"/ready_conditions/battery_capacity",schemaPath:"#/properties/ready_conditions/properties/battery_capacity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100}};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+if(data15 < 0 || isNaN(data15)){
+const err45 = {instancePath:instancePath+"/ready_conditions/battery_capacity",schemaPath:"#/properties/ready_conditions/properties/battery_capacity/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+var valid4 = _errs36 === errors;
+}
+if(data14.begin_time !== undefined){
+let data16 = data14.begin_time;
+const _errs38 = errors;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+const err46 = {instancePath:instancePath+"/ready_conditions/begin_time",schemaPath:"#/properties/ready_conditions/properties/begin_time/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+const _errs39 = errors;
+var valid4 = _errs38 === errors;
+}
+if(data14.end_time !== undefined){
+let data17 = data14.end_time;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err47 = {instancePath:instancePath+"/ready_conditions/end_time",schemaPath:"#/properties/ready_conditions/properties/end_time/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+const _errs41 = errors;
+var valid4 = _errs40 === errors;
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/ready_conditions",schemaPath:"#/properties/ready_conditions/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+var valid0 = _errs33 === errors;
+}
+if(data.rth_altitude !== undefined){
+let data18 = data.rth_altitude;
+const _errs42 = errors;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err49 = {instancePath:instancePath+"/rth_altitude",schemaPath:"#/properties/rth_altitude/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+const _errs43 = errors;
+var valid0 = _errs42 === errors;
+}
+if(data.simulate_mission !== undefined){
+let data19 = data.simulate_mission;
+const _errs44 = errors;
+const _errs45 = errors;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.is_enable === undefined){
+const err50 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "is_enable"}};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+if(data19.latitude === undefined){
+const err51 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "latitude"}};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(data19.longitude === undefined){
+const err52 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/required",keyword:"required",params:{missingProperty: "longitude"}};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+const _errs46 = errors;
+for(const key5 in data19){
+if(!((((key5 === "is_enable") || (key5 === "latitude")) || (key5 === "longitude")) || (key5 === "altitude"))){
+const err53 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5}};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data19.is_enable !== undefined){
+let data20 = data19.is_enable;
+const _errs47 = errors;
+if(!((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20)))){
+const err54 = {instancePath:instancePath+"/simulate_mission/is_enable",schemaPath:"#/properties/simulate_mission/properties/is_enable/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+const _errs48 = errors;
+const vSchema1 = schema29.properties.simulate_mission.properties.is_enable.enum;
+if(!((data20 === 0) || (data20 === 1))){
+const err55 = {instancePath:instancePath+"/simulate_mission/is_enable",schemaPath:"#/properties/simulate_mission/properties/is_enable/enum",keyword:"enum",params:{allowedValues: schema29.properties.simulate_mission.properties.is_enable.enum}};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+var valid5 = _errs47 === errors;
+}
+if(data19.latitude !== undefined){
+let data21 = data19.latitude;
+const _errs49 = errors;
+const _errs50 = errors;
+if(typeof data21 == "number"){
+if(data21 > 90 || isNaN(data21)){
+const err56 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 90}};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(data21 < -90 || isNaN(data21)){
+const err57 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -90}};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/simulate_mission/latitude",schemaPath:"#/properties/simulate_mission/properties/latitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+var valid5 = _errs49 === errors;
+}
+if(data19.longitude !== undefined){
+let data22 = data19.longitude;
+const _errs51 = errors;
+const _errs52 = errors;
+if(typeof data22 == "number"){
+if(data22 > 180 || isNaN(data22)){
+const err59 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 180}};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+if(data22 < -180 || isNaN(data22)){
+const err60 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -180}};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/simulate_mission/longitude",schemaPath:"#/properties/simulate_mission/properties/longitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+var valid5 = _errs51 === errors;
+}
+if(data19.altitude !== undefined){
+let data23 = data19.altitude;
+const _errs53 = errors;
+const _errs54 = errors;
+if(typeof data23 == "number"){
+if(data23 > 9999.9 || isNaN(data23)){
+const err62 = {instancePath:instancePath+"/simulate_mission/altitude",schemaPath:"#/properties/simulate_mission/properties/altitude/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9999.9}};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+if(data23 < -9999.9 || isNaN(data23)){
+const err63 = {instancePath:instancePath+"/simulate_mission/altitude",schemaPath:"#/properties/simulate_mission/properties/altitude/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9999.9}};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/simulate_mission/altitude",schemaPath:"#/properties/simulate_mission/properties/altitude/type",keyword:"type",params:{type: "number"}};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+var valid5 = _errs53 === errors;
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/simulate_mission",schemaPath:"#/properties/simulate_mission/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+var valid0 = _errs44 === errors;
+}
+if(data.task_type !== undefined){
+let data24 = data.task_type;
+const _errs55 = errors;
+if(!((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24)))){
+const err66 = {instancePath:instancePath+"/task_type",schemaPath:"#/properties/task_type/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+const _errs56 = errors;
+var valid0 = _errs55 === errors;
+}
+if(data.rth_mode !== undefined){
+let data25 = data.rth_mode;
+const _errs57 = errors;
+if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
+const err67 = {instancePath:instancePath+"/rth_mode",schemaPath:"#/properties/rth_mode/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+const _errs58 = errors;
+var valid0 = _errs57 === errors;
+}
+if(data.wayline_precision_type !== undefined){
+let data26 = data.wayline_precision_type;
+const _errs59 = errors;
+if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
+const err68 = {instancePath:instancePath+"/wayline_precision_type",schemaPath:"#/properties/wayline_precision_type/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+const _errs60 = errors;
+const vSchema2 = schema29.properties.wayline_precision_type.enum;
+if(!((data26 === 0) || (data26 === 1))){
+const err69 = {instancePath:instancePath+"/wayline_precision_type",schemaPath:"#/properties/wayline_precision_type/enum",keyword:"enum",params:{allowedValues: schema29.properties.wayline_precision_type.enum}};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+var valid0 = _errs59 === errors;
+}
+if(data.flight_safety_advance_check !== undefined){
+let data27 = data.flight_safety_advance_check;
+const _errs61 = errors;
+if(!((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27)))){
+const err70 = {instancePath:instancePath+"/flight_safety_advance_check",schemaPath:"#/properties/flight_safety_advance_check/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+const _errs62 = errors;
+const vSchema3 = schema29.properties.flight_safety_advance_check.enum;
+if(!((data27 === 0) || (data27 === 1))){
+const err71 = {instancePath:instancePath+"/flight_safety_advance_check",schemaPath:"#/properties/flight_safety_advance_check/enum",keyword:"enum",params:{allowedValues: schema29.properties.flight_safety_advance_check.enum}};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+var valid0 = _errs61 === errors;
+}
+}
+else {
+const err72 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+validate29.errors = vErrors;
+return errors === 0;
+}
+validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_30 = validate30;
 const schema30 = {"type":"object","required":["flight_ids"],"properties":{"flight_ids":{"type":"array","items":{"type":"string"},"minItems":1}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_flighttask_undo"};
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_flighttask_undo" */;let vErrors = null;let errors = 0;const evaluated0 = validate30.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.flight_ids === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_ids"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "flight_ids")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.flight_ids !== undefined){let data0 = data.flight_ids;const _errs2 = errors;const _errs3 = errors;if(Array.isArray(data0)){if(data0.length < 1){const err2 = {instancePath:instancePath+"/flight_ids",schemaPath:"#/properties/flight_ids/minItems",keyword:"minItems",params:{limit: 1}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}let valid2 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs4 = errors;if(typeof data1 !== "string"){const err3 = {instancePath:instancePath+"/flight_ids/" + i0,schemaPath:"#/properties/flight_ids/items/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs5 = errors;var valid1 = _errs4 === errors;if(!valid1){valid2 = false;}}}else {const err4 = {instancePath:instancePath+"/flight_ids",schemaPath:"#/properties/flight_ids/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}var valid0 = _errs2 === errors;}}else {const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}validate30.errors = vErrors;return errors === 0;}validate30.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_flighttask_undo" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate30.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.flight_ids === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_ids"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "flight_ids")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.flight_ids !== undefined){
+let data0 = data.flight_ids;
+const _errs2 = errors;
+const _errs3 = errors;
+if(Array.isArray(data0)){
+if(data0.length < 1){
+const err2 = {instancePath:instancePath+"/flight_ids",schemaPath:"#/properties/flight_ids/minItems",keyword:"minItems",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+let valid2 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err3 = {instancePath:instancePath+"/flight_ids/" + i0,schemaPath:"#/properties/flight_ids/items/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid1 = _errs4 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/flight_ids",schemaPath:"#/properties/flight_ids/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+validate30.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_31 = validate31;
-const schema31 = {"type":"object","required":["video_type"],"properties":{"video_type":{"type":"string","enum":["ir","normal","wide","zoom"]},"video_id":{"type":"string","pattern":"^[^/]+/[^/]+/[^/]+$"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_live_lens_change"};const pattern1 = new RegExp("^[^/]+/[^/]+/[^/]+$", "u");
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_live_lens_change" */;let vErrors = null;let errors = 0;const evaluated0 = validate31.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.video_type === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_type"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "video_type") || (key0 === "video_id"))){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.video_type !== undefined){let data0 = data.video_type;const _errs2 = errors;if(typeof data0 !== "string"){const err2 = {instancePath:instancePath+"/video_type",schemaPath:"#/properties/video_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;const vSchema0 = schema31.properties.video_type.enum;if(!((((data0 === "ir") || (data0 === "normal")) || (data0 === "wide")) || (data0 === "zoom"))){const err3 = {instancePath:instancePath+"/video_type",schemaPath:"#/properties/video_type/enum",keyword:"enum",params:{allowedValues: schema31.properties.video_type.enum}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var valid0 = _errs2 === errors;}if(data.video_id !== undefined){let data1 = data.video_id;const _errs4 = errors;const _errs5 = errors;if(typeof data1 === "string"){if(!pattern1.test(data1)){const err4 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/pattern",keyword:"pattern",params:{pattern: "^[^/]+/[^/]+/[^/]+$"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}else {const err5 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}var valid0 = _errs4 === errors;}}else {const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}validate31.errors = vErrors;return errors === 0;}validate31.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+const schema31 = {"type":"object","required":["video_type"],"properties":{"video_type":{"type":"string","enum":["ir","normal","wide","zoom"]},"video_id":{"type":"string","pattern":"^[^/]+/[^/]+/[^/]+$"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_live_lens_change"};
+const pattern1 = new RegExp("^[^/]+/[^/]+/[^/]+$", "u");
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_live_lens_change" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate31.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.video_type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_type"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "video_type") || (key0 === "video_id"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.video_type !== undefined){
+let data0 = data.video_type;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/video_type",schemaPath:"#/properties/video_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+const vSchema0 = schema31.properties.video_type.enum;
+if(!((((data0 === "ir") || (data0 === "normal")) || (data0 === "wide")) || (data0 === "zoom"))){
+const err3 = {instancePath:instancePath+"/video_type",schemaPath:"#/properties/video_type/enum",keyword:"enum",params:{allowedValues: schema31.properties.video_type.enum}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+if(data.video_id !== undefined){
+let data1 = data.video_id;
+const _errs4 = errors;
+const _errs5 = errors;
+if(typeof data1 === "string"){
+if(!pattern1.test(data1)){
+const err4 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/pattern",keyword:"pattern",params:{pattern: "^[^/]+/[^/]+/[^/]+$"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_32 = validate32;
 const schema32 = {"type":"object","required":["video_id","video_quality"],"properties":{"video_id":{"type":"string","pattern":"^[^/]+/[^/]+/[^/]+$"},"video_quality":{"type":"integer","enum":[0,1,2,3,4]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_live_set_quality"};
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_live_set_quality" */;let vErrors = null;let errors = 0;const evaluated0 = validate32.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.video_id === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_id"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.video_quality === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_quality"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "video_id") || (key0 === "video_quality"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.video_id !== undefined){let data0 = data.video_id;const _errs2 = errors;const _errs3 = errors;if(typeof data0 === "string"){if(!pattern1.test(data0)){const err3 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/pattern",keyword:"pattern",params:{pattern: "^[^/]+/[^/]+/[^/]+$"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}else {const err4 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}var valid0 = _errs2 === errors;}if(data.video_quality !== undefined){let data1 = data.video_quality;const _errs4 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err5 = {instancePath:instancePath+"/video_quality",schemaPath:"#/properties/video_quality/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs5 = errors;const vSchema0 = schema32.properties.video_quality.enum;if(!(((((data1 === 0) || (data1 === 1)) || (data1 === 2)) || (data1 === 3)) || (data1 === 4))){const err6 = {instancePath:instancePath+"/video_quality",schemaPath:"#/properties/video_quality/enum",keyword:"enum",params:{allowedValues: schema32.properties.video_quality.enum}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid0 = _errs4 === errors;}}else {const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}validate32.errors = vErrors;return errors === 0;}validate32.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_live_set_quality" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate32.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.video_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_id"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.video_quality === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_quality"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "video_id") || (key0 === "video_quality"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.video_id !== undefined){
+let data0 = data.video_id;
+const _errs2 = errors;
+const _errs3 = errors;
+if(typeof data0 === "string"){
+if(!pattern1.test(data0)){
+const err3 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/pattern",keyword:"pattern",params:{pattern: "^[^/]+/[^/]+/[^/]+$"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+if(data.video_quality !== undefined){
+let data1 = data.video_quality;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err5 = {instancePath:instancePath+"/video_quality",schemaPath:"#/properties/video_quality/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema32.properties.video_quality.enum;
+if(!(((((data1 === 0) || (data1 === 1)) || (data1 === 2)) || (data1 === 3)) || (data1 === 4))){
+const err6 = {instancePath:instancePath+"/video_quality",schemaPath:"#/properties/video_quality/enum",keyword:"enum",params:{allowedValues: schema32.properties.video_quality.enum}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_33 = validate33;
 const schema33 = {"type":"object","required":["url_type","url","video_id","video_quality"],"properties":{"url_type":{"type":"integer","enum":[0,1,2,3,4]},"url":{"type":"string"},"video_id":{"type":"string","pattern":"^[^/]+/[^/]+/[^/]+$"},"video_quality":{"type":"integer","enum":[0,1,2,3,4]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_live_start_push"};
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_live_start_push" */;let vErrors = null;let errors = 0;const evaluated0 = validate33.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.url_type === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url_type"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.url === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.video_id === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_id"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.video_quality === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_quality"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((((key0 === "url_type") || (key0 === "url")) || (key0 === "video_id")) || (key0 === "video_quality"))){const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}if(data.url_type !== undefined){let data0 = data.url_type;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err5 = {instancePath:instancePath+"/url_type",schemaPath:"#/properties/url_type/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs3 = errors;const vSchema0 = schema33.properties.url_type.enum;if(!(((((data0 === 0) || (data0 === 1)) || (data0 === 2)) || (data0 === 3)) || (data0 === 4))){const err6 = {instancePath:instancePath+"/url_type",schemaPath:"#/properties/url_type/enum",keyword:"enum",params:{allowedValues: schema33.properties.url_type.enum}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid0 = _errs2 === errors;}if(data.url !== undefined){let data1 = data.url;const _errs4 = errors;if(typeof data1 !== "string"){const err7 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}if(data.video_id !== undefined){let data2 = data.video_id;const _errs6 = errors;const _errs7 = errors;if(typeof data2 === "string"){if(!pattern1.test(data2)){const err8 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/pattern",keyword:"pattern",params:{pattern: "^[^/]+/[^/]+/[^/]+$"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}var valid0 = _errs6 === errors;}if(data.video_quality !== undefined){let data3 = data.video_quality;const _errs8 = errors;if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){const err10 = {instancePath:instancePath+"/video_quality",schemaPath:"#/properties/video_quality/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}const _errs9 = errors;const vSchema1 = schema33.properties.video_quality.enum;if(!(((((data3 === 0) || (data3 === 1)) || (data3 === 2)) || (data3 === 3)) || (data3 === 4))){const err11 = {instancePath:instancePath+"/video_quality",schemaPath:"#/properties/video_quality/enum",keyword:"enum",params:{allowedValues: schema33.properties.video_quality.enum}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}var valid0 = _errs8 === errors;}}else {const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}validate33.errors = vErrors;return errors === 0;}validate33.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_live_start_push" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate33.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.url_type === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url_type"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.url === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "url"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.video_id === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_id"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.video_quality === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_quality"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "url_type") || (key0 === "url")) || (key0 === "video_id")) || (key0 === "video_quality"))){
+const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.url_type !== undefined){
+let data0 = data.url_type;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err5 = {instancePath:instancePath+"/url_type",schemaPath:"#/properties/url_type/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs3 = errors;
+const vSchema0 = schema33.properties.url_type.enum;
+if(!(((((data0 === 0) || (data0 === 1)) || (data0 === 2)) || (data0 === 3)) || (data0 === 4))){
+const err6 = {instancePath:instancePath+"/url_type",schemaPath:"#/properties/url_type/enum",keyword:"enum",params:{allowedValues: schema33.properties.url_type.enum}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+if(data.url !== undefined){
+let data1 = data.url;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err7 = {instancePath:instancePath+"/url",schemaPath:"#/properties/url/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.video_id !== undefined){
+let data2 = data.video_id;
+const _errs6 = errors;
+const _errs7 = errors;
+if(typeof data2 === "string"){
+if(!pattern1.test(data2)){
+const err8 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/pattern",keyword:"pattern",params:{pattern: "^[^/]+/[^/]+/[^/]+$"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+if(data.video_quality !== undefined){
+let data3 = data.video_quality;
+const _errs8 = errors;
+if(!((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3)))){
+const err10 = {instancePath:instancePath+"/video_quality",schemaPath:"#/properties/video_quality/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const _errs9 = errors;
+const vSchema1 = schema33.properties.video_quality.enum;
+if(!(((((data3 === 0) || (data3 === 1)) || (data3 === 2)) || (data3 === 3)) || (data3 === 4))){
+const err11 = {instancePath:instancePath+"/video_quality",schemaPath:"#/properties/video_quality/enum",keyword:"enum",params:{allowedValues: schema33.properties.video_quality.enum}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid0 = _errs8 === errors;
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_34 = validate34;
 const schema34 = {"type":"object","required":["video_id"],"properties":{"video_id":{"type":"string"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_live_stop_push"};
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_live_stop_push" */;let vErrors = null;let errors = 0;const evaluated0 = validate34.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.video_id === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_id"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "video_id")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.video_id !== undefined){let data0 = data.video_id;const _errs2 = errors;if(typeof data0 !== "string"){const err2 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}}else {const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}validate34.errors = vErrors;return errors === 0;}validate34.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_live_stop_push" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate34.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.video_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "video_id"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "video_id")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.video_id !== undefined){
+let data0 = data.video_id;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/video_id",schemaPath:"#/properties/video_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate34.errors = vErrors;
+return errors === 0;
+}
+validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_35 = validate35;
 const schema35 = {"type":"object","required":["data"],"properties":{"data":{"type":"object","additionalProperties":true}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_custom_data_transmission_to_esdk"};
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_custom_data_transmission_to_esdk" */;let vErrors = null;let errors = 0;const evaluated0 = validate35.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.data === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "data")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.data !== undefined){let data0 = data.data;const _errs2 = errors;const _errs3 = errors;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){const _errs4 = errors;}else {const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var valid0 = _errs2 === errors;}}else {const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}validate35.errors = vErrors;return errors === 0;}validate35.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_custom_data_transmission_to_esdk" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate35.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.data === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "data")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.data !== undefined){
+let data0 = data.data;
+const _errs2 = errors;
+const _errs3 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+const _errs4 = errors;
+}
+else {
+const err2 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate35.errors = vErrors;
+return errors === 0;
+}
+validate35.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_36 = validate36;
 const schema36 = {"type":"object","required":["payload_index","data"],"properties":{"payload_index":{"type":"string"},"data":{"type":"object","additionalProperties":true}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_custom_data_transmission_to_psdk"};
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_custom_data_transmission_to_psdk" */;let vErrors = null;let errors = 0;const evaluated0 = validate36.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.payload_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.data === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "payload_index") || (key0 === "data"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.payload_index !== undefined){let data0 = data.payload_index;const _errs2 = errors;if(typeof data0 !== "string"){const err3 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.data !== undefined){let data1 = data.data;const _errs4 = errors;const _errs5 = errors;if(data1 && typeof data1 == "object" && !Array.isArray(data1)){const _errs6 = errors;}else {const err4 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}var valid0 = _errs4 === errors;}}else {const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}validate36.errors = vErrors;return errors === 0;}validate36.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_custom_data_transmission_to_psdk" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate36.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.payload_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.data === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "data"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "payload_index") || (key0 === "data"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.payload_index !== undefined){
+let data0 = data.payload_index;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/payload_index",schemaPath:"#/properties/payload_index/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.data !== undefined){
+let data1 = data.data;
+const _errs4 = errors;
+const _errs5 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+const _errs6 = errors;
+}
+else {
+const err4 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_37 = validate37;
 const schema37 = {"type":"object","required":["psdk_index","value"],"properties":{"psdk_index":{"type":"integer","minimum":0},"value":{"type":"string","x-max-bytes":128}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_psdk_input_box_text_set"};
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_psdk_input_box_text_set" */;let vErrors = null;let errors = 0;const evaluated0 = validate37.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.psdk_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.value === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "psdk_index") || (key0 === "value"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.psdk_index !== undefined){let data0 = data.psdk_index;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err3 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;if(typeof data0 == "number"){if(data0 < 0 || isNaN(data0)){const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}var valid0 = _errs2 === errors;}if(data.value !== undefined){let data1 = data.value;const _errs4 = errors;const _errs5 = errors;if(typeof data1 === "string"){if(data1.length > 128 || (data1.length * 3 > 128 && new TextEncoder().encode(data1).length > 128)){const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/x-max-bytes",keyword:"x-max-bytes",params:{limit: 128}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}else {const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid0 = _errs4 === errors;}}else {const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}validate37.errors = vErrors;return errors === 0;}validate37.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_psdk_input_box_text_set" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate37.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.psdk_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.value === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "psdk_index") || (key0 === "value"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.psdk_index !== undefined){
+let data0 = data.psdk_index;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err3 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 < 0 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
+if(data.value !== undefined){
+let data1 = data.value;
+const _errs4 = errors;
+const _errs5 = errors;
+if(typeof data1 === "string"){
+if(data1.length > 128 || (data1.length * 3 > 128 && new TextEncoder().encode(data1).length > 128)){
+const err5 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/x-max-bytes",keyword:"x-max-bytes",params:{limit: 128}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_38 = validate38;
 const schema38 = {"type":"object","required":["psdk_index","index","value"],"properties":{"psdk_index":{"type":"integer","minimum":0},"index":{"type":"integer"},"value":{"type":"integer"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_psdk_widget_value_set"};
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_psdk_widget_value_set" */;let vErrors = null;let errors = 0;const evaluated0 = validate38.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.psdk_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.index === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "index"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.value === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((key0 === "psdk_index") || (key0 === "index")) || (key0 === "value"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.psdk_index !== undefined){let data0 = data.psdk_index;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs3 = errors;if(typeof data0 == "number"){if(data0 < 0 || isNaN(data0)){const err5 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}var valid0 = _errs2 === errors;}if(data.index !== undefined){let data1 = data.index;const _errs4 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err6 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}if(data.value !== undefined){let data2 = data.value;const _errs6 = errors;if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){const err7 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs7 = errors;var valid0 = _errs6 === errors;}}else {const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}validate38.errors = vErrors;return errors === 0;}validate38.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_psdk_widget_value_set" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate38.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.psdk_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.index === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "index"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.value === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "value"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "psdk_index") || (key0 === "index")) || (key0 === "value"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.psdk_index !== undefined){
+let data0 = data.psdk_index;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 < 0 || isNaN(data0)){
+const err5 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
+if(data.index !== undefined){
+let data1 = data.index;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err6 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.value !== undefined){
+let data2 = data.value;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err7 = {instancePath:instancePath+"/value",schemaPath:"#/properties/value/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs7 = errors;
+var valid0 = _errs6 === errors;
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate38.errors = vErrors;
+return errors === 0;
+}
+validate38.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_39 = validate39;
 const schema39 = {"type":"object","required":["psdk_index","file"],"properties":{"psdk_index":{"type":"integer","minimum":0},"file":{"type":"object","required":["name","url","md5","format"],"properties":{"name":{"type":"string"},"url":{"type":"string","format":"uri"},"md5":{"type":"string"},"format":{"type":"string","enum":["pcm"]}},"additionalProperties":false}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_speaker_audio_play_start"};
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_speaker_audio_play_start" */;let vErrors = null;let errors = 0;const evaluated0 = validate39.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.psdk_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.file === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "file"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "psdk_index") || (key0 === "file"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.psdk_index !== undefined){let data0 = data.psdk_index;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err3 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;if(typeof data0 == "number"){if(data0 < 0 || isNaN(data0)){const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}var valid0 = _errs2 === errors;}if(data.file !== undefined){let data1 = data.file;const _errs4 = errors;const _errs5 = errors;if(data1 && typeof data1 == "object" && !Array.isArray(data1)){if(data1.name === undefined){const err5 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "name"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data1.url === undefined){const err6 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "url"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data1.md5 === undefined){const err7 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "md5"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(data1.format === undefined){const err8 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "format"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}const _errs6 = errors;for(const key1 in data1){if(!((((key1 === "name") || (key1 === "url")) || (key1 === "md5")) || (key1 === "format"))){const err9 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}if(data1.name !== undefined){let data2 = data1.name;const _errs7 = errors;if(typeof data2 !== "string"){const err10 = {instancePath:instancePath+"/file/name",schemaPath:"#/properties/file/properties/name/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}const _errs8 = errors;var valid1 = _errs7 === errors;}if(data1.url !== undefined){let data3 = data1.url;const _errs9 = errors;const _errs10 = errors;if(typeof data3 == "number"){}if(typeof data3 === "string"){if(!(formats0(data3))){const err11 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/format",keyword:"format",params:{format: "uri"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}}else {const err12 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}var valid1 = _errs9 === errors;}if(data1.md5 !== undefined){let data4 = data1.md5;const _errs11 = errors;if(typeof data4 !== "string"){const err13 = {instancePath:instancePath+"/file/md5",schemaPath:"#/properties/file/properties/md5/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}const _errs12 = errors;var valid1 = _errs11 === errors;}if(data1.format !== undefined){let data5 = data1.format;const _errs13 = errors;if(typeof data5 !== "string"){const err14 = {instancePath:instancePath+"/file/format",schemaPath:"#/properties/file/properties/format/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}const _errs14 = errors;const vSchema0 = schema39.properties.file.properties.format.enum;if(!(data5 === "pcm")){const err15 = {instancePath:instancePath+"/file/format",schemaPath:"#/properties/file/properties/format/enum",keyword:"enum",params:{allowedValues: schema39.properties.file.properties.format.enum}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}var valid1 = _errs13 === errors;}}else {const err16 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}var valid0 = _errs4 === errors;}}else {const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}validate39.errors = vErrors;return errors === 0;}validate39.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_speaker_audio_play_start" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate39.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.psdk_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.file === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "file"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "psdk_index") || (key0 === "file"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.psdk_index !== undefined){
+let data0 = data.psdk_index;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err3 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 < 0 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
+if(data.file !== undefined){
+let data1 = data.file;
+const _errs4 = errors;
+const _errs5 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.name === undefined){
+const err5 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "name"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data1.url === undefined){
+const err6 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "url"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1.md5 === undefined){
+const err7 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "md5"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data1.format === undefined){
+const err8 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "format"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const _errs6 = errors;
+for(const key1 in data1){
+if(!((((key1 === "name") || (key1 === "url")) || (key1 === "md5")) || (key1 === "format"))){
+const err9 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data1.name !== undefined){
+let data2 = data1.name;
+const _errs7 = errors;
+if(typeof data2 !== "string"){
+const err10 = {instancePath:instancePath+"/file/name",schemaPath:"#/properties/file/properties/name/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const _errs8 = errors;
+var valid1 = _errs7 === errors;
+}
+if(data1.url !== undefined){
+let data3 = data1.url;
+const _errs9 = errors;
+const _errs10 = errors;
+if(typeof data3 == "number"){
+}
+if(typeof data3 === "string"){
+if(!(formats0(data3))){
+const err11 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/format",keyword:"format",params:{format: "uri"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid1 = _errs9 === errors;
+}
+if(data1.md5 !== undefined){
+let data4 = data1.md5;
+const _errs11 = errors;
+if(typeof data4 !== "string"){
+const err13 = {instancePath:instancePath+"/file/md5",schemaPath:"#/properties/file/properties/md5/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+const _errs12 = errors;
+var valid1 = _errs11 === errors;
+}
+if(data1.format !== undefined){
+let data5 = data1.format;
+const _errs13 = errors;
+if(typeof data5 !== "string"){
+const err14 = {instancePath:instancePath+"/file/format",schemaPath:"#/properties/file/properties/format/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs14 = errors;
+const vSchema0 = schema39.properties.file.properties.format.enum;
+if(!(data5 === "pcm")){
+const err15 = {instancePath:instancePath+"/file/format",schemaPath:"#/properties/file/properties/format/enum",keyword:"enum",params:{allowedValues: schema39.properties.file.properties.format.enum}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid1 = _errs13 === errors;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err17 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+validate39.errors = vErrors;
+return errors === 0;
+}
+validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_40 = validate40;
 const schema40 = {"type":"object","required":["psdk_index","play_mode"],"properties":{"psdk_index":{"type":"integer","minimum":0,"maximum":3},"play_mode":{"type":"integer","enum":[0,1]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_speaker_play_mode_set"};
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_speaker_play_mode_set" */;let vErrors = null;let errors = 0;const evaluated0 = validate40.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.psdk_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.play_mode === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "play_mode"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "psdk_index") || (key0 === "play_mode"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.psdk_index !== undefined){let data0 = data.psdk_index;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err3 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;if(typeof data0 == "number"){if(data0 > 3 || isNaN(data0)){const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data0 < 0 || isNaN(data0)){const err5 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}var valid0 = _errs2 === errors;}if(data.play_mode !== undefined){let data1 = data.play_mode;const _errs4 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err6 = {instancePath:instancePath+"/play_mode",schemaPath:"#/properties/play_mode/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs5 = errors;const vSchema0 = schema40.properties.play_mode.enum;if(!((data1 === 0) || (data1 === 1))){const err7 = {instancePath:instancePath+"/play_mode",schemaPath:"#/properties/play_mode/enum",keyword:"enum",params:{allowedValues: schema40.properties.play_mode.enum}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}var valid0 = _errs4 === errors;}}else {const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}validate40.errors = vErrors;return errors === 0;}validate40.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_speaker_play_mode_set" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate40.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.psdk_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.play_mode === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "play_mode"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "psdk_index") || (key0 === "play_mode"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.psdk_index !== undefined){
+let data0 = data.psdk_index;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err3 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 > 3 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err5 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
+if(data.play_mode !== undefined){
+let data1 = data.play_mode;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err6 = {instancePath:instancePath+"/play_mode",schemaPath:"#/properties/play_mode/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema40.properties.play_mode.enum;
+if(!((data1 === 0) || (data1 === 1))){
+const err7 = {instancePath:instancePath+"/play_mode",schemaPath:"#/properties/play_mode/enum",keyword:"enum",params:{allowedValues: schema40.properties.play_mode.enum}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate40.errors = vErrors;
+return errors === 0;
+}
+validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_41 = validate41;
 const schema41 = {"type":"object","required":["psdk_index"],"properties":{"psdk_index":{"type":"integer","minimum":0}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_speaker_play_stop"};
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_speaker_play_stop" */;let vErrors = null;let errors = 0;const evaluated0 = validate41.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.psdk_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "psdk_index")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.psdk_index !== undefined){let data0 = data.psdk_index;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err2 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;if(typeof data0 == "number"){if(data0 < 0 || isNaN(data0)){const err3 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}var valid0 = _errs2 === errors;}}else {const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}validate41.errors = vErrors;return errors === 0;}validate41.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_speaker_play_stop" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate41.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.psdk_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "psdk_index")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.psdk_index !== undefined){
+let data0 = data.psdk_index;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err2 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 < 0 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+validate41.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_42 = validate42;
 const schema42 = {"type":"object","required":["psdk_index","index","play_volume"],"properties":{"psdk_index":{"type":"integer","minimum":0,"maximum":3},"index":{"type":"integer"},"play_volume":{"type":"integer","minimum":0,"maximum":100}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_speaker_play_volume_set"};
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_speaker_play_volume_set" */;let vErrors = null;let errors = 0;const evaluated0 = validate42.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.psdk_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.index === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "index"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.play_volume === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "play_volume"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((key0 === "psdk_index") || (key0 === "index")) || (key0 === "play_volume"))){const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data.psdk_index !== undefined){let data0 = data.psdk_index;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs3 = errors;if(typeof data0 == "number"){if(data0 > 3 || isNaN(data0)){const err5 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data0 < 0 || isNaN(data0)){const err6 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}var valid0 = _errs2 === errors;}if(data.index !== undefined){let data1 = data.index;const _errs4 = errors;if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){const err7 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}if(data.play_volume !== undefined){let data2 = data.play_volume;const _errs6 = errors;if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){const err8 = {instancePath:instancePath+"/play_volume",schemaPath:"#/properties/play_volume/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}const _errs7 = errors;if(typeof data2 == "number"){if(data2 > 100 || isNaN(data2)){const err9 = {instancePath:instancePath+"/play_volume",schemaPath:"#/properties/play_volume/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(data2 < 0 || isNaN(data2)){const err10 = {instancePath:instancePath+"/play_volume",schemaPath:"#/properties/play_volume/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}var valid0 = _errs6 === errors;}}else {const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}validate42.errors = vErrors;return errors === 0;}validate42.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_speaker_play_volume_set" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate42.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.psdk_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.index === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "index"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.play_volume === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "play_volume"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "psdk_index") || (key0 === "index")) || (key0 === "play_volume"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.psdk_index !== undefined){
+let data0 = data.psdk_index;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 > 3 || isNaN(data0)){
+const err5 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/maximum",keyword:"maximum",params:{comparison: "<=", limit: 3}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data0 < 0 || isNaN(data0)){
+const err6 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
+if(data.index !== undefined){
+let data1 = data.index;
+const _errs4 = errors;
+if(!((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1)))){
+const err7 = {instancePath:instancePath+"/index",schemaPath:"#/properties/index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.play_volume !== undefined){
+let data2 = data.play_volume;
+const _errs6 = errors;
+if(!((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2)))){
+const err8 = {instancePath:instancePath+"/play_volume",schemaPath:"#/properties/play_volume/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const _errs7 = errors;
+if(typeof data2 == "number"){
+if(data2 > 100 || isNaN(data2)){
+const err9 = {instancePath:instancePath+"/play_volume",schemaPath:"#/properties/play_volume/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data2 < 0 || isNaN(data2)){
+const err10 = {instancePath:instancePath+"/play_volume",schemaPath:"#/properties/play_volume/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+var valid0 = _errs6 === errors;
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate42.errors = vErrors;
+return errors === 0;
+}
+validate42.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_43 = validate43;
 const schema43 = {"type":"object","required":["psdk_index","tts"],"properties":{"psdk_index":{"type":"integer","minimum":0},"tts":{"type":"object","required":["name","text","md5"],"properties":{"name":{"type":"string"},"text":{"type":"string"},"md5":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_speaker_tts_play_start"};
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_speaker_tts_play_start" */;let vErrors = null;let errors = 0;const evaluated0 = validate43.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.psdk_index === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.tts === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tts"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "psdk_index") || (key0 === "tts"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.psdk_index !== undefined){let data0 = data.psdk_index;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err3 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;if(typeof data0 == "number"){if(data0 < 0 || isNaN(data0)){const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}var valid0 = _errs2 === errors;}if(data.tts !== undefined){let data1 = data.tts;const _errs4 = errors;const _errs5 = errors;if(data1 && typeof data1 == "object" && !Array.isArray(data1)){if(data1.name === undefined){const err5 = {instancePath:instancePath+"/tts",schemaPath:"#/properties/tts/required",keyword:"required",params:{missingProperty: "name"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data1.text === undefined){const err6 = {instancePath:instancePath+"/tts",schemaPath:"#/properties/tts/required",keyword:"required",params:{missingProperty: "text"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}if(data1.md5 === undefined){const err7 = {instancePath:instancePath+"/tts",schemaPath:"#/properties/tts/required",keyword:"required",params:{missingProperty: "md5"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs6 = errors;for(const key1 in data1){if(!(((key1 === "name") || (key1 === "text")) || (key1 === "md5"))){const err8 = {instancePath:instancePath+"/tts",schemaPath:"#/properties/tts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}if(data1.name !== undefined){let data2 = data1.name;const _errs7 = errors;if(typeof data2 !== "string"){const err9 = {instancePath:instancePath+"/tts/name",schemaPath:"#/properties/tts/properties/name/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}const _errs8 = errors;var valid1 = _errs7 === errors;}if(data1.text !== undefined){let data3 = data1.text;const _errs9 = errors;if(typeof data3 !== "string"){const err10 = {instancePath:instancePath+"/tts/text",schemaPath:"#/properties/tts/properties/text/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}const _errs10 = errors;var valid1 = _errs9 === errors;}if(data1.md5 !== undefined){let data4 = data1.md5;const _errs11 = errors;if(typeof data4 !== "string"){const err11 = {instancePath:instancePath+"/tts/md5",schemaPath:"#/properties/tts/properties/md5/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}const _errs12 = errors;var valid1 = _errs11 === errors;}}else {const err12 = {instancePath:instancePath+"/tts",schemaPath:"#/properties/tts/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}var valid0 = _errs4 === errors;}}else {const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}validate43.errors = vErrors;return errors === 0;}validate43.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_speaker_tts_play_start" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate43.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.psdk_index === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "psdk_index"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.tts === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "tts"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "psdk_index") || (key0 === "tts"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.psdk_index !== undefined){
+let data0 = data.psdk_index;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err3 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+if(typeof data0 == "number"){
+if(data0 < 0 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/psdk_index",schemaPath:"#/properties/psdk_index/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+var valid0 = _errs2 === errors;
+}
+if(data.tts !== undefined){
+let data1 = data.tts;
+const _errs4 = errors;
+const _errs5 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.name === undefined){
+const err5 = {instancePath:instancePath+"/tts",schemaPath:"#/properties/tts/required",keyword:"required",params:{missingProperty: "name"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data1.text === undefined){
+const err6 = {instancePath:instancePath+"/tts",schemaPath:"#/properties/tts/required",keyword:"required",params:{missingProperty: "text"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1.md5 === undefined){
+const err7 = {instancePath:instancePath+"/tts",schemaPath:"#/properties/tts/required",keyword:"required",params:{missingProperty: "md5"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs6 = errors;
+for(const key1 in data1){
+if(!(((key1 === "name") || (key1 === "text")) || (key1 === "md5"))){
+const err8 = {instancePath:instancePath+"/tts",schemaPath:"#/properties/tts/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data1.name !== undefined){
+let data2 = data1.name;
+const _errs7 = errors;
+if(typeof data2 !== "string"){
+const err9 = {instancePath:instancePath+"/tts/name",schemaPath:"#/properties/tts/properties/name/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const _errs8 = errors;
+var valid1 = _errs7 === errors;
+}
+if(data1.text !== undefined){
+let data3 = data1.text;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+const err10 = {instancePath:instancePath+"/tts/text",schemaPath:"#/properties/tts/properties/text/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+const _errs10 = errors;
+var valid1 = _errs9 === errors;
+}
+if(data1.md5 !== undefined){
+let data4 = data1.md5;
+const _errs11 = errors;
+if(typeof data4 !== "string"){
+const err11 = {instancePath:instancePath+"/tts/md5",schemaPath:"#/properties/tts/properties/md5/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+const _errs12 = errors;
+var valid1 = _errs11 === errors;
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/tts",schemaPath:"#/properties/tts/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate43.errors = vErrors;
+return errors === 0;
+}
+validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_44 = validate44;
 const schema44 = {"type":"object","required":["module_list"],"properties":{"module_list":{"type":"array","items":{"type":"string","enum":["0","3"]}}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_fileupload_list"};
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_fileupload_list" */;let vErrors = null;let errors = 0;const evaluated0 = validate44.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.module_list === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "module_list"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "module_list")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.module_list !== undefined){let data0 = data.module_list;const _errs2 = errors;const _errs3 = errors;if(Array.isArray(data0)){let valid2 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs4 = errors;if(typeof data1 !== "string"){const err2 = {instancePath:instancePath+"/module_list/" + i0,schemaPath:"#/properties/module_list/items/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs5 = errors;const vSchema0 = schema44.properties.module_list.items.enum;if(!((data1 === "0") || (data1 === "3"))){const err3 = {instancePath:instancePath+"/module_list/" + i0,schemaPath:"#/properties/module_list/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.module_list.items.enum}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var valid1 = _errs4 === errors;if(!valid1){valid2 = false;}}}else {const err4 = {instancePath:instancePath+"/module_list",schemaPath:"#/properties/module_list/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}var valid0 = _errs2 === errors;}}else {const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}validate44.errors = vErrors;return errors === 0;}validate44.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_fileupload_list" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate44.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.module_list === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "module_list"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "module_list")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.module_list !== undefined){
+let data0 = data.module_list;
+const _errs2 = errors;
+const _errs3 = errors;
+if(Array.isArray(data0)){
+let valid2 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err2 = {instancePath:instancePath+"/module_list/" + i0,schemaPath:"#/properties/module_list/items/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs5 = errors;
+const vSchema0 = schema44.properties.module_list.items.enum;
+if(!((data1 === "0") || (data1 === "3"))){
+const err3 = {instancePath:instancePath+"/module_list/" + i0,schemaPath:"#/properties/module_list/items/enum",keyword:"enum",params:{allowedValues: schema44.properties.module_list.items.enum}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/module_list",schemaPath:"#/properties/module_list/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate44.errors = vErrors;
+return errors === 0;
+}
+validate44.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_45 = validate45;
 const schema45 = {"type":"object","required":["bucket","region","credentials","endpoint","provider","params"],"properties":{"bucket":{"type":"string"},"region":{"type":"string"},"credentials":{"type":"object","required":["access_key_id","access_key_secret","expire","security_token"],"properties":{"access_key_id":{"type":"string"},"access_key_secret":{"type":"string"},"expire":{"type":"integer","minimum":1},"security_token":{"type":"string"}},"additionalProperties":false},"endpoint":{"type":"string"},"provider":{"type":"string"},"params":{"type":"object","required":["files"],"properties":{"files":{"type":"array","items":{"type":"object","required":["object_key","module","list"],"properties":{"object_key":{"type":"string"},"module":{"type":"string","enum":["0","3"]},"list":{"type":"array","items":{"type":"object","required":["boot_index"],"properties":{"boot_index":{"type":"integer"},"start_time":{"type":"integer"},"end_time":{"type":"integer"},"size":{"type":"integer"}},"additionalProperties":false}},"device_sn":{"type":"string"}},"additionalProperties":false},"minItems":1,"maxItems":2}},"additionalProperties":false},"file_store_dir":{"type":"string"},"file_type":{"type":"string"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_fileupload_start"};
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_fileupload_start" */;let vErrors = null;let errors = 0;const evaluated0 = validate45.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.bucket === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "bucket"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.region === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "region"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.credentials === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "credentials"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.endpoint === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endpoint"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.provider === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data.params === undefined){const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((((((((key0 === "bucket") || (key0 === "region")) || (key0 === "credentials")) || (key0 === "endpoint")) || (key0 === "provider")) || (key0 === "params")) || (key0 === "file_store_dir")) || (key0 === "file_type"))){const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}}if(data.bucket !== undefined){let data0 = data.bucket;const _errs2 = errors;if(typeof data0 !== "string"){const err7 = {instancePath:instancePath+"/bucket",schemaPath:"#/properties/bucket/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.region !== undefined){let data1 = data.region;const _errs4 = errors;if(typeof data1 !== "string"){const err8 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}if(data.credentials !== undefined){let data2 = data.credentials;const _errs6 = errors;const _errs7 = errors;if(data2 && typeof data2 == "object" && !Array.isArray(data2)){if(data2.access_key_id === undefined){const err9 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/required",keyword:"required",params:{missingProperty: "access_key_id"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(data2.access_key_secret === undefined){const err10 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/required",keyword:"required",params:{missingProperty: "access_key_secret"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if(data2.expire === undefined){const err11 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/required",keyword:"required",params:{missingProperty: "expire"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}if(data2.security_token === undefined){const err12 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/required",keyword:"required",params:{missingProperty: "security_token"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}const _errs8 = errors;for(const key1 in data2){if(!((((key1 === "access_key_id") || (key1 === "access_key_secret")) || (key1 === "expire")) || (key1 === "security_token"))){const err13 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}if(data2.access_key_id !== undefined){let data3 = data2.access_key_id;const _errs9 = errors;if(typeof data3 !== "string"){const err14 = {instancePath:instancePath+"/credentials/access_key_id",schemaPath:"#/properties/credentials/properties/access_key_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}const _errs10 = errors;var valid1 = _errs9 === errors;}if(data2.access_key_secret !== undefined){let data4 = data2.access_key_secret;const _errs11 = errors;if(typeof data4 !== "string"){const err15 = {instancePath:instancePath+"/credentials/access_key_secret",schemaPath:"#/properties/credentials/properties/access_key_secret/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}const _errs12 = errors;var valid1 = _errs11 === errors;}if(data2.expire !== undefined){let data5 = data2.expire;const _errs13 = errors;if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){const err16 = {instancePath:instancePath+"/credentials/expire",schemaPath:"#/properties/credentials/properties/expire/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}const _errs14 = errors;if(typeof data5 == "number"){if(data5 < 1 || isNaN(data5)){const err17 = {instancePath:instancePath+"/credentials/expire",schemaPath:"#/properties/credentials/properties/expire/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}var valid1 = _errs13 === errors;}if(data2.security_token !== undefined){let data6 = data2.security_token;const _errs15 = errors;if(typeof data6 !== "string"){const err18 = {instancePath:instancePath+"/credentials/security_token",schemaPath:"#/properties/credentials/properties/security_token/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}const _errs16 = errors;var valid1 = _errs15 === errors;}}else {const err19 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}var valid0 = _errs6 === errors;}if(data.endpoint !== undefined){let data7 = data.endpoint;const _errs17 = errors;if(typeof data7 !== "string"){const err20 = {instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}const _errs18 = errors;var valid0 = _errs17 === errors;}if(data.provider !== undefined){let data8 = data.provider;const _errs19 = errors;if(typeof data8 !== "string"){const err21 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}const _errs20 = errors;var valid0 = _errs19 === errors;}if(data.params !== undefined){let data9 = data.params;const _errs21 = errors;const _errs22 = errors;if(data9 && typeof data9 == "object" && !Array.isArray(data9)){if(data9.files === undefined){const err22 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "files"}};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}const _errs23 = errors;for(const key2 in data9){if(!(key2 === "files")){const err23 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}if(data9.files !== undefined){let data10 = data9.files;const _errs24 = errors;const _errs25 = errors;if(Array.isArray(data10)){if(data10.length > 2){const err24 = {instancePath:instancePath+"/params/files",schemaPath:"#/properties/params/properties/files/maxItems",keyword:"maxItems",params:{limit: 2}};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;}if(data10.length < 1){const err25 = {instancePath:instancePath+"/params/files",schemaPath:"#/properties/params/properties/files/minItems",keyword:"minItems",params:{limit: 1}};if(vErrors === null){vErrors = [err25];}else {vErrors.push(err25);}errors++;}let valid4 = true;const len0 = data10.length;for(let i0=0; i0<len0; i0++){let data11 = data10[i0];const _errs26 = errors;const _errs27 = errors;if(data11 && typeof data11 == "object" && !Array.isArray(data11)){if(data11.object_key === undefined){const err26 = {instancePath:instancePath+"/params/files/" + i0,schemaPath:"#/properties/params/properties/files/items/required",keyword:"required",params:{missingProperty: "object_key"}};if(vErrors === null){vErrors = [err26];}else {vErrors.push(err26);}errors++;}if(data11.module === undefined){const err27 = {instancePath:instancePath+"/params/files/" + i0,schemaPath:"#/properties/params/properties/files/items/required",keyword:"required",params:{missingProperty: "module"}};if(vErrors === null){vErrors = [err27];}else {vErrors.push(err27);}errors++;}if(data11.list === undefined){const err28 = {instancePath:instancePath+"/params/files/" + i0,schemaPath:"#/properties/params/properties/files/items/required",keyword:"required",params:{missingProperty: "list"}};if(vErrors === null){vErrors = [err28];}else {vErrors.push(err28);}errors++;}const _errs28 = errors;for(const key3 in data11){if(!((((key3 === "object_key") || (key3 === "module")) || (key3 === "list")) || (key3 === "device_sn"))){const err29 = {instancePath:instancePath+"/params/files/" + i0,schemaPath:"#/properties/params/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}};if(vErrors === null){vErrors = [err29];}else {vErrors.push(err29);}errors++;}}if(data11.object_key !== undefined){let data12 = data11.object_key;const _errs29 = errors;if(typeof data12 !== "string"){const err30 = {instancePath:instancePath+"/params/files/" + i0+"/object_key",schemaPath:"#/properties/params/properties/files/items/properties/object_key/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err30];}else {vErrors.push(err30);}errors++;}const _errs30 = errors;var valid5 = _errs29 === errors;}if(data11.module !== undefined){let data13 = data11.module;const _errs31 = errors;if(typeof data13 !== "string"){const err31 = {instancePath:instancePath+"/params/files/" + i0+"/module",schemaPath:"#/properties/params/properties/files/items/properties/module/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err31];}else {vErrors.push(err31);}errors++;}const _errs32 = errors;const vSchema0 = schema45.properties.params.properties.files.items.properties.module.enum;if(!((data13 === "0") || (data13 === "3"))){const err32 = {instancePath:instancePath+"/params/files/" + i0+"/module",schemaPath:"#/properties/params/properties/files/items/properties/module/enum",keyword:"enum",params:{allowedValues: schema45.properties.params.properties.files.items.properties.module.enum}};if(vErrors === null){vErrors = [err32];}else {vErrors.push(err32);}errors++;}var valid5 = _errs31 === errors;}if(data11.list !== undefined){let data14 = data11.list;const _errs33 = errors;const _errs34 = errors;if(Array.isArray(data14)){let valid7 = true;const len1 = data14.length;for(let i1=0; i1<len1; i1++){let data15 = data14[i1];const _errs35 = errors;const _errs36 = errors;if(data15 && typeof data15 == "object" && !Array.isArray(data15)){if(data15.boot_index === undefined){const err33 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1,schemaPath:"#/properties/params/properties/files/items/properties/list/items/required",keyword:"required",params:{missingProperty: "boot_index"}};if(vErrors === null){vErrors = [err33];}else {vErrors.push(err33);}errors++;}const _errs37 = errors;for(const key4 in data15){if(!((((key4 === "boot_index") || (key4 === "start_time")) || (key4 === "end_time")) || (key4 === "size"))){const err34 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1,schemaPath:"#/properties/params/properties/files/items/properties/list/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4}};if(vErrors === null){vErrors = [err34];}else {vErrors.push(err34);}errors++;}}if(data15.boot_index !== undefined){let data16 = data15.boot_index;const _errs38 = errors;if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){const err35 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1+"/boot_index",schemaPath:"#/properties/params/properties/files/items/properties/list/items/properties/boot_index/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err35];}else {vErrors.push(err35);}errors++;}const _errs39 = errors;var valid8 = _errs38 === errors;}if(data15.start_time !== undefined){let data17 = data15.start_time;const _errs40 = errors;if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){const err36 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1+"/start_time",schemaPath:"#/properties/params/properties/files/items/properties/list/items/properties/start_time/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err36];}else {vErrors.push(err36);}errors++;}const _errs41 = errors;var valid8 = _errs40 === errors;}if(data15.end_time !== undefined){let data18 = data15.end_time;const _errs42 = errors;if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){const err37 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1+"/end_time",schemaPath:"#/properties/params/properties/files/items/properties/list/items/properties/end_time/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err37];}else {vErrors.push(err37);}errors++;}const _errs43 = errors;var valid8 = _errs42 === errors;}if(data15.size !== undefined){let data19 = data15.size;const _errs44 = errors;if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){const err38 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1+"/size",schemaPath:"#/properties/params/properties/files/items/properties/list/items/properties/size/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err38];}else {vErrors.push(err38);}errors++;}const _errs45 = errors;var valid8 = _errs44 === errors;}}else {const err39 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1,schemaPath:"#/properties/params/properties/files/items/properties/list/items/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err39];}else {vErrors.push(err39);}errors++;}var valid6 = _errs35 === errors;if(!valid6){valid7 = false;}}}else {const err40 = {instancePath:instancePath+"/params/files/" + i0+"/list",schemaPath:"#/properties/params/properties/files/items/properties/list/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err40];}else {vErrors.push(err40);}errors++;}var valid5 = _errs33 === errors;}if(data11.device_sn !== undefined){let data20 = data11.device_sn;const _errs46 = errors;if(typeof data20 !== "string"){const err41 = {instancePath:instancePath+"/params/files/" + i0+"/device_sn",schemaPath:"#/properties/params/properties/files/items/properties/device_sn/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err41];}else {vErrors.push(err41);}errors++;}const _errs47 = errors;var valid5 = _errs46 === errors;}}else {const err42 = {instancePath:instancePath+"/params/files/" + i0,schemaPath:"#/properties/params/properties/files/items/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err42];}else {vErrors.push(err42);}errors++;}var valid3 = _errs26 === errors;if(!valid3){valid4 = false;}}}else {const err43 = {instancePath:instancePath+"/params/files",schemaPath:"#/properties/params/properties/files/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err43];}else {vErrors.push(err43);}errors++;}var valid2 = _errs24 === errors;}}else {const err44 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err44];}else {vErrors.push(err44);}errors++;}var valid0 = _errs21 === errors;}if(data.file_store_dir !== undefined){let data21 = data.file_store_dir;const _errs48 = errors;if(typeof data21 !== "string"){const err45 = {instancePath:instancePath+"/file_store_dir",schemaPath:"#/properties/file_store_dir/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err45];}else {vErrors.push(err45);}errors++;}const _errs49 = errors;var valid0 = _errs48 === errors;}if(data.file_type !== undefined){let data22 = data.file_type;const _errs50 = errors;if(typeof data22 !== "string"){const err46 = {instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err46];}else {vErrors.push(err46);}errors++;}const _errs51 = errors;var valid0 = _errs50 === errors;}}else {const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err47];}else {vErrors.push(err47);}errors++;}validate45.errors = vErrors;return errors === 0;}validate45.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_fileupload_start" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate45.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.bucket === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "bucket"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.region === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "region"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.credentials === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "credentials"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.endpoint === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "endpoint"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.provider === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "provider"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.params === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "params"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((((key0 === "bucket") || (key0 === "region")) || (key0 === "credentials")) || (key0 === "endpoint")) || (key0 === "provider")) || (key0 === "params")) || (key0 === "file_store_dir")) || (key0 === "file_type"))){
+const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.bucket !== undefined){
+let data0 = data.bucket;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err7 = {instancePath:instancePath+"/bucket",schemaPath:"#/properties/bucket/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.region !== undefined){
+let data1 = data.region;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err8 = {instancePath:instancePath+"/region",schemaPath:"#/properties/region/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.credentials !== undefined){
+let data2 = data.credentials;
+const _errs6 = errors;
+const _errs7 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.access_key_id === undefined){
+const err9 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/required",keyword:"required",params:{missingProperty: "access_key_id"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data2.access_key_secret === undefined){
+const err10 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/required",keyword:"required",params:{missingProperty: "access_key_secret"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data2.expire === undefined){
+const err11 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/required",keyword:"required",params:{missingProperty: "expire"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data2.security_token === undefined){
+const err12 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/required",keyword:"required",params:{missingProperty: "security_token"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs8 = errors;
+for(const key1 in data2){
+if(!((((key1 === "access_key_id") || (key1 === "access_key_secret")) || (key1 === "expire")) || (key1 === "security_token"))){
+const err13 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data2.access_key_id !== undefined){
+let data3 = data2.access_key_id;
+const _errs9 = errors;
+if(typeof data3 !== "string"){
+const err14 = {instancePath:instancePath+"/credentials/access_key_id",schemaPath:"#/properties/credentials/properties/access_key_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+const _errs10 = errors;
+var valid1 = _errs9 === errors;
+}
+if(data2.access_key_secret !== undefined){
+let data4 = data2.access_key_secret;
+const _errs11 = errors;
+if(typeof data4 !== "string"){
+const err15 = {instancePath:instancePath+"/credentials/access_key_secret",schemaPath:"#/properties/credentials/properties/access_key_secret/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+const _errs12 = errors;
+var valid1 = _errs11 === errors;
+}
+if(data2.expire !== undefined){
+let data5 = data2.expire;
+const _errs13 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err16 = {instancePath:instancePath+"/credentials/expire",schemaPath:"#/properties/credentials/properties/expire/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+const _errs14 = errors;
+if(typeof data5 == "number"){
+if(data5 < 1 || isNaN(data5)){
+const err17 = {instancePath:instancePath+"/credentials/expire",schemaPath:"#/properties/credentials/properties/expire/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var valid1 = _errs13 === errors;
+}
+if(data2.security_token !== undefined){
+let data6 = data2.security_token;
+const _errs15 = errors;
+if(typeof data6 !== "string"){
+const err18 = {instancePath:instancePath+"/credentials/security_token",schemaPath:"#/properties/credentials/properties/security_token/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const _errs16 = errors;
+var valid1 = _errs15 === errors;
+}
+}
+else {
+const err19 = {instancePath:instancePath+"/credentials",schemaPath:"#/properties/credentials/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+if(data.endpoint !== undefined){
+let data7 = data.endpoint;
+const _errs17 = errors;
+if(typeof data7 !== "string"){
+const err20 = {instancePath:instancePath+"/endpoint",schemaPath:"#/properties/endpoint/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+const _errs18 = errors;
+var valid0 = _errs17 === errors;
+}
+if(data.provider !== undefined){
+let data8 = data.provider;
+const _errs19 = errors;
+if(typeof data8 !== "string"){
+const err21 = {instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+const _errs20 = errors;
+var valid0 = _errs19 === errors;
+}
+if(data.params !== undefined){
+let data9 = data.params;
+const _errs21 = errors;
+const _errs22 = errors;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.files === undefined){
+const err22 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/required",keyword:"required",params:{missingProperty: "files"}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+const _errs23 = errors;
+for(const key2 in data9){
+if(!(key2 === "files")){
+const err23 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data9.files !== undefined){
+let data10 = data9.files;
+const _errs24 = errors;
+const _errs25 = errors;
+if(Array.isArray(data10)){
+if(data10.length > 2){
+const err24 = {instancePath:instancePath+"/params/files",schemaPath:"#/properties/params/properties/files/maxItems",keyword:"maxItems",params:{limit: 2}};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data10.length < 1){
+const err25 = {instancePath:instancePath+"/params/files",schemaPath:"#/properties/params/properties/files/minItems",keyword:"minItems",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+let valid4 = true;
+const len0 = data10.length;
+for(let i0=0; i0<len0; i0++){
+let data11 = data10[i0];
+const _errs26 = errors;
+const _errs27 = errors;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.object_key === undefined){
+const err26 = {instancePath:instancePath+"/params/files/" + i0,schemaPath:"#/properties/params/properties/files/items/required",keyword:"required",params:{missingProperty: "object_key"}};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(data11.module === undefined){
+const err27 = {instancePath:instancePath+"/params/files/" + i0,schemaPath:"#/properties/params/properties/files/items/required",keyword:"required",params:{missingProperty: "module"}};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+if(data11.list === undefined){
+const err28 = {instancePath:instancePath+"/params/files/" + i0,schemaPath:"#/properties/params/properties/files/items/required",keyword:"required",params:{missingProperty: "list"}};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+const _errs28 = errors;
+for(const key3 in data11){
+if(!((((key3 === "object_key") || (key3 === "module")) || (key3 === "list")) || (key3 === "device_sn"))){
+const err29 = {instancePath:instancePath+"/params/files/" + i0,schemaPath:"#/properties/params/properties/files/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3}};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data11.object_key !== undefined){
+let data12 = data11.object_key;
+const _errs29 = errors;
+if(typeof data12 !== "string"){
+const err30 = {instancePath:instancePath+"/params/files/" + i0+"/object_key",schemaPath:"#/properties/params/properties/files/items/properties/object_key/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+const _errs30 = errors;
+var valid5 = _errs29 === errors;
+}
+if(data11.module !== undefined){
+let data13 = data11.module;
+const _errs31 = errors;
+if(typeof data13 !== "string"){
+const err31 = {instancePath:instancePath+"/params/files/" + i0+"/module",schemaPath:"#/properties/params/properties/files/items/properties/module/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+const _errs32 = errors;
+const vSchema0 = schema45.properties.params.properties.files.items.properties.module.enum;
+if(!((data13 === "0") || (data13 === "3"))){
+const err32 = {instancePath:instancePath+"/params/files/" + i0+"/module",schemaPath:"#/properties/params/properties/files/items/properties/module/enum",keyword:"enum",params:{allowedValues: schema45.properties.params.properties.files.items.properties.module.enum}};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+var valid5 = _errs31 === errors;
+}
+if(data11.list !== undefined){
+let data14 = data11.list;
+const _errs33 = errors;
+const _errs34 = errors;
+if(Array.isArray(data14)){
+let valid7 = true;
+const len1 = data14.length;
+for(let i1=0; i1<len1; i1++){
+let data15 = data14[i1];
+const _errs35 = errors;
+const _errs36 = errors;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.boot_index === undefined){
+const err33 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1,schemaPath:"#/properties/params/properties/files/items/properties/list/items/required",keyword:"required",params:{missingProperty: "boot_index"}};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+const _errs37 = errors;
+for(const key4 in data15){
+if(!((((key4 === "boot_index") || (key4 === "start_time")) || (key4 === "end_time")) || (key4 === "size"))){
+const err34 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1,schemaPath:"#/properties/params/properties/files/items/properties/list/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4}};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data15.boot_index !== undefined){
+let data16 = data15.boot_index;
+const _errs38 = errors;
+if(!((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16)))){
+const err35 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1+"/boot_index",schemaPath:"#/properties/params/properties/files/items/properties/list/items/properties/boot_index/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+const _errs39 = errors;
+var valid8 = _errs38 === errors;
+}
+if(data15.start_time !== undefined){
+let data17 = data15.start_time;
+const _errs40 = errors;
+if(!((typeof data17 == "number") && (!(data17 % 1) && !isNaN(data17)))){
+const err36 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1+"/start_time",schemaPath:"#/properties/params/properties/files/items/properties/list/items/properties/start_time/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+const _errs41 = errors;
+var valid8 = _errs40 === errors;
+}
+if(data15.end_time !== undefined){
+let data18 = data15.end_time;
+const _errs42 = errors;
+if(!((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18)))){
+const err37 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1+"/end_time",schemaPath:"#/properties/params/properties/files/items/properties/list/items/properties/end_time/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+const _errs43 = errors;
+var valid8 = _errs42 === errors;
+}
+if(data15.size !== undefined){
+let data19 = data15.size;
+const _errs44 = errors;
+if(!((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19)))){
+const err38 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1+"/size",schemaPath:"#/properties/params/properties/files/items/properties/list/items/properties/size/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+const _errs45 = errors;
+var valid8 = _errs44 === errors;
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/params/files/" + i0+"/list/" + i1,schemaPath:"#/properties/params/properties/files/items/properties/list/items/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+var valid6 = _errs35 === errors;
+if(!valid6){
+valid7 = false;
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/params/files/" + i0+"/list",schemaPath:"#/properties/params/properties/files/items/properties/list/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+var valid5 = _errs33 === errors;
+}
+if(data11.device_sn !== undefined){
+let data20 = data11.device_sn;
+const _errs46 = errors;
+if(typeof data20 !== "string"){
+const err41 = {instancePath:instancePath+"/params/files/" + i0+"/device_sn",schemaPath:"#/properties/params/properties/files/items/properties/device_sn/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+const _errs47 = errors;
+var valid5 = _errs46 === errors;
+}
+}
+else {
+const err42 = {instancePath:instancePath+"/params/files/" + i0,schemaPath:"#/properties/params/properties/files/items/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+var valid3 = _errs26 === errors;
+if(!valid3){
+valid4 = false;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/params/files",schemaPath:"#/properties/params/properties/files/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+var valid2 = _errs24 === errors;
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/params",schemaPath:"#/properties/params/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+var valid0 = _errs21 === errors;
+}
+if(data.file_store_dir !== undefined){
+let data21 = data.file_store_dir;
+const _errs48 = errors;
+if(typeof data21 !== "string"){
+const err45 = {instancePath:instancePath+"/file_store_dir",schemaPath:"#/properties/file_store_dir/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+const _errs49 = errors;
+var valid0 = _errs48 === errors;
+}
+if(data.file_type !== undefined){
+let data22 = data.file_type;
+const _errs50 = errors;
+if(typeof data22 !== "string"){
+const err46 = {instancePath:instancePath+"/file_type",schemaPath:"#/properties/file_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+const _errs51 = errors;
+var valid0 = _errs50 === errors;
+}
+}
+else {
+const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+validate45.errors = vErrors;
+return errors === 0;
+}
+validate45.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_46 = validate46;
 const schema46 = {"type":"object","required":["status","module_list"],"properties":{"status":{"type":"string"},"module_list":{"type":"array","items":{"type":"string","enum":["0","3"]}}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_fileupload_update"};
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_fileupload_update" */;let vErrors = null;let errors = 0;const evaluated0 = validate46.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.status === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.module_list === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "module_list"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "status") || (key0 === "module_list"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.status !== undefined){let data0 = data.status;const _errs2 = errors;if(typeof data0 !== "string"){const err3 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.module_list !== undefined){let data1 = data.module_list;const _errs4 = errors;const _errs5 = errors;if(Array.isArray(data1)){let valid2 = true;const len0 = data1.length;for(let i0=0; i0<len0; i0++){let data2 = data1[i0];const _errs6 = errors;if(typeof data2 !== "string"){const err4 = {instancePath:instancePath+"/module_list/" + i0,schemaPath:"#/properties/module_list/items/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs7 = errors;const vSchema0 = schema46.properties.module_list.items.enum;if(!((data2 === "0") || (data2 === "3"))){const err5 = {instancePath:instancePath+"/module_list/" + i0,schemaPath:"#/properties/module_list/items/enum",keyword:"enum",params:{allowedValues: schema46.properties.module_list.items.enum}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}var valid1 = _errs6 === errors;if(!valid1){valid2 = false;}}}else {const err6 = {instancePath:instancePath+"/module_list",schemaPath:"#/properties/module_list/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid0 = _errs4 === errors;}}else {const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}validate46.errors = vErrors;return errors === 0;}validate46.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_fileupload_update" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate46.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.status === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "status"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.module_list === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "module_list"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "status") || (key0 === "module_list"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data0 = data.status;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.module_list !== undefined){
+let data1 = data.module_list;
+const _errs4 = errors;
+const _errs5 = errors;
+if(Array.isArray(data1)){
+let valid2 = true;
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+const err4 = {instancePath:instancePath+"/module_list/" + i0,schemaPath:"#/properties/module_list/items/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs7 = errors;
+const vSchema0 = schema46.properties.module_list.items.enum;
+if(!((data2 === "0") || (data2 === "3"))){
+const err5 = {instancePath:instancePath+"/module_list/" + i0,schemaPath:"#/properties/module_list/items/enum",keyword:"enum",params:{allowedValues: schema46.properties.module_list.items.enum}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid1 = _errs6 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/module_list",schemaPath:"#/properties/module_list/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate46.errors = vErrors;
+return errors === 0;
+}
+validate46.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_47 = validate47;
 const schema47 = {"type":"object","required":["flight_id"],"properties":{"flight_id":{"type":"string"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_upload_flighttask_media_prioritize"};
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_upload_flighttask_media_prioritize" */;let vErrors = null;let errors = 0;const evaluated0 = validate47.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.flight_id === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_id"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "flight_id")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.flight_id !== undefined){let data0 = data.flight_id;const _errs2 = errors;if(typeof data0 !== "string"){const err2 = {instancePath:instancePath+"/flight_id",schemaPath:"#/properties/flight_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}}else {const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}validate47.errors = vErrors;return errors === 0;}validate47.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_upload_flighttask_media_prioritize" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate47.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.flight_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flight_id"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "flight_id")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.flight_id !== undefined){
+let data0 = data.flight_id;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/flight_id",schemaPath:"#/properties/flight_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate47.errors = vErrors;
+return errors === 0;
+}
+validate47.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_48 = validate48;
 const schema48 = {"type":"object","properties":{"area_type":{"type":"string"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_flight_areas_get"};
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_flight_areas_get" */;let vErrors = null;let errors = 0;const evaluated0 = validate48.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){const _errs1 = errors;for(const key0 in data){if(!(key0 === "area_type")){const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}if(data.area_type !== undefined){let data0 = data.area_type;const _errs2 = errors;if(typeof data0 !== "string"){const err1 = {instancePath:instancePath+"/area_type",schemaPath:"#/properties/area_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}}else {const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}validate48.errors = vErrors;return errors === 0;}validate48.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_flight_areas_get" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate48.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "area_type")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.area_type !== undefined){
+let data0 = data.area_type;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/area_type",schemaPath:"#/properties/area_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+validate48.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_49 = validate49;
 const schema49 = {"type":"object","required":["device_model_domain"],"properties":{"device_model_domain":{"type":"integer","enum":[0,3]}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_unlock_license_list"};
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_unlock_license_list" */;let vErrors = null;let errors = 0;const evaluated0 = validate49.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.device_model_domain === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "device_model_domain"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "device_model_domain")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.device_model_domain !== undefined){let data0 = data.device_model_domain;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err2 = {instancePath:instancePath+"/device_model_domain",schemaPath:"#/properties/device_model_domain/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs3 = errors;const vSchema0 = schema49.properties.device_model_domain.enum;if(!((data0 === 0) || (data0 === 3))){const err3 = {instancePath:instancePath+"/device_model_domain",schemaPath:"#/properties/device_model_domain/enum",keyword:"enum",params:{allowedValues: schema49.properties.device_model_domain.enum}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}var valid0 = _errs2 === errors;}}else {const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}validate49.errors = vErrors;return errors === 0;}validate49.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_unlock_license_list" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate49.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.device_model_domain === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "device_model_domain"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "device_model_domain")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.device_model_domain !== undefined){
+let data0 = data.device_model_domain;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err2 = {instancePath:instancePath+"/device_model_domain",schemaPath:"#/properties/device_model_domain/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs3 = errors;
+const vSchema0 = schema49.properties.device_model_domain.enum;
+if(!((data0 === 0) || (data0 === 3))){
+const err3 = {instancePath:instancePath+"/device_model_domain",schemaPath:"#/properties/device_model_domain/enum",keyword:"enum",params:{allowedValues: schema49.properties.device_model_domain.enum}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate49.errors = vErrors;
+return errors === 0;
+}
+validate49.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_50 = validate50;
 const schema50 = {"type":"object","required":["license_id","enable"],"properties":{"license_id":{"type":"integer"},"enable":{"type":"boolean"}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_unlock_license_switch"};
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_unlock_license_switch" */;let vErrors = null;let errors = 0;const evaluated0 = validate50.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.license_id === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "license_id"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.enable === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "enable"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((key0 === "license_id") || (key0 === "enable"))){const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}}if(data.license_id !== undefined){let data0 = data.license_id;const _errs2 = errors;if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){const err3 = {instancePath:instancePath+"/license_id",schemaPath:"#/properties/license_id/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}const _errs3 = errors;var valid0 = _errs2 === errors;}if(data.enable !== undefined){let data1 = data.enable;const _errs4 = errors;if(typeof data1 !== "boolean"){const err4 = {instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}}else {const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}validate50.errors = vErrors;return errors === 0;}validate50.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_unlock_license_switch" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate50.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.license_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "license_id"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.enable === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "enable"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "license_id") || (key0 === "enable"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.license_id !== undefined){
+let data0 = data.license_id;
+const _errs2 = errors;
+if(!((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0)))){
+const err3 = {instancePath:instancePath+"/license_id",schemaPath:"#/properties/license_id/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+const _errs3 = errors;
+var valid0 = _errs2 === errors;
+}
+if(data.enable !== undefined){
+let data1 = data.enable;
+const _errs4 = errors;
+if(typeof data1 !== "boolean"){
+const err4 = {instancePath:instancePath+"/enable",schemaPath:"#/properties/enable/type",keyword:"type",params:{type: "boolean"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+}
+else {
+const err5 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+validate50.errors = vErrors;
+return errors === 0;
+}
+validate50.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_51 = validate51;
 const schema51 = {"type":"object","properties":{"file":{"type":"object","required":["url","fingerprint"],"properties":{"url":{"type":"string","format":"uri"},"fingerprint":{"type":"string"}},"additionalProperties":false}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_unlock_license_update"};
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_unlock_license_update" */;let vErrors = null;let errors = 0;const evaluated0 = validate51.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){const _errs1 = errors;for(const key0 in data){if(!(key0 === "file")){const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}}if(data.file !== undefined){let data0 = data.file;const _errs2 = errors;const _errs3 = errors;if(data0 && typeof data0 == "object" && !Array.isArray(data0)){if(data0.url === undefined){const err1 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "url"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data0.fingerprint === undefined){const err2 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "fingerprint"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}const _errs4 = errors;for(const key1 in data0){if(!((key1 === "url") || (key1 === "fingerprint"))){const err3 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}if(data0.url !== undefined){let data1 = data0.url;const _errs5 = errors;const _errs6 = errors;if(typeof data1 == "number"){}if(typeof data1 === "string"){if(!(formats0(data1))){const err4 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/format",keyword:"format",params:{format: "uri"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}}else {const err5 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}var valid1 = _errs5 === errors;}if(data0.fingerprint !== undefined){let data2 = data0.fingerprint;const _errs7 = errors;if(typeof data2 !== "string"){const err6 = {instancePath:instancePath+"/file/fingerprint",schemaPath:"#/properties/file/properties/fingerprint/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs8 = errors;var valid1 = _errs7 === errors;}}else {const err7 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}var valid0 = _errs2 === errors;}}else {const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}validate51.errors = vErrors;return errors === 0;}validate51.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_unlock_license_update" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate51.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "file")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.file !== undefined){
+let data0 = data.file;
+const _errs2 = errors;
+const _errs3 = errors;
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+if(data0.url === undefined){
+const err1 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "url"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data0.fingerprint === undefined){
+const err2 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/required",keyword:"required",params:{missingProperty: "fingerprint"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+const _errs4 = errors;
+for(const key1 in data0){
+if(!((key1 === "url") || (key1 === "fingerprint"))){
+const err3 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data0.url !== undefined){
+let data1 = data0.url;
+const _errs5 = errors;
+const _errs6 = errors;
+if(typeof data1 == "number"){
+}
+if(typeof data1 === "string"){
+if(!(formats0(data1))){
+const err4 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/format",keyword:"format",params:{format: "uri"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+else {
+const err5 = {instancePath:instancePath+"/file/url",schemaPath:"#/properties/file/properties/url/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid1 = _errs5 === errors;
+}
+if(data0.fingerprint !== undefined){
+let data2 = data0.fingerprint;
+const _errs7 = errors;
+if(typeof data2 !== "string"){
+const err6 = {instancePath:instancePath+"/file/fingerprint",schemaPath:"#/properties/file/properties/fingerprint/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs8 = errors;
+var valid1 = _errs7 === errors;
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/file",schemaPath:"#/properties/file/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err8 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+validate51.errors = vErrors;
+return errors === 0;
+}
+validate51.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const payload_52 = validate52;
 const schema52 = {"type":"object","required":["devices"],"properties":{"devices":{"type":"array","items":{"type":"object","required":["sn","product_version","firmware_upgrade_type"],"properties":{"sn":{"type":"string","maxLength":10240},"product_version":{"type":"string","maxLength":10240},"file_url":{"type":"string","maxLength":10240},"md5":{"type":"string","maxLength":10240},"file_size":{"type":"integer","minimum":0},"file_name":{"type":"string"},"firmware_upgrade_type":{"type":"integer","enum":[2,3,4]}},"additionalProperties":false},"minItems":1,"maxItems":2}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/Payload_ota_create"};
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/Payload_ota_create" */;let vErrors = null;let errors = 0;const evaluated0 = validate52.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.devices === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "devices"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(key0 === "devices")){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.devices !== undefined){let data0 = data.devices;const _errs2 = errors;const _errs3 = errors;if(Array.isArray(data0)){if(data0.length > 2){const err2 = {instancePath:instancePath+"/devices",schemaPath:"#/properties/devices/maxItems",keyword:"maxItems",params:{limit: 2}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data0.length < 1){const err3 = {instancePath:instancePath+"/devices",schemaPath:"#/properties/devices/minItems",keyword:"minItems",params:{limit: 1}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}let valid2 = true;const len0 = data0.length;for(let i0=0; i0<len0; i0++){let data1 = data0[i0];const _errs4 = errors;const _errs5 = errors;if(data1 && typeof data1 == "object" && !Array.isArray(data1)){if(data1.sn === undefined){const err4 = {instancePath:instancePath+"/devices/" + i0,schemaPath:"#/properties/devices/items/required",keyword:"required",params:{missingProperty: "sn"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}if(data1.product_version === undefined){const err5 = {instancePath:instancePath+"/devices/" + i0,schemaPath:"#/properties/devices/items/required",keyword:"required",params:{missingProperty: "product_version"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}if(data1.firmware_upgrade_type === undefined){const err6 = {instancePath:instancePath+"/devices/" + i0,schemaPath:"#/properties/devices/items/required",keyword:"required",params:{missingProperty: "firmware_upgrade_type"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs6 = errors;for(const key1 in data1){if(!(((((((key1 === "sn") || (key1 === "product_version")) || (key1 === "file_url")) || (key1 === "md5")) || (key1 === "file_size")) || (key1 === "file_name")) || (key1 === "firmware_upgrade_type"))){const err7 = {instancePath:instancePath+"/devices/" + i0,schemaPath:"#/properties/devices/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}if(data1.sn !== undefined){let data2 = data1.sn;const _errs7 = errors;const _errs8 = errors;if(typeof data2 === "string"){if(func0(data2) > 10240){const err8 = {instancePath:instancePath+"/devices/" + i0+"/sn",schemaPath:"#/properties/devices/items/properties/sn/maxLength",keyword:"maxLength",params:{limit: 10240}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}}else {const err9 = {instancePath:instancePath+"/devices/" + i0+"/sn",schemaPath:"#/properties/devices/items/properties/sn/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}var valid3 = _errs7 === errors;}if(data1.product_version !== undefined){let data3 = data1.product_version;const _errs9 = errors;const _errs10 = errors;if(typeof data3 === "string"){if(func0(data3) > 10240){const err10 = {instancePath:instancePath+"/devices/" + i0+"/product_version",schemaPath:"#/properties/devices/items/properties/product_version/maxLength",keyword:"maxLength",params:{limit: 10240}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}else {const err11 = {instancePath:instancePath+"/devices/" + i0+"/product_version",schemaPath:"#/properties/devices/items/properties/product_version/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}var valid3 = _errs9 === errors;}if(data1.file_url !== undefined){let data4 = data1.file_url;const _errs11 = errors;const _errs12 = errors;if(typeof data4 === "string"){if(func0(data4) > 10240){const err12 = {instancePath:instancePath+"/devices/" + i0+"/file_url",schemaPath:"#/properties/devices/items/properties/file_url/maxLength",keyword:"maxLength",params:{limit: 10240}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}else {const err13 = {instancePath:instancePath+"/devices/" + i0+"/file_url",schemaPath:"#/properties/devices/items/properties/file_url/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}var valid3 = _errs11 === errors;}if(data1.md5 !== undefined){let data5 = data1.md5;const _errs13 = errors;const _errs14 = errors;if(typeof data5 === "string"){if(func0(data5) > 10240){const err14 = {instancePath:instancePath+"/devices/" + i0+"/md5",schemaPath:"#/properties/devices/items/properties/md5/maxLength",keyword:"maxLength",params:{limit: 10240}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}}else {const err15 = {instancePath:instancePath+"/devices/" + i0+"/md5",schemaPath:"#/properties/devices/items/properties/md5/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}var valid3 = _errs13 === errors;}if(data1.file_size !== undefined){let data6 = data1.file_size;const _errs15 = errors;if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){const err16 = {instancePath:instancePath+"/devices/" + i0+"/file_size",schemaPath:"#/properties/devices/items/properties/file_size/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}const _errs16 = errors;if(typeof data6 == "number"){if(data6 < 0 || isNaN(data6)){const err17 = {instancePath:instancePath+"/devices/" + i0+"/file_size",schemaPath:"#/properties/devices/items/properties/file_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}}var valid3 = _errs15 === errors;}if(data1.file_name !== undefined){let data7 = data1.file_name;const _errs17 = errors;if(typeof data7 !== "string"){const err18 = {instancePath:instancePath+"/devices/" + i0+"/file_name",schemaPath:"#/properties/devices/items/properties/file_name/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}const _errs18 = errors;var valid3 = _errs17 === errors;}if(data1.firmware_upgrade_type !== undefined){let data8 = data1.firmware_upgrade_type;const _errs19 = errors;if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){const err19 = {instancePath:instancePath+"/devices/" + i0+"/firmware_upgrade_type",schemaPath:"#/properties/devices/items/properties/firmware_upgrade_type/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}const _errs20 = errors;const vSchema0 = schema52.properties.devices.items.properties.firmware_upgrade_type.enum;if(!(((data8 === 2) || (data8 === 3)) || (data8 === 4))){const err20 = {instancePath:instancePath+"/devices/" + i0+"/firmware_upgrade_type",schemaPath:"#/properties/devices/items/properties/firmware_upgrade_type/enum",keyword:"enum",params:{allowedValues: schema52.properties.devices.items.properties.firmware_upgrade_type.enum}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}var valid3 = _errs19 === errors;}}else {const err21 = {instancePath:instancePath+"/devices/" + i0,schemaPath:"#/properties/devices/items/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}var valid1 = _errs4 === errors;if(!valid1){valid2 = false;}}}else {const err22 = {instancePath:instancePath+"/devices",schemaPath:"#/properties/devices/type",keyword:"type",params:{type: "array"}};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}var valid0 = _errs2 === errors;}}else {const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}validate52.errors = vErrors;return errors === 0;}validate52.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/Payload_ota_create" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate52.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.devices === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "devices"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!(key0 === "devices")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.devices !== undefined){
+let data0 = data.devices;
+const _errs2 = errors;
+const _errs3 = errors;
+if(Array.isArray(data0)){
+if(data0.length > 2){
+const err2 = {instancePath:instancePath+"/devices",schemaPath:"#/properties/devices/maxItems",keyword:"maxItems",params:{limit: 2}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0.length < 1){
+const err3 = {instancePath:instancePath+"/devices",schemaPath:"#/properties/devices/minItems",keyword:"minItems",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+let valid2 = true;
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+const _errs4 = errors;
+const _errs5 = errors;
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.sn === undefined){
+const err4 = {instancePath:instancePath+"/devices/" + i0,schemaPath:"#/properties/devices/items/required",keyword:"required",params:{missingProperty: "sn"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data1.product_version === undefined){
+const err5 = {instancePath:instancePath+"/devices/" + i0,schemaPath:"#/properties/devices/items/required",keyword:"required",params:{missingProperty: "product_version"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data1.firmware_upgrade_type === undefined){
+const err6 = {instancePath:instancePath+"/devices/" + i0,schemaPath:"#/properties/devices/items/required",keyword:"required",params:{missingProperty: "firmware_upgrade_type"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs6 = errors;
+for(const key1 in data1){
+if(!(((((((key1 === "sn") || (key1 === "product_version")) || (key1 === "file_url")) || (key1 === "md5")) || (key1 === "file_size")) || (key1 === "file_name")) || (key1 === "firmware_upgrade_type"))){
+const err7 = {instancePath:instancePath+"/devices/" + i0,schemaPath:"#/properties/devices/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data1.sn !== undefined){
+let data2 = data1.sn;
+const _errs7 = errors;
+const _errs8 = errors;
+if(typeof data2 === "string"){
+if(func0(data2) > 10240){
+const err8 = {instancePath:instancePath+"/devices/" + i0+"/sn",schemaPath:"#/properties/devices/items/properties/sn/maxLength",keyword:"maxLength",params:{limit: 10240}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/devices/" + i0+"/sn",schemaPath:"#/properties/devices/items/properties/sn/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+var valid3 = _errs7 === errors;
+}
+if(data1.product_version !== undefined){
+let data3 = data1.product_version;
+const _errs9 = errors;
+const _errs10 = errors;
+if(typeof data3 === "string"){
+if(func0(data3) > 10240){
+const err10 = {instancePath:instancePath+"/devices/" + i0+"/product_version",schemaPath:"#/properties/devices/items/properties/product_version/maxLength",keyword:"maxLength",params:{limit: 10240}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/devices/" + i0+"/product_version",schemaPath:"#/properties/devices/items/properties/product_version/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid3 = _errs9 === errors;
+}
+if(data1.file_url !== undefined){
+let data4 = data1.file_url;
+const _errs11 = errors;
+const _errs12 = errors;
+if(typeof data4 === "string"){
+if(func0(data4) > 10240){
+const err12 = {instancePath:instancePath+"/devices/" + i0+"/file_url",schemaPath:"#/properties/devices/items/properties/file_url/maxLength",keyword:"maxLength",params:{limit: 10240}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/devices/" + i0+"/file_url",schemaPath:"#/properties/devices/items/properties/file_url/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+var valid3 = _errs11 === errors;
+}
+if(data1.md5 !== undefined){
+let data5 = data1.md5;
+const _errs13 = errors;
+const _errs14 = errors;
+if(typeof data5 === "string"){
+if(func0(data5) > 10240){
+const err14 = {instancePath:instancePath+"/devices/" + i0+"/md5",schemaPath:"#/properties/devices/items/properties/md5/maxLength",keyword:"maxLength",params:{limit: 10240}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/devices/" + i0+"/md5",schemaPath:"#/properties/devices/items/properties/md5/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var valid3 = _errs13 === errors;
+}
+if(data1.file_size !== undefined){
+let data6 = data1.file_size;
+const _errs15 = errors;
+if(!((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6)))){
+const err16 = {instancePath:instancePath+"/devices/" + i0+"/file_size",schemaPath:"#/properties/devices/items/properties/file_size/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+const _errs16 = errors;
+if(typeof data6 == "number"){
+if(data6 < 0 || isNaN(data6)){
+const err17 = {instancePath:instancePath+"/devices/" + i0+"/file_size",schemaPath:"#/properties/devices/items/properties/file_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+var valid3 = _errs15 === errors;
+}
+if(data1.file_name !== undefined){
+let data7 = data1.file_name;
+const _errs17 = errors;
+if(typeof data7 !== "string"){
+const err18 = {instancePath:instancePath+"/devices/" + i0+"/file_name",schemaPath:"#/properties/devices/items/properties/file_name/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+const _errs18 = errors;
+var valid3 = _errs17 === errors;
+}
+if(data1.firmware_upgrade_type !== undefined){
+let data8 = data1.firmware_upgrade_type;
+const _errs19 = errors;
+if(!((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8)))){
+const err19 = {instancePath:instancePath+"/devices/" + i0+"/firmware_upgrade_type",schemaPath:"#/properties/devices/items/properties/firmware_upgrade_type/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+const _errs20 = errors;
+const vSchema0 = schema52.properties.devices.items.properties.firmware_upgrade_type.enum;
+if(!(((data8 === 2) || (data8 === 3)) || (data8 === 4))){
+const err20 = {instancePath:instancePath+"/devices/" + i0+"/firmware_upgrade_type",schemaPath:"#/properties/devices/items/properties/firmware_upgrade_type/enum",keyword:"enum",params:{allowedValues: schema52.properties.devices.items.properties.firmware_upgrade_type.enum}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var valid3 = _errs19 === errors;
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/devices/" + i0,schemaPath:"#/properties/devices/items/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var valid1 = _errs4 === errors;
+if(!valid1){
+valid2 = false;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/devices",schemaPath:"#/properties/devices/type",keyword:"type",params:{type: "array"}};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+validate52.errors = vErrors;
+return errors === 0;
+}
+validate52.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const envelope_53 = validate53;
 const schema53 = {"type":"object","required":["vendor","device_id","command_type","payload","idempotency_key"],"properties":{"vendor":{"type":"string","const":"dji"},"device_id":{"type":"string","minLength":1,"maxLength":64,"pattern":"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"},"command_type":{"type":"string"},"payload":{"type":"object"},"idempotency_key":{"type":"string","minLength":1,"maxLength":255},"timeout_seconds":{"type":"integer","minimum":0,"maximum":300}},"additionalProperties":false,"$id":"https://dockgate.invalid/envelope/1"};
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/envelope/1" */;let vErrors = null;let errors = 0;const evaluated0 = validate53.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.vendor === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "vendor"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}if(data.device_id === undefined){const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "device_id"}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}if(data.command_type === undefined){const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command_type"}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(data.payload === undefined){const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(data.idempotency_key === undefined){const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "idempotency_key"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}const _errs1 = errors;for(const key0 in data){if(!((((((key0 === "vendor") || (key0 === "device_id")) || (key0 === "command_type")) || (key0 === "payload")) || (key0 === "idempotency_key")) || (key0 === "timeout_seconds"))){const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}if(data.vendor !== undefined){let data0 = data.vendor;const _errs2 = errors;if(typeof data0 !== "string"){const err6 = {instancePath:instancePath+"/vendor",schemaPath:"#/properties/vendor/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}const _errs3 = errors;if("dji" !== data0){const err7 = {instancePath:instancePath+"/vendor",schemaPath:"#/properties/vendor/const",keyword:"const",params:{allowedValue: "dji"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}var valid0 = _errs2 === errors;}if(data.device_id !== undefined){let data1 = data.device_id;const _errs4 = errors;const _errs5 = errors;if(typeof data1 === "string"){if(func0(data1) > 64){const err8 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/maxLength",keyword:"maxLength",params:{limit: 64}};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}if(func0(data1) < 1){const err9 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/minLength",keyword:"minLength",params:{limit: 1}};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}if(!pattern0.test(data1)){const err10 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}}else {const err11 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}var valid0 = _errs4 === errors;}if(data.command_type !== undefined){let data2 = data.command_type;const _errs6 = errors;if(typeof data2 !== "string"){const err12 = {instancePath:instancePath+"/command_type",schemaPath:"#/properties/command_type/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}const _errs7 = errors;var valid0 = _errs6 === errors;}if(data.payload !== undefined){let data3 = data.payload;const _errs8 = errors;if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){const err13 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}const _errs9 = errors;var valid0 = _errs8 === errors;}if(data.idempotency_key !== undefined){let data4 = data.idempotency_key;const _errs10 = errors;const _errs11 = errors;if(typeof data4 === "string"){if(func0(data4) > 255){const err14 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/maxLength",keyword:"maxLength",params:{limit: 255}};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;}if(func0(data4) < 1){const err15 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/minLength",keyword:"minLength",params:{limit: 1}};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}}else {const err16 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}var valid0 = _errs10 === errors;}if(data.timeout_seconds !== undefined){let data5 = data.timeout_seconds;const _errs12 = errors;if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){const err17 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/type",keyword:"type",params:{type: "integer"}};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;}const _errs13 = errors;if(typeof data5 == "number"){if(data5 > 300 || isNaN(data5)){const err18 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300}};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}if(data5 < 0 || isNaN(data5)){const err19 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}}var valid0 = _errs12 === errors;}}else {const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}validate53.errors = vErrors;return errors === 0;}validate53.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/envelope/1" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate53.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.vendor === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "vendor"}};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.device_id === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "device_id"}};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.command_type === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "command_type"}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.payload === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payload"}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.idempotency_key === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "idempotency_key"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((((key0 === "vendor") || (key0 === "device_id")) || (key0 === "command_type")) || (key0 === "payload")) || (key0 === "idempotency_key")) || (key0 === "timeout_seconds"))){
+const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.vendor !== undefined){
+let data0 = data.vendor;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+const err6 = {instancePath:instancePath+"/vendor",schemaPath:"#/properties/vendor/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+const _errs3 = errors;
+if("dji" !== data0){
+const err7 = {instancePath:instancePath+"/vendor",schemaPath:"#/properties/vendor/const",keyword:"const",params:{allowedValue: "dji"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+if(data.device_id !== undefined){
+let data1 = data.device_id;
+const _errs4 = errors;
+const _errs5 = errors;
+if(typeof data1 === "string"){
+if(func0(data1) > 64){
+const err8 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(func0(data1) < 1){
+const err9 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(!pattern0.test(data1)){
+const err10 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"}};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/device_id",schemaPath:"#/properties/device_id/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+var valid0 = _errs4 === errors;
+}
+if(data.command_type !== undefined){
+let data2 = data.command_type;
+const _errs6 = errors;
+if(typeof data2 !== "string"){
+const err12 = {instancePath:instancePath+"/command_type",schemaPath:"#/properties/command_type/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+const _errs7 = errors;
+var valid0 = _errs6 === errors;
+}
+if(data.payload !== undefined){
+let data3 = data.payload;
+const _errs8 = errors;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+const err13 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+const _errs9 = errors;
+var valid0 = _errs8 === errors;
+}
+if(data.idempotency_key !== undefined){
+let data4 = data.idempotency_key;
+const _errs10 = errors;
+const _errs11 = errors;
+if(typeof data4 === "string"){
+if(func0(data4) > 255){
+const err14 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/maxLength",keyword:"maxLength",params:{limit: 255}};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(func0(data4) < 1){
+const err15 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+var valid0 = _errs10 === errors;
+}
+if(data.timeout_seconds !== undefined){
+let data5 = data.timeout_seconds;
+const _errs12 = errors;
+if(!((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5)))){
+const err17 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/type",keyword:"type",params:{type: "integer"}};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+const _errs13 = errors;
+if(typeof data5 == "number"){
+if(data5 > 300 || isNaN(data5)){
+const err18 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/maximum",keyword:"maximum",params:{comparison: "<=", limit: 300}};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data5 < 0 || isNaN(data5)){
+const err19 = {instancePath:instancePath+"/timeout_seconds",schemaPath:"#/properties/timeout_seconds/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0}};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+var valid0 = _errs12 === errors;
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+validate53.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const body_54 = validate54;
-const schema54 = {"$ref":"https://dockgate.invalid/c/DeviceRequestReplyRequest","$id":"https://dockgate.invalid/body/2"};const schema55 = {"type":"object","required":["reply_code"],"properties":{"reply_code":{"type":"string","minLength":1,"maxLength":64},"reply_message":{"type":"string"},"payload":{"type":"object","additionalProperties":true}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/DeviceRequestReplyRequest"};
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/c/DeviceRequestReplyRequest" */;let vErrors = null;let errors = 0;const evaluated0 = validate55.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}const _errs0 = errors;if(data && typeof data == "object" && !Array.isArray(data)){if(data.reply_code === undefined){const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reply_code"}};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}const _errs1 = errors;for(const key0 in data){if(!(((key0 === "reply_code") || (key0 === "reply_message")) || (key0 === "payload"))){const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}}if(data.reply_code !== undefined){let data0 = data.reply_code;const _errs2 = errors;const _errs3 = errors;if(typeof data0 === "string"){if(func0(data0) > 64){const err2 = {instancePath:instancePath+"/reply_code",schemaPath:"#/properties/reply_code/maxLength",keyword:"maxLength",params:{limit: 64}};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}if(func0(data0) < 1){const err3 = {instancePath:instancePath+"/reply_code",schemaPath:"#/properties/reply_code/minLength",keyword:"minLength",params:{limit: 1}};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}}else {const err4 = {instancePath:instancePath+"/reply_code",schemaPath:"#/properties/reply_code/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}var valid0 = _errs2 === errors;}if(data.reply_message !== undefined){let data1 = data.reply_message;const _errs4 = errors;if(typeof data1 !== "string"){const err5 = {instancePath:instancePath+"/reply_message",schemaPath:"#/properties/reply_message/type",keyword:"type",params:{type: "string"}};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}const _errs5 = errors;var valid0 = _errs4 === errors;}if(data.payload !== undefined){let data2 = data.payload;const _errs6 = errors;const _errs7 = errors;if(data2 && typeof data2 == "object" && !Array.isArray(data2)){const _errs8 = errors;}else {const err6 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid0 = _errs6 === errors;}}else {const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}validate55.errors = vErrors;return errors === 0;}validate55.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
+const schema54 = {"$ref":"https://dockgate.invalid/c/DeviceRequestReplyRequest","$id":"https://dockgate.invalid/body/2"};
+const schema55 = {"type":"object","required":["reply_code"],"properties":{"reply_code":{"type":"string","minLength":1,"maxLength":64},"reply_message":{"type":"string"},"payload":{"type":"object","additionalProperties":true}},"additionalProperties":false,"$id":"https://dockgate.invalid/c/DeviceRequestReplyRequest"};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){/*# sourceURL="https://dockgate.invalid/body/2" */;let vErrors = null;let errors = 0;const evaluated0 = validate54.evaluated;if(evaluated0.dynamicProps){evaluated0.props = undefined;}if(evaluated0.dynamicItems){evaluated0.items = undefined;}if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);errors = vErrors.length;}else {}validate54.errors = vErrors;return errors === 0;}validate54.evaluated = {"_items":["{\"props\":true,\"dynamicProps\":false,\"dynamicItems\":false}"]};
-
-/** JSON pointer (`/payload/points/0/latitude`) → dotted path (`payload.points[0].latitude`). */
-function fieldPath(prefix, pointer, extra) {
-  let out = prefix;
-  if (pointer) {
-    for (const raw of pointer.slice(1).split('/')) {
-      const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-      out += /^(0|[1-9][0-9]*)$/.test(seg) ? '[' + seg + ']' : (out ? '.' : '') + seg;
-    }
-  }
-
-  if (extra !== undefined) out += (out ? '.' : '') + extra;
-  return out;
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/c/DeviceRequestReplyRequest" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate55.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
 }
-
-function show(v) {
-  return typeof v === 'string' ? v : JSON.stringify(v);
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
 }
-
-/** One Ajv error → `{field, rule, message}`; `label` names the root (`request body`, `query`). */
-function toIssue(e, prefix, label) {
-  const p = e.params || {};
-  const field = fieldPath(prefix, e.instancePath, e.keyword === 'required' ? p.missingProperty : e.keyword === 'additionalProperties' ? p.additionalProperty : undefined);
-  const name = field || label;
-  let message;
-  switch (e.keyword) {
-    case 'required': message = name + ' is required'; break;
-    case 'additionalProperties': message = name + ' is not a known field'; break;
-    case 'type': message = name + ' must be of type ' + String(p.type).split(',').join(' or '); break;
-    case 'enum': message = name + ' must be one of ' + p.allowedValues.map(show).join(', '); break;
-    case 'const': message = name + ' must be ' + show(p.allowedValue); break;
-    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum': message = name + ' must be ' + p.comparison + ' ' + p.limit; break;
-    case 'minLength': message = name + ' must be at least ' + p.limit + ' characters long'; break;
-    case 'maxLength': message = name + ' must be at most ' + p.limit + ' characters long'; break;
-    case 'x-max-bytes': message = name + ' must be at most ' + p.limit + ' bytes (UTF-8)'; break;
-    case 'minItems': message = name + ' must have at least ' + p.limit + (p.limit === 1 ? ' item' : ' items'); break;
-    case 'maxItems': message = name + ' must have at most ' + p.limit + (p.limit === 1 ? ' item' : ' items'); break;
-    case 'minProperties': message = name + ' must have at least ' + p.limit + ' properties'; break;
-    case 'maxProperties': message = name + ' must have at most ' + p.limit + ' properties'; break;
-    case 'pattern': message = name + ' must match the pattern ' + p.pattern; break;
-    case 'format': message = name + ' must be a valid ' + p.format; break;
-    case 'multipleOf': message = name + ' must be a multiple of ' + p.multipleOf; break;
-    case 'uniqueItems': message = name + ' must not contain duplicates (items ' + p.j + ' and ' + p.i + ' are equal)'; break;
-    case 'oneOf': message = name + ' must match exactly one of the allowed shapes'; break;
-    case 'anyOf': message = name + ' must match one of the allowed shapes'; break;
-    default: message = name + ' is invalid (' + e.keyword + ')';
-  }
-
-  return { field, rule: e.keyword, message };
+const _errs0 = errors;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.reply_code === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reply_code"}};
+if(vErrors === null){
+vErrors = [err0];
 }
-
-/**
- * Ajv errors → issues, in order, without duplicates. A failed `oneOf`/`anyOf` whose branches only
- * disagree on `const`/`enum`/`type` at the same place becomes one enum/type issue; otherwise its
- * branch errors stand for it. `if` wrappers are dropped (their `then`/`else` errors remain).
- */
-function toIssues(errors, prefix, label) {
-  const list = errors || [];
-  const drop = new Set();
-  const extra = new Map();
-  for (const g of list) {
-    if (g.keyword === 'if') { drop.add(g); continue; }
-    if ((g.keyword !== 'oneOf' && g.keyword !== 'anyOf') || (g.params && g.params.passingSchemas)) continue;
-    const subs = list.filter((e) => e !== g && e.schemaPath.startsWith(g.schemaPath + '/'));
-    if (!subs.length) continue;
-    drop.add(g);
-    if (subs.every((e) => e.instancePath === g.instancePath && (e.keyword === 'const' || e.keyword === 'enum'))) {
-      const allowedValues = [];
-      for (const e of subs) allowedValues.push(...(e.keyword === 'const' ? [e.params.allowedValue] : e.params.allowedValues));
-      for (const e of subs) drop.add(e);
-      extra.set(g, { ...g, keyword: 'enum', params: { allowedValues } });
-    } else if (subs.every((e) => e.instancePath === g.instancePath && e.keyword === 'type')) {
-      for (const e of subs) drop.add(e);
-      extra.set(g, { ...g, keyword: 'type', params: { type: subs.map((e) => e.params.type).join(',') } });
-    }
-  }
-
-  const out = [];
-  const seen = new Set();
-  for (const e of list) {
-    const use = extra.get(e) || (drop.has(e) ? undefined : e);
-    if (!use) continue;
-    const issue = toIssue(use, prefix, label);
-    const key = issue.field + '\u0000' + issue.rule + '\u0000' + issue.message;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(issue);
-  }
-
-  return out;
+else {
+vErrors.push(err0);
 }
-
-function run(validate, data, prefix, label) {
-  if (validate(data)) return { ok: true, value: data };
-  return { ok: false, code: 'VALIDATION_FAILED', issues: toIssues(validate.errors, prefix, label) };
+errors++;
 }
-
-function isObject(v) {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "reply_code") || (key0 === "reply_message")) || (key0 === "payload"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0}};
+if(vErrors === null){
+vErrors = [err1];
 }
-
-function notObject(label) {
-  return { ok: false, code: 'VALIDATION_FAILED', issues: [{ field: '', rule: 'type', message: 'The ' + label + ' must be a JSON object' }] };
+else {
+vErrors.push(err1);
 }
-
-/**
- * Create-command precedence (docs/internals/contracts.md): not an object → VALIDATION_FAILED; `vendor` present and
- * not the supported one → UNSUPPORTED_VENDOR; `command_type` a string outside the catalog →
- * UNSUPPORTED_COMMAND; then the full variant schema (envelope + payload) → VALIDATION_FAILED.
- */
-function validateUnion(body, u) {
-  if (!isObject(body)) return notObject('request body');
-  if (u.vendorConst !== undefined && Object.prototype.hasOwnProperty.call(body, 'vendor') && body.vendor !== u.vendorConst) {
-    return { ok: false, code: 'UNSUPPORTED_VENDOR', issues: [{ field: 'vendor', rule: 'const', message: 'vendor ' + show(body.vendor) + ' is not supported; the only vendor is ' + show(u.vendorConst) }] };
-  }
-
-  const tag = body[u.propertyName];
-  if (typeof tag === 'string') {
-    const entry = u.table.get(tag);
-    if (!entry) return { ok: false, code: 'UNSUPPORTED_COMMAND', issues: [{ field: u.propertyName, rule: 'enum', message: u.propertyName + ' ' + show(tag) + ' is not in the catalog' }] };
-    const issues = entry[0](body) ? [] : toIssues(entry[0].errors, '', 'request body');
-    if (body.payload !== undefined && !entry[1](body.payload)) issues.push(...toIssues(entry[1].errors, 'payload', 'payload'));
-    return issues.length ? { ok: false, code: 'VALIDATION_FAILED', issues } : { ok: true, value: body };
-  }
-
-  const r = run(u.fallback, body, '', 'request body');
-  return r.ok ? { ok: false, code: 'VALIDATION_FAILED', issues: [{ field: u.propertyName, rule: 'required', message: u.propertyName + ' is required' }] } : r;
+errors++;
 }
-
-/** Query/path parameters: a fresh object (single values as strings, repeated ones as arrays), coerced by Ajv. */
-function validateParams(validate, input, label) {
-  const data = {};
-  for (const [k, v] of Object.entries(input || {})) {
-    if (v === undefined) continue;
-    // defineProperty: a parameter named __proto__ stays an own (and therefore unknown) field.
-    Object.defineProperty(data, k, { value: Array.isArray(v) && v.length === 1 ? v[0] : v, enumerable: true, writable: true, configurable: true });
-  }
-
-  return run(validate, data, '', label);
 }
+if(data.reply_code !== undefined){
+let data0 = data.reply_code;
+const _errs2 = errors;
+const _errs3 = errors;
+if(typeof data0 === "string"){
+if(func0(data0) > 64){
+const err2 = {instancePath:instancePath+"/reply_code",schemaPath:"#/properties/reply_code/maxLength",keyword:"maxLength",params:{limit: 64}};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func0(data0) < 1){
+const err3 = {instancePath:instancePath+"/reply_code",schemaPath:"#/properties/reply_code/minLength",keyword:"minLength",params:{limit: 1}};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+else {
+const err4 = {instancePath:instancePath+"/reply_code",schemaPath:"#/properties/reply_code/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+var valid0 = _errs2 === errors;
+}
+if(data.reply_message !== undefined){
+let data1 = data.reply_message;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/reply_message",schemaPath:"#/properties/reply_message/type",keyword:"type",params:{type: "string"}};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+const _errs5 = errors;
+var valid0 = _errs4 === errors;
+}
+if(data.payload !== undefined){
+let data2 = data.payload;
+const _errs6 = errors;
+const _errs7 = errors;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+const _errs8 = errors;
+}
+else {
+const err6 = {instancePath:instancePath+"/payload",schemaPath:"#/properties/payload/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid0 = _errs6 === errors;
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"}};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate55.errors = vErrors;
+return errors === 0;
+}
+validate55.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-/** command_type → [envelope validator, payload validator] (shared by commands with the same shapes). */
-const COMMANDS = new Map([
+
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+/*# sourceURL="https://dockgate.invalid/body/2" */;
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate54.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!(validate55(data, {instancePath,parentData,parentDataProperty,rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+errors = vErrors.length;
+}
+else {
+}
+validate54.errors = vErrors;
+return errors === 0;
+}
+validate54.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+import { validateBody, validateParams, validatePayloadOf, validateUnion } from '../../server/validation/index.js';
+/** The create-command union: command_type → [envelope validator, payload validator] (shared by commands with the same shapes). */
+const COMMANDS = { propertyName: 'command_type', vendorConst: 'dji', fallback: envelope_53, table: new Map([
     ['air_conditioner_mode_switch', [envelope_0, payload_1]],
     ['alarm_state_switch', [envelope_0, payload_2]],
     ['battery_maintenance_switch', [envelope_0, payload_2]],
@@ -450,13 +11839,11 @@ const COMMANDS = new Map([
     ['unlock_license_switch', [envelope_0, payload_50]],
     ['unlock_license_update', [envelope_0, payload_51]],
     ['ota_create', [envelope_0, payload_52]],
-  ]);
-export const commandTypes = Object.freeze([...COMMANDS.keys()]);
+  ]) };
+export const commandTypes = Object.freeze([...COMMANDS.table.keys()]);
 
-export function validatePayload(command_type, payload, prefix = 'payload') {
-  const entry = COMMANDS.get(command_type);
-  if (!entry) return { ok: false, code: 'UNSUPPORTED_COMMAND', issues: [{ field: 'command_type', rule: 'enum', message: 'command_type ' + show(command_type) + ' is not in the catalog' }] };
-  return run(entry[1], payload, prefix, prefix || 'payload');
+export function validatePayload(command_type, payload, prefix) {
+  return validatePayloadOf(COMMANDS, command_type, payload, prefix);
 }
 
 export function validateListCommandsQuery(query) {
@@ -464,7 +11851,7 @@ export function validateListCommandsQuery(query) {
 }
 
 export function validateCreateCommandBody(body) {
-  return validateUnion(body, { propertyName: 'command_type', vendorConst: 'dji', table: COMMANDS, fallback: envelope_53 });
+  return validateUnion(body, COMMANDS);
 }
 
 export function validateGetCommandQuery(query) {
@@ -484,8 +11871,7 @@ export function validateGetDeviceRequestParams(pathParams) {
 }
 
 export function validateReplyDeviceRequestBody(body) {
-  if (!isObject(body)) return notObject('request body');
-  return run(body_54, body, '', 'request body');
+  return validateBody(body_54, body);
 }
 
 export function validateReplyDeviceRequestParams(pathParams) {

@@ -1,8 +1,9 @@
 /**
- * Emits `generated/client/index.ts`, the typed partner client (built with ts-morph):
+ * Emits `generated/client/index.ts`, the typed partner client (built with ts-morph) over the
+ * hand-written runtime in `client/` (signed openapi-fetch client, error class, waiter, helpers):
  *
  * - `createDockgateClient({ baseUrl, apiId, apiKey, fetch? })` on openapi-fetch, with a signing
- *   middleware (`spec/signing.ts`, the server's own implementation) over the exact bytes sent;
+ *   middleware (`client/signing.ts` over `spec/signing.ts`, the server's own implementation);
  * - one method per operation (`createCommand`, `getCommand`, `listDeviceRequests`...) returning
  *   `{ data, error, response }` like openapi-fetch;
  * - `client.commands.<command_type>({ device_id, payload, idempotency_key?, timeout_seconds? })`:
@@ -29,6 +30,9 @@ import { printFile } from './ts-print.js';
 
 export const CLIENT_PATH = 'generated/client/index.ts';
 
+/** The hand-written client runtime, relative to the generated file. */
+const RUNTIME = '../../client';
+
 interface Param {
   name: string;
   type: string;
@@ -50,7 +54,7 @@ function callWriter(op: OperationInfo): string {
   if (op.queryParams.length) params.push('query');
   if (params.length) init.push(`params: { ${params.join(', ')} }`);
   if (op.body) init.push('body');
-  return `result(await raw.${op.method.toUpperCase()}(${lit(op.path)}, { ${init.join(', ')} }))`;
+  return `apiResult(await raw.${op.method.toUpperCase()}(${lit(op.path)}, { ${init.join(', ')} }))`;
 }
 
 function commandDoc(ctx: GenerateContext, value: string): string[] {
@@ -69,84 +73,25 @@ function clientFile(ctx: GenerateContext): string {
   const union = create?.body?.union;
   const createBody = create ? bodyTypeName(create)! : undefined;
   const createOk = create ? successTypeName(create) : undefined;
-  const getCommand = ops.find((o) => o.operationId === 'getCommand' && o.queryParams.some((p) => p.name === 'wait_seconds'));
+  // The long-poll operation: the one taking `wait_seconds` (getCommand).
+  const getCommand = ops.find((o) => o.queryParams.some((p) => p.name === 'wait_seconds'));
   const waitParam = getCommand?.queryParams.find((p) => p.name === 'wait_seconds');
   const waitMax = waitParam ? Number(deref(ctx.openapi, waitParam.schema, 'wait_seconds').maximum ?? 30) : 30;
-  const errorType = named.some((t) => t.name === 'ErrorResponse') ? 'ErrorResponse' : 'unknown';
-
   const statements: (string | WriterFunction | StatementStructures)[] = [
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'node:crypto', namedImports: ['randomUUID'] },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: 'openapi-fetch', defaultImport: 'createClient', namedImports: [{ name: 'Client', isTypeOnly: true }, { name: 'Middleware', isTypeOnly: true }] },
-    { kind: StructureKind.ImportDeclaration, moduleSpecifier: '../../spec/signing.js', namedImports: ['signRequest'] },
+    {
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: `${RUNTIME}/create.js`,
+      namedImports: [...(union ? ['commandHelpers'] : []), 'createSignedClient', { name: 'DockgateClientOptions', isTypeOnly: true }],
+    },
+    { kind: StructureKind.ImportDeclaration, moduleSpecifier: `${RUNTIME}/errors.js`, namedImports: ['apiResult', { name: 'ApiResult', isTypeOnly: true }] },
+    ...(getCommand ? [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: `${RUNTIME}/wait.js`, namedImports: ['waitForCommand'] } as StatementStructures] : []),
+    { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: 'openapi-fetch', namedImports: ['Client'] },
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: '../types.js', namedImports: ['components', 'operations', 'paths'] },
     { kind: StructureKind.ExportDeclaration, isTypeOnly: true, moduleSpecifier: '../types.js', namedExports: ['components', 'operations', 'paths'] },
+    { kind: StructureKind.ExportDeclaration, isTypeOnly: true, moduleSpecifier: `${RUNTIME}/create.js`, namedExports: ['DockgateClientOptions'] },
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/errors.js`, namedExports: ['DockgateApiError', { name: 'ApiResult', isTypeOnly: true }] },
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/signing.js`, namedExports: ['signingMiddleware'] },
     ...named.map((t): StatementStructures => ({ kind: StructureKind.TypeAlias, isExported: true, name: t.name, type: t.type, docs: [t.docs] })),
-    {
-      kind: StructureKind.TypeAlias,
-      isExported: true,
-      name: 'ApiResult',
-      typeParameters: ['T'],
-      docs: ['Outcome of a call, as openapi-fetch gives it: `data` on 2xx, else `error` (the `{code, message, request_id, details?}` envelope).'],
-      type: `{ data: T; error?: undefined; response: Response } | { data?: undefined; error: ${errorType}; response: Response }`,
-    },
-    {
-      kind: StructureKind.Class,
-      isExported: true,
-      name: 'DockgateApiError',
-      extends: 'Error',
-      docs: ['Thrown by helpers that return data directly (`waitForCommand`) when the API answers with an error.'],
-      ctors: [
-        {
-          parameters: [
-            { name: 'status', type: 'number', isReadonly: true },
-            { name: 'error', type: errorType, isReadonly: true },
-          ],
-          statements: [
-            `super(${errorType === 'unknown' ? '`HTTP ${status}`' : "`${error?.code ?? 'HTTP_' + status}: ${error?.message ?? 'request failed'}`"});`,
-            "this.name = 'DockgateApiError';",
-          ],
-        },
-      ],
-    },
-    {
-      kind: StructureKind.Interface,
-      isExported: true,
-      name: 'DockgateClientOptions',
-      properties: [
-        { name: 'baseUrl', type: 'string', docs: ['Gateway base URL, e.g. `http://127.0.0.1:8080` (the API paths start with `/api/v1/open`).'] },
-        { name: 'apiId', type: 'string', docs: ['`X-Api-Id` of the credential.'] },
-        { name: 'apiKey', type: 'string', docs: ['Secret HMAC key; never sent, only used to sign.'] },
-        { name: 'fetch', type: '(request: Request) => Promise<Response>', hasQuestionToken: true, docs: ['Custom fetch (tests, proxies); default `globalThis.fetch`.'] },
-        { name: 'headers', type: 'Record<string, string>', hasQuestionToken: true, docs: ['Extra headers on every request (not part of the signature).'] },
-        {
-          name: 'middleware',
-          type: 'Middleware[]',
-          hasQuestionToken: true,
-          docs: ['openapi-fetch middleware run before signing (so changes they make to path, query or body are signed). Middleware added later with `raw.use()` runs after signing and must not change them.'],
-        },
-      ],
-    },
-    {
-      kind: StructureKind.Function,
-      isExported: true,
-      name: 'signingMiddleware',
-      docs: [
-        'openapi-fetch middleware adding `X-Api-Id`, `X-Api-Timestamp`, `X-Api-Nonce` and `X-Api-Signature` (docs/signing.md). It signs the exact bytes, path and query of the outgoing `Request`, so register it after any middleware that changes them.',
-      ],
-      parameters: [{ name: 'credential', type: '{ apiId: string; apiKey: string }' }],
-      returnType: 'Middleware',
-      statements: [
-        `return {
-  async onRequest({ request }) {
-    const body = request.body ? new Uint8Array(await request.clone().arrayBuffer()) : '';
-    const url = new URL(request.url);
-    const headers = signRequest({ method: request.method, path: url.pathname, query: url.search.slice(1), apiId: credential.apiId, apiKey: credential.apiKey, body });
-    for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
-    return request;
-  },
-};`,
-      ],
-    },
   ];
 
   if (union && createBody) {
@@ -241,77 +186,40 @@ function clientFile(ctx: GenerateContext): string {
     ],
   });
 
-  statements.push(
-    {
-      kind: StructureKind.VariableStatement,
-      declarationKind: VariableDeclarationKind.Const,
-      declarations: [{ name: 'TERMINAL', initializer: `new Set<string>([${TERMINAL_STATUSES.map(lit).join(', ')}])` }],
-    },
-    {
-      kind: StructureKind.Function,
-      name: 'result',
-      typeParameters: ['T'],
-      docs: ["openapi-fetch's `{ data, error, response }` narrowed to `ApiResult`."],
-      parameters: [{ name: 'r', type: '{ data?: unknown; error?: unknown; response: Response }' }],
-      returnType: 'ApiResult<T>',
-      statements: ['return r as ApiResult<T>;'],
-    },
-    {
-      kind: StructureKind.Function,
-      isExported: true,
-      name: 'createDockgateClient',
-      docs: ['A signed, typed client for the dockgate API (see `DockgateClient`).'],
-      parameters: [{ name: 'options', type: 'DockgateClientOptions' }],
-      returnType: 'DockgateClient',
-      statements: (w) => {
-        w.writeLine('const raw = createClient<paths>({ baseUrl: options.baseUrl, fetch: options.fetch, headers: options.headers });');
-        // Signing last: it must see the final path, query and body bytes.
-        w.writeLine('for (const m of options.middleware ?? []) raw.use(m);');
-        w.writeLine('raw.use(signingMiddleware(options));');
+  statements.push({
+    kind: StructureKind.Function,
+    isExported: true,
+    name: 'createDockgateClient',
+    docs: ['A signed, typed client for the dockgate API (see `DockgateClient`; runtime in client/).'],
+    parameters: [{ name: 'options', type: 'DockgateClientOptions' }],
+    returnType: 'DockgateClient',
+    statements: (w) => {
+      w.writeLine('const raw = createSignedClient<paths>(options);');
+      // The helpers and the waiter call `client` lazily, so they can be built before it.
+      w.write('const client: DockgateClient = ').inlineBlock(() => {
+        w.writeLine('raw,');
         if (union && createBody && create) {
-          // The helpers call `client` lazily, so they can be built before it.
-          w.writeLine('const helpers: Record<string, (input: CommandInput<CommandType>) => Promise<unknown>> = {};');
-          w.write('for (const command_type of COMMAND_TYPES) ').block(() => {
-            w.write('helpers[command_type] = (input) => ').inlineBlock(() => {
-              w.writeLine('const { idempotency_key, ...rest } = input;');
-              const vendor = union.vendorConst !== undefined ? `vendor: ${lit(union.vendorConst)}, ` : '';
-              w.writeLine(
-                `return client.${create.operationId}({ ${vendor}${union.propertyName}: command_type, ...rest, idempotency_key: idempotency_key ?? randomUUID() } as ${createBody});`,
-              );
-            });
-            w.write(';').newLine();
-          });
+          const fixed = union.vendorConst !== undefined ? `, { vendor: ${lit(union.vendorConst)} }` : '';
+          w.writeLine(
+            `commands: commandHelpers<CommandHelpers>(COMMAND_TYPES, (body) => client.${create.operationId}(body as ${createBody}), ${lit(union.propertyName)}${fixed}),`,
+          );
         }
-        w.write('const client: DockgateClient = ').inlineBlock(() => {
-          w.writeLine('raw,');
-          if (union) w.writeLine('commands: helpers as unknown as CommandHelpers,');
-          for (const op of ops) {
-            const ps = methodParams(op)
-              .map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.type}`)
-              .join(', ');
-            w.writeLine(`${op.operationId}: async (${ps}) => ${callWriter(op)},`);
-          }
-          if (getCommand) {
-            w.write('waitForCommand: async (command_id, waitOptions) => ').inlineBlock(() => {
-              w.writeLine('const deadline = Date.now() + (waitOptions?.timeoutMs ?? 60_000);');
-              w.write('for (;;) ').block(() => {
-                w.writeLine('const remaining = deadline - Date.now();');
-                w.writeLine(`const wait_seconds = Math.max(0, Math.min(${waitMax}, Math.floor(remaining / 1000)));`);
-                w.writeLine('const r = await client.getCommand(command_id, { wait_seconds });');
-                w.writeLine('if (r.error !== undefined || r.data === undefined) throw new DockgateApiError(r.response.status, r.error as never);');
-                w.writeLine('if (TERMINAL.has(r.data.status) || Date.now() >= deadline) return r.data;');
-                // Under a second left: short sleeps instead of a hot loop of wait_seconds=0 calls.
-                w.writeLine('if (wait_seconds === 0) await new Promise((done) => setTimeout(done, Math.min(250, Math.max(0, deadline - Date.now()))));');
-              });
-            });
-            w.write(',').newLine();
-          }
-        });
-        w.write(';').newLine();
-        w.writeLine('return client;');
-      },
+        for (const op of ops) {
+          const ps = methodParams(op)
+            .map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.type}`)
+            .join(', ');
+          w.writeLine(`${op.operationId}: async (${ps}) => ${callWriter(op)},`);
+        }
+        if (getCommand) {
+          w.writeLine(
+            `waitForCommand: (command_id, waitOptions) => waitForCommand((wait_seconds) => client.${getCommand.operationId}(command_id, { wait_seconds }), { maxWaitSeconds: ${waitMax}, timeoutMs: waitOptions?.timeoutMs }),`,
+          );
+        }
+      });
+      w.write(';').newLine();
+      w.writeLine('return client;');
     },
-  );
+  });
   return printFile('client.ts', statements as StatementStructures[]);
 }
 

@@ -15,12 +15,8 @@ import '../http/context.js';
 import type { HandlerDeps } from './deps.js';
 import { acceptedView, commandView } from './views.js';
 
-/** A generated-handler result. */
-export interface HandlerResult {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
-}
+import type { HandlerResult } from '../http/route.js';
+export type { HandlerResult };
 
 /** Invalid cursors are a client error on field `cursor`. */
 export async function withCursor<T>(p: Promise<T>): Promise<T> {

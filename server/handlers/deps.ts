@@ -3,16 +3,11 @@
  * (server/mqtt/core.ts) the HTTP layer calls, so tests can pass the real core.
  */
 import type { Logger } from 'pino';
-import type { CommandRecord, DeviceRequestRecord, DispatchClaim, Store } from '../store/types.js';
+import type { MqttCore } from '../mqtt/core.js';
+import type { Store } from '../store/types.js';
 
-export interface MqttForHttp {
-  notifyAccepted(command_id: string): void;
-  dispatchClaim(): DispatchClaim | null;
-  dispatchAccepted(rec: CommandRecord): void;
-  publishRequestReply(req: DeviceRequestRecord, data: Record<string, unknown>): Promise<void>;
-  waitForTerminal(command_id: string, timeoutMs: number, known?: CommandRecord): Promise<CommandRecord | null>;
-  connected(): boolean;
-}
+/** The MQTT core's methods the HTTP layer calls (server/mqtt/core.ts documents each). */
+export type MqttForHttp = Pick<MqttCore, 'notifyAccepted' | 'dispatchClaim' | 'dispatchAccepted' | 'publishRequestReply' | 'waitForTerminal' | 'connected'>;
 
 export interface HandlerDeps {
   store: Store;

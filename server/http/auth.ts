@@ -17,14 +17,8 @@ import { LIMITS, type Scope } from '../../spec/api.js';
 import { canonicalRequest, sign } from '../../spec/signing.js';
 import type { Store } from '../store/types.js';
 import { ApiError } from './errors.js';
+import type { ScopedRoute } from './route.js';
 import './context.js';
-
-/** One route and the scope it needs (the generated `routeTable` has this shape; path in Hono form). */
-export interface ScopedRoute {
-  method: string;
-  path: string;
-  scope: Scope;
-}
 
 export interface AuthOptions {
   store: Pick<Store, 'getCredential' | 'rememberNonce'>;

@@ -8,14 +8,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { Logger } from 'pino';
 import { ERROR_CODES, type ErrorCode } from '../../spec/api.js';
 import { StoreUnavailableError } from '../store/types.js';
+import type { ValidationIssue } from '../validation/index.js';
 import './context.js';
-
-/** One invalid field (same shape as the generated `ValidationIssue`). */
-export interface ValidationIssue {
-  field: string;
-  rule: string;
-  message: string;
-}
 
 /** An error the client caused or must know about; becomes the envelope with `code`'s status. */
 export class ApiError extends Error {

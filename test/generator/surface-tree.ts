@@ -3,8 +3,9 @@
  * validators, client and routes in memory for a catalog and write them to a fresh temp tree, so
  * tests exercise what the current catalog and generator give, never the checked-in `generated/`.
  *
- * The tree links `node_modules` and `spec/` to the repository (the generated code imports
- * `spec/signing.ts`, `spec/api.ts` and runtime packages) and has a tsconfig extending the repo's.
+ * The tree links `node_modules`, `spec/`, `server/` and `client/` to the repository (the generated
+ * code imports `spec/api.ts`, the hand-written runtimes `server/validation/`, `server/http/route.ts`,
+ * `client/` and runtime packages) and has a tsconfig extending the repo's.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,7 @@ export async function surfaceTree(input?: GenerateInput): Promise<SurfaceTree> {
   };
   for (const f of files) write(f.path, f.content);
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  symlinkSync(join(REPO, 'spec'), join(dir, 'spec'), 'dir');
+  for (const linked of ['spec', 'server', 'client']) symlinkSync(join(REPO, linked), join(dir, linked), 'dir');
   write('package.json', JSON.stringify({ type: 'module', private: true }));
   write('tsconfig.json', JSON.stringify({ extends: join(REPO, 'tsconfig.json'), include: ['generated', 'fixture'] }));
   return {

@@ -4,10 +4,12 @@
  * field and rule; plus the create-command precedence, query coercion and issue wording of
  * docs/internals/contracts.md. Uses a fresh in-memory generation of the current catalog (surface-tree.ts).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExamplesFile } from '../../generator/emitters/examples.js';
 import { catalog, syntheticCommand } from './helpers.js';
-import { surfaceTree, type SurfaceTree } from './surface-tree.js';
+import { REPO, surfaceTree, type SurfaceTree } from './surface-tree.js';
 
 type Issue = { field: string; rule: string; message: string };
 type Result = { ok: true; value: any } | { ok: false; code: string; issues: Issue[] };
@@ -185,5 +187,23 @@ describe('query and path parameters', () => {
     expect(v.validateReplyDeviceRequestBody([])).toMatchObject({ ok: false, issues: [{ field: '', rule: 'type' }] });
     expect(v.validateReplyDeviceRequestBody({ reply_code: '' })).toMatchObject({ ok: false, issues: [{ field: 'reply_code', rule: 'minLength' }] });
     expect(v.validateReplyDeviceRequestBody({})).toMatchObject({ ok: false, issues: [{ field: 'reply_code', rule: 'required', message: 'reply_code is required' }] });
+  });
+});
+
+describe('how the validators are built', () => {
+  it("uses only Ajv's public API (no ajv/dist/compile internals, so any ajv ^8 works)", () => {
+    const offenders = readdirSync(join(REPO, 'generator'), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith('.ts') && /ajv\/dist\/compile\//.test(readFileSync(join(REPO, 'generator', f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps the runtime out of the generated module: it imports server/validation and defines no helpers', () => {
+    const js = tree.text('generated/server/validators.js');
+    expect(js).toContain("from '../../server/validation/index.js'");
+    // Only Ajv's validateN functions and one-line exported entry points are defined.
+    const own = [...js.matchAll(/^(?:export )?function (\w+)/gm)].map((m) => m[1]!).filter((n) => !/^validate\d+$/.test(n));
+    for (const name of own) expect(name, name).toMatch(/^validate[A-Z]\w*$/);
+    expect(js).not.toMatch(/function (toIssues?|fieldPath|validateUnion|validateParams)\b/);
   });
 });
