@@ -15,9 +15,6 @@ import '../http/context.js';
 import type { HandlerDeps } from './deps.js';
 import { acceptedView, commandView } from './views.js';
 
-import type { HandlerResult } from '../http/route.js';
-export type { HandlerResult };
-
 /** Invalid cursors are a client error on field `cursor`. */
 export async function withCursor<T>(p: Promise<T>): Promise<T> {
   try {
