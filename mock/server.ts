@@ -1,7 +1,7 @@
 /**
  * The mock server: the production gateway (`startGateway`: same routes, signing, validation,
  * errors, store, MQTT core and lifecycle) with an embedded broker, a throwaway SQLite store in a
- * temp dir and a fleet of simulated DJI docks (DESIGN.md invariant 5: the production code path
+ * temp dir and a fleet of simulated DJI docks (docs/architecture.md, invariant 5: the production code path
  * plus simulated docks, never a second implementation). What it adds, through `AppDeps.extend`:
  *
  * - before create-command runs (after authentication): any valid `device_id` gets a simulated

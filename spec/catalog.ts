@@ -1,6 +1,6 @@
 /**
  * The dockgate catalog: every `command_type` (83, seed 004) and every device request type the
- * platform knows. The only place a command is described (DESIGN.md invariant 1).
+ * platform knows. The only place a command is described (docs/architecture.md, invariant 1).
  */
 import { DOMAINS, type CommandDef, type Domain } from './types.js';
 import { deviceCommands } from './commands/device.js';

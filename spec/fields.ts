@@ -101,7 +101,7 @@ export function payloadIndex(description = 'Camera enumeration value'): StringFi
   // Not enforced as a pattern: the seed allows any string here, and the public contract may not
   // be narrower than the seed. DJI's form is given in the description and the note.
   return str(`${description}: DJI writes it \`{type}-{subtype}-{gimbalindex}\`, e.g. \`39-0-7\`.`, {
-    note: 'DJI form `{type}-{subtype}-{gimbalindex}` (dji-payloads.md); not enforced because seed 004 allows any string.',
+    note: 'DJI form `{type}-{subtype}-{gimbalindex}` (docs/dji/commands.md); not enforced because seed 004 allows any string.',
   });
 }
 

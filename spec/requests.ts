@@ -1,7 +1,7 @@
 /**
  * Device-initiated DJI `requests` (dock → cloud on `thing/product/{gateway_sn}/requests`, answered
  * on `…/requests_reply` with the same `tid`/`bid`/`method`) that the platform knows
- * (dji-cloud-api-protocol.md §5; DJI Dock 3 pages `config`, `organization`, `media`, `wayline`,
+ * (docs/dji/requests.md; DJI Dock 3 pages `config`, `organization`, `media`, `wayline`,
  * `custom-fly-region`).
  *
  * `data` is the request `data`; `reply` is the whole `requests_reply` `data`: `{result, output}`

@@ -85,7 +85,7 @@ export type Transport = 'services' | 'drc/down';
 
 /**
  * How the dock acknowledges the command.
- * - `services_reply`: a reply on `…/services_reply` echoing `tid`/`bid` (§3 of dji-cloud-api-protocol.md).
+ * - `services_reply`: a reply on `…/services_reply` echoing `tid`/`bid` (docs/dji/services-and-replies.md).
  * - `drc/up`: a reply on `…/drc/up` with the same `method` (and `seq` on Dock 3).
  * - `none`: no reply at all; the command completes when the broker acknowledges the publish.
  */
@@ -93,7 +93,7 @@ export type ReplyMode = 'services_reply' | 'drc/up' | 'none';
 
 /**
  * Completion reported later by progress `events` on `thing/product/{gateway_sn}/events`
- * (dji-cloud-api-protocol.md §3 "Which commands report progress later via events").
+ * (docs/dji/events-and-progress.md).
  */
 export interface ProgressSpec {
   /** Event `method`, e.g. `cover_open` (same name as the command) or `ota_progress`. */
@@ -123,7 +123,7 @@ export interface ProgressSpec {
  * "The seed is the public contract, DJI is the wire truth" (issue 2).
  */
 export interface WireForm {
-  /** Schema of DJI `data`, as documented in dji-payloads.md. */
+  /** Schema of DJI `data`, as documented on DJI's page for the method (docs/dji/commands.md). */
   data: Record<string, Field>;
   /**
    * Pure translation from a validated public payload to the DJI `data` that is published.
@@ -167,7 +167,7 @@ export interface CommandDef {
   docks: string;
   /** A valid public payload, used as the spec example, by tests and by the mock. */
   example: Record<string, unknown>;
-  /** Reference pointers (dji-payloads.md sections, DJI doc pages). */
+  /** Reference pointers (DJI doc page URLs and DEMO paths, as explained in docs/dji/README.md). */
   sources: string[];
 }
 

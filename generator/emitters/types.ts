@@ -1,6 +1,6 @@
 /**
  * Emits `generated/types.ts`: the OpenAPI document's TypeScript types (`paths`, `components`,
- * `operations`) produced by openapi-typescript (toolkit-anchors.md §C). The client, the routes and
+ * `operations`) produced by openapi-typescript (https://openapi-ts.dev). The client, the routes and
  * the validators' `.d.ts` all refer to these, so request/response types have one source.
  *
  * The create-command body is a flat `oneOf` of variants with a `const` `command_type`, which

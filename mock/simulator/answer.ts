@@ -21,7 +21,7 @@ import { playBehaviour, scriptedBehaviour, type ReceivedCommand, type Script } f
 import { isObject, now, type CommandResult, type DockHost, type HandledCommand, type MessageRecord, type SimulatedDockOptions } from './types.js';
 import { checkData, type DataIssue } from './validate.js';
 
-/** DJI "command parameters invalid" (dji-cloud-api-protocol.md §7). */
+/** DJI "command parameters invalid" (docs/dji/error-codes.md). */
 export const INVALID_PARAMETERS = 325001;
 
 /** Where a responder files what it handled (the dock's history arrays, bounded). */

@@ -1,7 +1,7 @@
 /**
  * The `data` of the progress `events` a dock sends after accepting a progress-tracked command,
- * shaped by the catalog `ProgressSpec` (dji-cloud-api-protocol.md §3; dji-payloads.md "Common
- * reply / progress shapes"): `result`, the DJI status at `status_path`, percent at `percent_path`,
+ * shaped by the catalog `ProgressSpec` (docs/dji/events-and-progress.md;
+ * docs/dji/services-and-replies.md): `result`, the DJI status at `status_path`, percent at `percent_path`,
  * step at `step_path`, and for flat events the job id (`fly_to_id`, `flight_id`) at `event_field`.
  */
 import type { ProgressSpec } from '../../spec/types.js';

@@ -1,6 +1,6 @@
 /**
- * The `data` a simulated dock puts in its device `requests` (dock → cloud, dji-cloud-api-protocol.md
- * §5): the catalog example of `spec/requests.ts` when there is one, with the fields that name the
+ * The `data` a simulated dock puts in its device `requests` (dock → cloud,
+ * docs/dji/requests.md): the catalog example of `spec/requests.ts` when there is one, with the fields that name the
  * dock itself (`airport_bind_status.devices`, `flighttask_resource_get.flight_id`) filled from the
  * dock's own state. Methods the catalog does not know get the DJI form below, or `{}`.
  */
@@ -11,7 +11,7 @@ import type { DeviceRequestDef } from '../../spec/types.js';
 /** The requests the issue names; the CLI and the mock accept others too. */
 export const KNOWN_REQUESTS = ['config', 'storage_config_get', 'flighttask_resource_get', 'airport_bind_status', 'flight_areas_get'] as const;
 
-/** DJI request data when the catalog has no example (dji-cloud-api-protocol.md §5 table). */
+/** DJI request data when the catalog has no example (docs/dji/requests.md). */
 const FALLBACK: Record<string, unknown> = {
   config: { config_type: 'json', config_scope: 'product' },
   storage_config_get: { module: 0 },

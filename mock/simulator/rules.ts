@@ -34,7 +34,7 @@ export interface ScenarioRule {
   once?: boolean;
 }
 
-/** Used when a `fail` rule gives no code: 319999 "dock system error" (dji-cloud-api-protocol.md §7). */
+/** Used when a `fail` rule gives no code: 319999 "dock system error" (docs/dji/error-codes.md). */
 export const DEFAULT_FAIL_CODE = 319999;
 
 /** Key of a per-message rule: exactly one of the command's `tid` or `bid`. */

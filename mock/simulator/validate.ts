@@ -1,6 +1,6 @@
 /**
  * Structural check of a DJI command `data` against catalog fields, as a dock would do before
- * answering `325001` (command parameters invalid; dji-cloud-api-protocol.md §7).
+ * answering `325001` (command parameters invalid; docs/dji/error-codes.md).
  *
  * Why not the generated Ajv validators: those check the *public* payload of the REST API, while
  * the dock receives the DJI *wire* form (`wire.translate` output validated against `wire.data`).

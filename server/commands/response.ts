@@ -1,6 +1,6 @@
 /**
  * Mapping of a DJI reply `data` to the command's response fields (seeds 001–003 "DJI Services
- * Reply Mapping"; utmos-open-platform.md §4.5):
+ * Reply Mapping"; https://docs.utmos.dev/en/vendors/dji/services-reply):
  * - `response_code` = `data.code`, else `data.result` (as a string);
  * - `response_message` = `data.message`, `data.msg` or `data.description`;
  * - `vendor_response` keeps `result`, `code`, `message`, `output` and every other (vendor

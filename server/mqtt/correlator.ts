@@ -1,6 +1,6 @@
 /**
  * The correlator: applies what docks send back to the stored commands (issue 3 §5;
- * dji-cloud-api-protocol.md §3–4, §6).
+ * docs/dji/services-and-replies.md, events-and-progress.md, drc.md, status-and-topology.md).
  *
  * - `services_reply`: found by `tid`; `bid`, `method` and the topic gateway must match the command,
  *   else UNMATCHED_RESPONSE. Mapped per seeds 001–003 (server/commands/response.ts).
@@ -45,7 +45,7 @@ import { jsonEqual, mapReplyData, type MappedReply } from '../commands/response.
 import type { Stats } from './stats.js';
 import { eventsReplyTopic } from '../../spec/topics.js';
 
-/** drc/up methods that are pushes, not replies (dji-cloud-api-protocol.md §4). */
+/** drc/up methods that are pushes, not replies (docs/dji/drc.md). */
 const DRC_PUSHES = new Set([
   'osd_info_push',
   'hsi_info_push',

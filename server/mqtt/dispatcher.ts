@@ -1,6 +1,6 @@
 /**
  * The dispatcher: claims pending commands from the store and publishes them in the DJI envelope
- * (dji-cloud-api-protocol.md §2), then records delivery on the broker's PUBACK (issue 3 §4).
+ * (docs/dji/envelope.md), then records delivery on the broker's PUBACK (issue 3 §4).
  *
  * - `services` transport → `thing/product/{gateway_sn}/services`
  *   `{tid, bid, timestamp, method, data}`.

@@ -1,5 +1,5 @@
 /**
- * Parse and validate inbound DJI messages (dji-cloud-api-protocol.md §2). Never throws: every
+ * Parse and validate inbound DJI messages (docs/dji/envelope.md). Never throws: every
  * problem comes back as `{ ok: false, reason }` naming what is wrong, so the core can count and log
  * it (issue 3 §8).
  */
@@ -26,7 +26,7 @@ export interface DjiEnvelope {
   raw: Record<string, unknown>;
 }
 
-/** A validated `drc/up` message (no tid/bid on the DRC link, §4). */
+/** A validated `drc/up` message (no tid/bid on the DRC link, docs/dji/drc.md). */
 export interface DrcUpMessage {
   method: string;
   /** Top-level `seq`, null when absent. */

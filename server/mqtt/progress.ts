@@ -1,5 +1,5 @@
 /**
- * Catalog-driven reading of progress `events` (dji-cloud-api-protocol.md §3): which commands an
+ * Catalog-driven reading of progress `events` (docs/dji/events-and-progress.md): which commands an
  * event method can belong to, how it is tied to its command (`bid` or a flat id field), and the
  * percent / step / DJI status it carries.
  */

@@ -1,5 +1,5 @@
 /**
- * Device requests (`thing/product/{gateway_sn}/requests`, dji-cloud-api-protocol.md §5; issue 3 §6):
+ * Device requests (`thing/product/{gateway_sn}/requests`, docs/dji/requests.md; issue 3 §6):
  * each message is stored as a device request for partners to list and answer; the ones the
  * platform can answer from its own configuration (catalog `auto_reply`, at least `config`) are
  * answered at once with `reply_source: auto`.

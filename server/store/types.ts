@@ -1,7 +1,7 @@
 /**
  * The store contract: every durable fact of the gateway (credentials, nonces, commands with their
  * correlation state, device requests, topology). Asynchronous from the start so SQLite
- * (better-sqlite3) and PostgreSQL (pg) implement it alike (DESIGN.md invariants 4 and 6).
+ * (better-sqlite3) and PostgreSQL (pg) implement it alike (docs/architecture.md, invariants 4 and 6).
  *
  * All timestamps are ISO-8601 UTC strings with milliseconds (`2026-04-22T12:00:00.000Z`); all
  * JSON columns are plain JS values here. Errors: methods reject with `StoreUnavailableError` when the

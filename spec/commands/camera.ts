@@ -1,12 +1,12 @@
 /**
  * Domain `camera`: camera and gimbal control of the aircraft payload ("负载控制" on the DJI drc
- * pages) (seed 004 § camera; dji-payloads.md § Domain: camera). All go on `services` and are
+ * pages) (seed 004 § camera; docs/dji/commands.md#camera). All go on `services` and are
  * acknowledged by `services_reply {result}`; none is progress-tracked.
  */
 import { bool, djiOnlyConstraint, int, latitude, longitude, num, payloadIndex, str } from '../fields.js';
 import { PayloadTranslationError, type BooleanField, type CommandDef, type Field, type StringField } from '../types.js';
 
-const DOCK3_DRC = 'DJI Dock 3 drc page, payload control (dji-payloads.md § Domain: camera)';
+const DOCK3_DRC = 'DJI Dock 3 drc page (payload control), https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/drc.html';
 
 /** Said once per command: without payload authority the dock refuses camera commands. */
 const AUTHORITY =
@@ -274,7 +274,7 @@ export const cameraCommands: CommandDef[] = [
     reply: 'services_reply',
     docks: 'D1 D2 D3',
     example: { payload_index: '81-0-0' },
-    sources: [DOCK3_DRC, 'DEMO cloudapi/control/CameraPhotoTakeRequest.java', 'dji-cloud-api-protocol.md §3 (camera_photo_take_progress)'],
+    sources: [DOCK3_DRC, 'DEMO cloudapi/control/CameraPhotoTakeRequest.java', 'docs/dji/events-and-progress.md (camera_photo_take_progress)'],
   },
   {
     command_type: 'camera_point_focus_action',

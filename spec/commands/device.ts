@@ -1,14 +1,14 @@
 /**
  * Domain `device`: dock remote-debug and maintenance switches (seed 004 § device;
- * dji-payloads.md § Domain: device; dji-cloud-api-protocol.md §3 for progress events).
+ * docs/dji/commands.md#device; docs/dji/events-and-progress.md for progress events).
  */
 import { int, remoteDebugProgress } from '../fields.js';
 import type { CommandDef, ProgressSpec } from '../types.js';
 
-const DOCK3_CMD = 'DJI Dock 3 cmd page (dji-payloads.md § Domain: device)';
-const DOCK1_CMD = 'DJI Dock 1 cmd page (dji-payloads.md § Domain: device)';
+const DOCK3_CMD = 'DJI Dock 3 cmd page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/cmd.html';
+const DOCK1_CMD = 'DJI Dock 1 cmd page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock1/cmd.html';
 const DEMO_DEBUG = 'DEMO cloudapi/debug/api/AbstractDebugService.java';
-const PROGRESS_REF = 'dji-cloud-api-protocol.md §3 (remote-debug progress)';
+const PROGRESS_REF = 'docs/dji/events-and-progress.md (remote-debug progress)';
 
 /** Sentence shared by the remote-debug commands that DJI gates on remote-debug mode. */
 const NEEDS_DEBUG_MODE =

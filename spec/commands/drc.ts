@@ -1,6 +1,6 @@
 /**
  * Domain `drc`: flight and payload authority, DRC (Drone Remote Control) link, fly-to and one-key
- * take-off (seed 004 § drc; dji-payloads.md § Domain: drc; dji-cloud-api-protocol.md §3–4).
+ * take-off (seed 004 § drc; docs/dji/commands.md#drc; docs/dji/events-and-progress.md, docs/dji/drc.md).
  *
  * Four methods travel on `drc/down` instead of `services` and have no `tid`/`bid` reply:
  * `drone_control`, `drone_emergency_stop`, `heart_beat`, `stick_control`.
@@ -8,9 +8,9 @@
 import { arr, bool, djiOnlyConstraint, int, latitude, longitude, num, obj, payloadIndex, str } from '../fields.js';
 import type { CommandDef, ProgressSpec } from '../types.js';
 
-const DOCK3_DRC = 'DJI Dock 3 drc page, developer.dji.com …/dock/dock3/drc.html (dji-payloads.md § Domain: drc)';
-const PROTOCOL_DRC = 'dji-cloud-api-protocol.md §4 (DRC)';
-const PROTOCOL_PROGRESS = 'dji-cloud-api-protocol.md §3 (progress events)';
+const DOCK3_DRC = 'DJI Dock 3 drc page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/drc.html';
+const PROTOCOL_DRC = 'docs/dji/drc.md';
+const PROTOCOL_PROGRESS = 'docs/dji/events-and-progress.md';
 
 /** `max_speed` that dockgate sends for `takeoff_to_point` when the caller omits it (the value in DJI's examples). */
 export const TAKEOFF_DEFAULT_MAX_SPEED = 12;
@@ -156,7 +156,7 @@ export const drcCommands: CommandDef[] = [
     reply: 'services_reply',
     docks: 'D1 D2 D3',
     example: {},
-    sources: [DOCK3_DRC, 'dji-cloud-api-protocol.md §2 (ISSUE-7 timing), §6 (authority)'],
+    sources: [DOCK3_DRC, 'docs/dji/envelope.md (reply timing of a real dock), docs/dji/status-and-topology.md (authority)'],
   },
   {
     command_type: 'fly_to_point',

@@ -1,13 +1,13 @@
 /**
  * Domain `file`: dock and aircraft log upload to object storage, and media upload priority
- * (seed 004 § file; dji-payloads.md § Domain: file; dji-cloud-api-protocol.md §3 for
- * `fileupload_progress` and the `fileupload_list` reply).
+ * (seed 004 § file; docs/dji/commands.md#file; docs/dji/events-and-progress.md and
+ * docs/dji/services-and-replies.md for `fileupload_progress` and the `fileupload_list` reply).
  */
 import { arr, djiOnlyConstraint, int, obj, str } from '../fields.js';
 import type { ArrayField, CommandDef } from '../types.js';
 
-const DOCK3_LOG = 'DJI Dock 3 log page (dji-payloads.md § Domain: file)';
-const DOCK3_MEDIA = 'DJI Dock 3 media page (dji-payloads.md § Domain: file)';
+const DOCK3_LOG = 'DJI Dock 3 log page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/log.html';
+const DOCK3_MEDIA = 'DJI Dock 3 media page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/media.html';
 
 /** `module_list`: which devices' logs, as DJI's string codes. */
 function moduleList(description: string): ArrayField {
@@ -133,7 +133,7 @@ export const fileCommands: CommandDef[] = [
       'DEMO cloudapi/log/FileUploadStartFile.java',
       'DEMO cloudapi/log/LogFileIndex.java',
       'DEMO cloudapi/storage/CredentialsToken.java',
-      'dji-cloud-api-protocol.md §3 (fileupload_progress)',
+      'docs/dji/events-and-progress.md (fileupload_progress)',
     ],
   },
   {

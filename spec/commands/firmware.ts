@@ -1,4 +1,4 @@
-/** Domain `firmware`: OTA upgrades (seed 004 § firmware; dji-payloads.md § Domain: firmware). */
+/** Domain `firmware`: OTA upgrades (seed 004 § firmware; docs/dji/commands.md#firmware). */
 import { arr, int, obj, str } from '../fields.js';
 import type { CommandDef } from '../types.js';
 
@@ -67,9 +67,9 @@ export const firmwareCommands: CommandDef[] = [
       ],
     },
     sources: [
-      'DJI Dock 3 firmware page, developer.dji.com …/dock/dock3/firmware.html (dji-payloads.md § Domain: firmware)',
+      'DJI Dock 3 firmware page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/firmware.html',
       'DEMO cloudapi/firmware/OtaCreateRequest.java, OtaCreateDevice.java',
-      'dji-cloud-api-protocol.md §3 (ota_progress)',
+      'docs/dji/events-and-progress.md (ota_progress)',
     ],
   },
 ];

@@ -1,12 +1,12 @@
 /**
  * Domain `live`: live video streaming from the aircraft and dock cameras (seed 004 § live;
- * dji-payloads.md § Domain: live). All go on `services` and are acknowledged by
+ * docs/dji/commands.md#live). All go on `services` and are acknowledged by
  * `services_reply {result}`; no progress events.
  */
 import { djiOnlyConstraint, int, str } from '../fields.js';
 import type { CommandDef, IntegerField, StringField } from '../types.js';
 
-const DOCK3_LIVE = 'DJI Dock 3 live page (dji-payloads.md § Domain: live)';
+const DOCK3_LIVE = 'DJI Dock 3 live page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/live.html';
 
 /** Live-stream error codes worth knowing, said once per command. */
 const LIVE_ERRORS = 'Live errors are in the 513xxx range (e.g. 513002 camera not found, 513003 already streaming).';

@@ -1,12 +1,12 @@
 /**
  * Domain `psdk`: custom data for Edge SDK / Payload SDK applications, PSDK widget UI and the PSDK
- * speaker (seed 004 § psdk; dji-payloads.md § Domain: psdk; DJI Dock 3 pages `psdk`,
+ * speaker (seed 004 § psdk; docs/dji/commands.md#psdk; DJI Dock 3 pages `psdk`,
  * `esdk-transmit-custom-data`, `psdk-transmit-custom-data`).
  */
 import { djiOnlyConstraint, int, obj, openObj, str } from '../fields.js';
 import { PayloadTranslationError, type CommandDef, type Field, type ProgressSpec } from '../types.js';
 
-const DOCK3_PSDK = 'DJI Dock 3 psdk page, developer.dji.com …/dock/dock3/psdk.html (dji-payloads.md § Domain: psdk)';
+const DOCK3_PSDK = 'DJI Dock 3 psdk page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/psdk.html';
 
 /** DJI `value` of the custom-data methods must be shorter than 256; counted in UTF-8 bytes here. */
 export const CUSTOM_DATA_MAX_BYTES = 255;

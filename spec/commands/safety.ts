@@ -1,12 +1,12 @@
 /**
  * Domain `safety`: custom flight areas (geofences) and FlySafe unlock licences (seed 004 § safety;
- * dji-payloads.md § Domain: safety; DJI Dock 3 pages `custom-fly-region`, `flysafe`).
+ * docs/dji/commands.md#safety; DJI Dock 3 pages `custom-fly-region`, `flysafe`).
  */
 import { bool, int, obj, str } from '../fields.js';
 import type { CommandDef } from '../types.js';
 
-const DOCK3_REGION = 'DJI Dock 3 custom-fly-region page, developer.dji.com …/dock/dock3/custom-fly-region.html';
-const DOCK3_FLYSAFE = 'DJI Dock 3 flysafe page, developer.dji.com …/dock/dock3/flysafe.html';
+const DOCK3_REGION = 'DJI Dock 3 custom-fly-region page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/custom-fly-region.html';
+const DOCK3_FLYSAFE = 'DJI Dock 3 flysafe page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/flysafe.html';
 
 export const safetyCommands: CommandDef[] = [
   {

@@ -1,11 +1,11 @@
 /**
  * Domain `wayline`: wayline (KMZ) task lifecycle and return to home (seed 004 § wayline;
- * dji-payloads.md § Domain: wayline; dji-cloud-api-protocol.md §2–3 for `bid = flight_id`).
+ * docs/dji/commands.md#wayline; docs/dji/envelope.md for `bid = flight_id`).
  */
 import { arr, bool, djiOnlyConstraint, int, latitude, longitude, num, obj, openObj, str } from '../fields.js';
 import { PayloadTranslationError, type CommandDef } from '../types.js';
 
-const DOCK3_WAYLINE = 'DJI Dock 3 wayline page, developer.dji.com …/dock/dock3/wayline.html (dji-payloads.md § Domain: wayline)';
+const DOCK3_WAYLINE = 'DJI Dock 3 wayline page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/wayline.html';
 const DEMO_WAYLINE = 'DEMO cloudapi/wayline/api/AbstractWaylineService.java';
 
 /** `wayline_precision_type` that dockgate sends for `flighttask_prepare` when the caller omits it. */
@@ -76,7 +76,7 @@ export const waylineCommands: CommandDef[] = [
     reply: 'services_reply',
     docks: 'D1',
     example: {},
-    sources: ['DJI Dock 1 wayline page § 取消准备中的任务 (dji-payloads.md § flight_setup_abort)'],
+    sources: ['DJI Dock 1 wayline page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock1/wayline.html § 取消准备中的任务'],
   },
   {
     command_type: 'flighttask_create',

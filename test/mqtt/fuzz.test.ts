@@ -58,7 +58,7 @@ describe.each(BROKERS)('malformed MQTT messages (%s)', (broker) => {
       JSON.stringify({ ...valid, data: { result: 0, blob: 'x'.repeat(300 * 1024) } }),
     ];
     const topics = ['services_reply', 'events', 'requests', `sys/product/${dock.sn}/status`, 'drc/up'];
-    // drc/up carries no tid/bid (DJI §4), so these two are well-formed there (and match no command).
+    // drc/up carries no tid/bid (docs/dji/drc.md), so these two are well-formed there (and match no command).
     const fineOnDrcUp = new Set([bad[11], bad[13]]);
     let expected = 0;
     for (const topic of topics) {
