@@ -4,7 +4,7 @@
  * in-memory store instead, for tests and sandboxes only (its data is lost on exit).
  */
 import { join } from 'node:path';
-import { openMemoryStore } from './memory.js';
+import { openMemoryStore } from './memory/store.js';
 import { openPostgresStore } from './postgres/store.js';
 import { openSqliteStore } from './sqlite/store.js';
 import type { Store } from './types.js';

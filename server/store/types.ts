@@ -181,7 +181,8 @@ export type DeviceRequestReply = Pick<
 
 /**
  * The store. Implementations: `SqliteStore` (server/store/sqlite/store.ts), `PostgresStore`
- * (server/store/postgres/store.ts). One contract test suite (test/store/contract.ts) runs against both.
+ * (server/store/postgres/store.ts) and `MemoryStore` (server/store/memory/store.ts, tests and
+ * sandboxes). One contract test suite (test/store/contract.ts) runs against all three.
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres' | 'memory';

@@ -10,7 +10,7 @@ import { Correlator } from '../../server/mqtt/correlator.js';
 import { TransitionBus } from '../../server/mqtt/lifecycle.js';
 import { buildProgressIndex } from '../../server/mqtt/progress.js';
 import { Stats } from '../../server/mqtt/stats.js';
-import { MemoryStore } from '../../server/store/memory.js';
+import { MemoryStore } from '../../server/store/memory/store.js';
 import type { CommandRecord } from '../../server/store/types.js';
 import { command } from '../store/contract.js';
 import { FakeLink, drcUp, envelope, silent } from './fakes.js';

@@ -9,7 +9,7 @@ import { commandsByType } from '../../spec/catalog.js';
 import { Dispatcher } from '../../server/mqtt/dispatcher.js';
 import { TransitionBus } from '../../server/mqtt/lifecycle.js';
 import { Stats } from '../../server/mqtt/stats.js';
-import { MemoryStore } from '../../server/store/memory.js';
+import { MemoryStore } from '../../server/store/memory/store.js';
 import type { CommandRecord } from '../../server/store/types.js';
 import { command } from '../store/contract.js';
 import { FakeLink, silent } from './fakes.js';

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TransitionBus, Waiters, startSweeper } from '../../server/mqtt/lifecycle.js';
-import { MemoryStore } from '../../server/store/memory.js';
+import { MemoryStore } from '../../server/store/memory/store.js';
 import type { CommandRecord } from '../../server/store/types.js';
 import { command } from '../store/contract.js';
 import { silent } from './fakes.js';

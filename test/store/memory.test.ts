@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server/store/index.js';
-import { MemoryStore, openMemoryStore } from '../../server/store/memory.js';
+import { MemoryStore, openMemoryStore } from '../../server/store/memory/store.js';
 import { StoreUnavailableError } from '../../server/store/types.js';
 import { at, command, credential, deviceRequest, describeStoreContract } from './contract.js';
 

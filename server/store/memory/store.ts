@@ -11,20 +11,20 @@
  * synchronously to completion before its promise settles, which is what makes the check-then-write
  * steps atomic under concurrent calls (there is no other writer).
  */
-import { COMMAND_STATUSES, type CommandStatus } from '../../spec/api.js';
-import { OPEN_STATUSES } from '../commands/transitions.js';
-import { decodeCursor } from './cursor.js';
+import { COMMAND_STATUSES, type CommandStatus } from '../../../spec/api.js';
+import { OPEN_STATUSES } from '../../commands/transitions.js';
+import { decodeCursor } from '../cursor.js';
 import {
   COMMAND_INSERT_COLUMNS, CREDENTIAL_COLUMNS, DEVICE_REQUEST_INSERT_COLUMNS, DEVICE_REQUEST_REPLY_COLUMNS, MAX_COMMAND_MESSAGES,
   byAcceptance, commandPatchColumns, commandValues, credentialPatchColumns, credentialValues,
   deviceRequestReplyValues, deviceRequestValues, iso, newCommand, page, positiveLimit, recordedMessageJson, rowToCommand,
   rowToCredential, rowToDeviceRequest, statusCounts, timeoutReason, type Row,
-} from './rows.js';
+} from '../rows.js';
 import {
   StoreUnavailableError, type CommandFilter, type CommandPatch, type CommandRecord, type CreateOutcome, type Credential,
   type DeviceRequestFilter, type DeviceRequestRecord, type DeviceRequestReply, type DispatchClaim, type Page,
   type RecordedMessage, type Store,
-} from './types.js';
+} from '../types.js';
 
 /** As in the SQL stores: every this-many `rememberNonce` calls also drop up to `NONCE_PURGE_BATCH` expired nonces. */
 const NONCE_PURGE_EVERY = 1000;
