@@ -1,12 +1,13 @@
 /**
  * A small, fast, deterministic YAML 1.2 writer for JSON data (the OpenAPI document).
  *
- * Why not `yaml`'s `stringify`: on the 1,000-command benchmark catalog it dominated regeneration
- * time (seconds); this writer is linear and allocation-light. Output rules: block mappings and
+ * Output rules: block mappings and
  * sequences; strings plain when unambiguous, literal blocks (`|-` / `|`) for multi-line text, else
  * double-quoted with JSON escapes (a JSON string literal is a valid YAML double-quoted scalar);
  * keys in insertion order. The tests parse the output back with `yaml` and compare.
  */
+// Why not `yaml`'s `stringify`: on the 1,000-command benchmark catalog it dominated regeneration
+// time; this writer is linear (bench/README.md, generator).
 
 const RESERVED = /^(?:true|false|null|yes|no|on|off|y|n|~|-|\.inf|-\.inf|\.nan|<<)$/i;
 const PLAIN = /^[A-Za-z_/$][A-Za-z0-9_ .,/()$+@=-]*$/;

@@ -12,7 +12,7 @@
  *
  * Ids (`command_id`, `tid`, a generated `bid`) are UUIDv7 (RFC 9562): still UUIDs, as DJI's tid/bid
  * are, but time-ordered, so each accepted command appends to the end of the id indices instead of
- * dirtying a random page of each (bench/README.md: accept path).
+ * dirtying a random page of each.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { LIMITS } from '../../spec/api.js';
@@ -52,10 +52,11 @@ export function requestHash(body: unknown): string {
 
 /**
  * A UUIDv7 (RFC 9562 §5.7): 48-bit Unix time in ms, version 7, then the 74 random bits and the
- * variant of a `randomUUID()`. Not the `uuid` package's v7: it draws 16 bytes from
- * crypto.getRandomValues per id, which cost 7% of the accept path; randomUUID() draws from a pool.
- * Ids of one millisecond are not ordered among themselves, which the indices do not need.
+ * variant of a `randomUUID()`. Ids of one millisecond are not ordered among themselves, which the
+ * indices do not need.
  */
+// Not the `uuid` package's v7: it draws fresh random bytes per id, while randomUUID() draws from a
+// pool; the difference showed on the accept path (bench/README.md).
 export function uuidv7(now: number = Date.now()): string {
   const t = now.toString(16).padStart(12, '0');
   return `${t.slice(0, 8)}-${t.slice(8, 12)}-7${randomUUID().slice(15)}`;

@@ -6,9 +6,9 @@
  * (real docks, the simulator CLI, other tools) still connects over TCP. The packets are the same
  * MQTT 3.1.1 bytes either way, parsed by the same libraries.
  *
- * Why: on the accept path with the embedded broker, the TCP writes and reads of publishes and
- * PUBACKs were ~10% of the gateway's CPU, and ~15% of the mock's (bench/README.md).
  */
+// Why in memory rather than loopback TCP: the socket syscalls of publishes and PUBACKs were a
+// measurable share of the gateway's and the mock's CPU (bench/README.md, "in-memory link").
 import { Duplex } from 'node:stream';
 
 /**

@@ -1,8 +1,8 @@
 /**
  * WAL checkpoints off the event loop. SQLite's automatic checkpoint runs inside the COMMIT of the
  * connection that crosses the threshold (1,000 pages by default), i.e. on the gateway's only
- * thread: copying the WAL into the database file and its fsyncs were the largest single cost of
- * the accept path (bench/README.md). A worker thread with its own connection to the same file runs
+ * thread, where copying the WAL into the database file and its fsyncs stall every request
+ * (measured in bench/README.md). A worker thread with its own connection to the same file runs
  * `PRAGMA wal_checkpoint(PASSIVE)` every `intervalMs` instead: PASSIVE never takes the write lock,
  * so commits on the main thread go on meanwhile, and a WAL that is fully copied is restarted from
  * its beginning by the next writer. The main connection keeps a high automatic threshold as a

@@ -239,7 +239,7 @@ export interface Store {
   /**
    * `transitionCommand` without reading the row back: true when the patch was applied. For callers
    * that already hold the command (the dispatcher on PUBACK, the correlator on a reply) and build
-   * the new record themselves; reading back and parsing the whole row was ~8% of the accept path.
+   * the new record themselves.
    */
   applyTransition(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<boolean>;
   /** Append to `messages` without changing status (late/duplicate/unmatched replies). */

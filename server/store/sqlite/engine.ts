@@ -125,9 +125,8 @@ export class SqliteEngine {
    * The statement for a read of `sql` that sees committed data only, prepared once. With no write
    * batch open the writing connection holds nothing uncommitted, so it serves the read from its
    * warm page cache; while a batch is open the read goes to the second connection. (That one's
-   * page cache is dropped whenever the writer has committed since its last read, so under write
-   * load its reads cost page reads from the WAL: ~25% more CPU per mock request when it served
-   * every read.)
+   * page cache is dropped whenever the writer has committed since its last read, which is why it
+   * is not used for every read: bench/README.md has the measurement.)
    */
   rd(sql: string): Database.Statement {
     if (this.conn.batch === null || this.conn.reader === this.conn.db) return this.st(sql);
@@ -144,8 +143,8 @@ export class SqliteEngine {
    * Group commit: every write made in the same event-loop turn joins one transaction, committed in
    * the next check phase (setImmediate); each write's promise settles only after that COMMIT, so a
    * caller that answers 202 after `await createCommand(…)` still answers after the data is durable.
-   * Why: on this class of machine one commit per write costs about as much as the write itself
-   * (bench/: accept path), and the hot path makes 3 writes per command.
+   * Why: a commit costs about as much as the write itself, and the hot path makes several writes
+   * per command (bench/README.md, accept path).
    *
    * Every write is one SQL statement (setTopology's several run in a nested db.transaction, i.e. a
    * savepoint), and SQLite undoes a failing statement alone and keeps the transaction (its default
