@@ -30,7 +30,7 @@ export function commandView(r: CommandRecord) {
   };
 }
 
-/** `CreateCommandResponse`: what 202 said when the command was accepted (also on idempotent replay). */
+/** `CommandAccepted`: what 202 said when the command was accepted (also on idempotent replay). */
 export function acceptedView(r: CommandRecord) {
   return { command_id: r.command_id, status: 'ACCEPTED' as const, accepted_at: r.accepted_at };
 }
