@@ -6,6 +6,8 @@ import { SCOPES, SIGNING_HEADERS } from './scopes.js';
 
 /** Where the gateway serves the signing guide (generator/emitters/guides.ts renders docs/signing.md there). */
 export const SIGNING_GUIDE = '/docs/guides/signing.html';
+/** Where the gateway serves docs/other-generators.md: signing interceptors for clients generated with other tools. */
+export const OTHER_GENERATORS_GUIDE = '/docs/guides/other-generators.html';
 
 export const INFO = {
   title: 'dockgate open platform API',
@@ -26,15 +28,18 @@ export type Tag = (typeof TAGS)[number]['name'];
 // Absolute link: the gateway serves the guides at /docs/guides/ (server/app.ts); in the
 // repository the same text is docs/signing.md, named so a reader of the file finds it.
 const schemeText = `The signature scheme is described in the [signing guide](${SIGNING_GUIDE}) (\`docs/signing.md\` in the repository) and in the API introduction.`;
+// Generated clients fill apiKey schemes with a fixed value; these four change with every request,
+// so a generator's user must find here that an interceptor computes them.
+const interceptorText = `These four headers are not static API keys: they are computed for every request (a fresh timestamp and nonce, an HMAC-SHA256 over the method, path, query and body bytes), so a client generated from this document (hey-api, orval, openapi-generator…) needs a request interceptor that signs; examples per generator in the [other generators guide](${OTHER_GENERATORS_GUIDE}) (\`docs/other-generators.md\`). The \`@dockgate/client\` package signs for you and exports \`signFetchRequest(request, { apiId, apiKey })\` for such interceptors.`;
 
 const [ID, TIMESTAMP, NONCE, SIGNATURE] = SIGNING_HEADERS;
 
 /** One apiKey scheme per signing header; all four are required together. */
 export const SECURITY_SCHEMES = {
-  ApiId: { type: 'apiKey', in: 'header', name: ID, description: `The credential's API ID. ${schemeText}` },
+  ApiId: { type: 'apiKey', in: 'header', name: ID, description: `The credential's API ID. ${schemeText} ${interceptorText}` },
   ApiTimestamp: { type: 'apiKey', in: 'header', name: TIMESTAMP, description: `Unix time in seconds; within ±${LIMITS.signatureWindowSeconds} s of the server clock.` },
   ApiNonce: { type: 'apiKey', in: 'header', name: NONCE, description: `Unique per API ID within ${LIMITS.signatureWindowSeconds} s; \`${LIMITS.nonce.pattern}\`.` },
-  ApiSignature: { type: 'apiKey', in: 'header', name: SIGNATURE, description: `Lowercase hex HMAC-SHA256 of the canonical request string, keyed with the API key. ${schemeText}` },
+  ApiSignature: { type: 'apiKey', in: 'header', name: SIGNATURE, description: `Lowercase hex HMAC-SHA256 of the canonical request string, keyed with the API key. ${schemeText} ${interceptorText}` },
 };
 
 /** Escape text for one Markdown table cell. */
@@ -49,7 +54,7 @@ export const INTRODUCTION = [
   '## Signing',
   `Every request carries four headers: \`X-Api-Id\`, \`X-Api-Timestamp\` (Unix seconds, ±${LIMITS.signatureWindowSeconds} s), \`X-Api-Nonce\` (unique per API ID within ${LIMITS.signatureWindowSeconds} s) and \`X-Api-Signature\` = lowercase hex HMAC-SHA256, keyed with the API key, of the canonical string (8 lines joined by \`\\n\`, no trailing newline):`,
   '```\nDOCKGATE-HMAC-SHA256\n<HTTP method, upper case>\n<path exactly as sent, without the query>\n<query pairs sorted by name then value, RFC 3986-encoded, joined by &; empty if none>\n<X-Api-Id>\n<X-Api-Timestamp>\n<X-Api-Nonce>\n<lowercase hex SHA-256 of the raw body bytes (of the empty string without a body)>\n```',
-  `Full rules and test vectors: the [signing guide](${SIGNING_GUIDE}) (\`docs/signing.md\` in the repository). The generated TypeScript client signs for you.`,
+  `Full rules and test vectors: the [signing guide](${SIGNING_GUIDE}) (\`docs/signing.md\` in the repository). The \`@dockgate/client\` package (\`packages/client/\` in the repository) signs for you; a client generated with another tool signs in a request interceptor ([other generators guide](${OTHER_GENERATORS_GUIDE})).`,
   '## Scopes',
   Object.entries(SCOPES).map(([k, v]) => `- \`${k}\`: ${v}`).join('\n'),
   '## Errors',
