@@ -22,8 +22,6 @@ import { build } from 'esbuild';
 
 const pkgDir = dirname(fileURLToPath(import.meta.url));
 const repo = join(pkgDir, '..', '..');
-const dist = join(pkgDir, 'dist');
-const types = join(dist, 'types');
 const entry = join(repo, 'generated', 'client', 'index.ts');
 const moduleDir = (name: string) => join(repo, 'node_modules', name);
 
@@ -41,8 +39,14 @@ function specifier(from: string, to: string): string {
   return r.startsWith('.') ? r : `./${r}`;
 }
 
-export async function buildClientPackage(): Promise<void> {
+/**
+ * Builds into `dist` (default packages/client/dist). Tests build into a staging copy of the
+ * package instead, so builds running at the same time do not share a folder.
+ */
+export async function buildClientPackage(dist = join(pkgDir, 'dist')): Promise<void> {
+  const types = join(dist, 'types');
   rmSync(dist, { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
   const version = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')).version as string;
   const fetchVersion = JSON.parse(readFileSync(join(moduleDir('openapi-fetch'), 'package.json'), 'utf8')).version as string;
   const banner = `/*! @dockgate/client ${version} (MIT). Bundles openapi-fetch ${fetchVersion} and openapi-typescript-helpers (MIT, see THIRD_PARTY_LICENSES). */`;
@@ -63,7 +67,7 @@ export async function buildClientPackage(): Promise<void> {
   }
 
   // Declarations: the program of the entry file, against the DOM library only.
-  const tsconfig = join(pkgDir, 'tsconfig.build.json');
+  const tsconfig = join(dist, 'tsconfig.build.json');
   writeFileSync(
     tsconfig,
     JSON.stringify({
@@ -102,5 +106,5 @@ export async function buildClientPackage(): Promise<void> {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   await buildClientPackage();
-  console.log(`built ${relative(repo, dist)}`);
+  console.log(`built ${relative(repo, join(pkgDir, 'dist'))}`);
 }

@@ -4,7 +4,7 @@
  * and the repository's `tsc` there. Used by package.test.ts.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildClientPackage } from '../../packages/client/build.js';
@@ -39,15 +39,20 @@ export interface Partner {
   remove(): void;
 }
 
-/** Builds and packs the client, and installs the tarball into a new project with no network. */
+/**
+ * Builds the client into a staging copy of packages/client (its manifest and README, a fresh
+ * dist/: test files running at the same time do not share a build folder), packs it, and installs
+ * the tarball into a new project with no network.
+ */
 export async function partnerProject(): Promise<Partner> {
-  await buildClientPackage();
   const dir = mkdtempSync(join(tmpdir(), 'dockgate-partner-'));
+  const stage = join(dir, 'stage');
   const packDir = join(dir, 'pack');
   const app = join(dir, 'app');
-  for (const d of [packDir, app]) rmSync(d, { recursive: true, force: true });
-  await run('mkdir', ['-p', packDir, app], dir);
-  const pack = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], join(REPO, 'packages', 'client'));
+  for (const d of [stage, packDir, app]) mkdirSync(d);
+  for (const f of ['package.json', 'README.md']) copyFileSync(join(REPO, 'packages', 'client', f), join(stage, f));
+  await buildClientPackage(join(stage, 'dist'));
+  const pack = await run('npm', ['pack', '--ignore-scripts', '--pack-destination', packDir], stage);
   if (pack.code !== 0) throw new Error(`npm pack failed:\n${pack.stderr}`);
   const tarball = join(packDir, readdirSync(packDir).find((f) => f.endsWith('.tgz'))!);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'partner-app', version: '1.0.0', private: true }, null, 2));
