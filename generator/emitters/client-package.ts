@@ -5,6 +5,7 @@
  * `npm run build:client` bundles `generated/client/index.ts` and the runtime in `client/` into
  * `packages/client/dist/` (packages/client/build.ts).
  */
+import { CLIENT_PACKAGE } from '../../spec/api.js';
 import type { Emitter, GeneratedFile } from '../context.js';
 import { jsonWithHeader } from '../header.js';
 
@@ -21,7 +22,7 @@ const EXPORTS = {
 
 export const emit: Emitter = (ctx): GeneratedFile[] => {
   const manifest = {
-    name: '@dockgate/client',
+    name: CLIENT_PACKAGE,
     version: String(ctx.openapi.info.version),
     description: `Typed, signed client for the ${String(ctx.openapi.info.title)}: one helper per DJI dock command, waiting for a command's end, retries and timeouts. ESM and CommonJS, no dependencies; runs wherever fetch and Web Crypto do.`,
     license: 'MIT',
