@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { commandHelpers, createSignedClient } from './create.js';
 
 describe('createSignedClient', () => {
-  it('runs the caller middleware before signing, so their changes are signed, and sends extra headers', async () => {
+  it('runs all middleware before signing, so their changes are signed, and sends extra headers', async () => {
     const seen: Request[] = [];
     const raw = createSignedClient<any>({
       baseUrl: 'http://gw.test',
@@ -13,12 +13,13 @@ describe('createSignedClient', () => {
       fetch: async (r) => (seen.push(r), new Response('{}', { headers: { 'content-type': 'application/json' } })),
       middleware: [{ onRequest: ({ request }) => { const u = new URL(request.url); u.searchParams.set('added', '1'); return new Request(u, request); } }],
     });
-    let signedUrl = '';
-    raw.use({ onRequest: ({ request }) => void (signedUrl = request.headers.get('X-Api-Signature') ? request.url : '') });
+    raw.use({ onRequest: ({ request }) => { request.headers.set('X-Late', 'l'); return request; } });
     await raw.GET('/x', {});
     expect(seen[0]!.headers.get('X-Extra')).toBe('e');
+    expect(seen[0]!.headers.get('X-Late')).toBe('l');
     expect(seen[0]!.headers.get('X-Api-Id')).toBe('id-1');
-    expect(signedUrl).toBe('http://gw.test/x?added=1');
+    expect(seen[0]!.url).toBe('http://gw.test/x?added=1');
+    expect(seen[0]!.headers.get('X-Api-Signature')).toMatch(/^[0-9a-f]{64}$/);
   });
 });
 

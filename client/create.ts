@@ -1,40 +1,33 @@
 /**
  * Building blocks of `createDockgateClient` (generated/client/index.ts): the signed openapi-fetch
- * client and the per-`command_type` helpers.
+ * client and the per-`command_type` helpers. Standard Fetch and Web Crypto only.
  */
-import { randomUUID } from 'node:crypto';
 import createClient, { type Client, type Middleware } from 'openapi-fetch';
-import { signingMiddleware } from './signing.js';
+import type { Credential } from './signing.js';
+import { signedFetch, type TransportOptions } from './transport.js';
 
 /** Options of `createDockgateClient`. */
-export interface DockgateClientOptions {
+export interface DockgateClientOptions extends Credential, TransportOptions {
   /** Gateway base URL, e.g. `http://127.0.0.1:8080` (the API paths start with `/api/v1/open`). */
   baseUrl: string;
-  /** `X-Api-Id` of the credential. */
-  apiId: string;
-  /** Secret HMAC key; never sent, only used to sign. */
-  apiKey: string;
-  /** Custom fetch (tests, proxies); default `globalThis.fetch`. */
-  fetch?: (request: Request) => Promise<Response>;
   /** Extra headers on every request (not part of the signature). */
   headers?: Record<string, string>;
-  /** openapi-fetch middleware run before signing (so changes they make to path, query or body are signed). Middleware added later with `raw.use()` runs after signing and must not change them. */
+  /** openapi-fetch middleware; all middleware runs before the transport signs, so changes to path, query or body are signed. */
   middleware?: Middleware[];
 }
 
-/** An openapi-fetch client for `Paths` that runs `options.middleware`, then signs (signing must see the final path, query and body bytes). */
+/** An openapi-fetch client for `Paths` whose fetch signs each attempt, retries idempotent requests and applies timeouts (client/transport.ts). */
 export function createSignedClient<Paths extends {}>(options: DockgateClientOptions): Client<Paths> {
-  const raw = createClient<Paths>({ baseUrl: options.baseUrl, fetch: options.fetch, headers: options.headers });
+  const raw = createClient<Paths>({ baseUrl: options.baseUrl, fetch: signedFetch(options, options), headers: options.headers });
   for (const m of options.middleware ?? []) raw.use(m);
-  raw.use(signingMiddleware(options));
   return raw;
 }
 
 /**
  * One helper per command type: `helpers[t](input)` calls `create` with the create-command body
  * `{ ...fixed, [propertyName]: t, ...input, idempotency_key }`, where a missing `idempotency_key`
- * becomes a fresh UUID (so a retry is only safe when the caller passes its own). `Helpers` is the
- * generated typed interface of these functions.
+ * becomes a fresh UUID (so the transport may retry the call; pass your own to retry it yourself
+ * later). `Helpers` is the generated typed interface of these functions.
  */
 export function commandHelpers<Helpers>(
   commandTypes: readonly string[],
@@ -46,7 +39,7 @@ export function commandHelpers<Helpers>(
   for (const t of commandTypes) {
     helpers[t] = (input) => {
       const { idempotency_key, ...rest } = input;
-      return create({ ...fixed, [propertyName]: t, ...rest, idempotency_key: idempotency_key ?? randomUUID() });
+      return create({ ...fixed, [propertyName]: t, ...rest, idempotency_key: idempotency_key ?? crypto.randomUUID() });
     };
   }
   return helpers as Helpers;

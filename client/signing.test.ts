@@ -1,8 +1,8 @@
-/** Unit tests of the signing middleware: the server-side check of spec/signing.ts accepts what it signs. */
+/** Unit tests of request signing: the server-side check of spec/signing.ts (node:crypto) accepts what the Web Crypto signer signs. */
 import createClient from 'openapi-fetch';
 import { describe, expect, it } from 'vitest';
 import { canonicalRequest, EMPTY_BODY_SHA256, sign } from '../spec/signing.js';
-import { signingMiddleware } from './signing.js';
+import { signFetchRequest } from './signing.js';
 
 const credential = { apiId: 'partner-1', apiKey: 'secret-key-1' };
 
@@ -25,11 +25,11 @@ async function expected(request: Request): Promise<string> {
 
 function client(seen: Request[]) {
   const c = createClient<any>({ baseUrl: 'http://gw.test', fetch: async (r: Request) => (seen.push(r), new Response('{}', { headers: { 'content-type': 'application/json' } })) });
-  c.use(signingMiddleware(credential));
+  c.use({ onRequest: ({ request }) => signFetchRequest(request, credential) });
   return c;
 }
 
-describe('signingMiddleware', () => {
+describe('signFetchRequest (as an openapi-fetch middleware)', () => {
   it('signs the exact body bytes, path and query of a POST', async () => {
     const seen: Request[] = [];
     await client(seen).POST('/api/v1/open/downlink/commands', { params: { query: { b: 'x y', a: 1 } }, body: { vendor: 'dji', text: 'héllo' } });

@@ -1,9 +1,10 @@
 /**
- * The client's request signing (docs/signing.md): an openapi-fetch middleware over the scheme's one
- * implementation in spec/signing.ts, which the server also verifies with.
+ * The client's request signing (docs/signing.md) on a standard Fetch `Request`, over the Web
+ * Crypto signer of spec/signing-web.ts (same canonical string as the server's verifier), so it
+ * runs wherever `fetch` and `crypto.subtle` do. Usable as an interceptor of other generated
+ * clients too (docs/other-generators.md).
  */
-import type { Middleware } from 'openapi-fetch';
-import { signRequest } from '../spec/signing.js';
+import { signRequestWeb } from '../spec/signing-web.js';
 
 /** An API credential: `X-Api-Id` and the secret HMAC key (never sent, only used to sign). */
 export interface Credential {
@@ -12,18 +13,14 @@ export interface Credential {
 }
 
 /**
- * openapi-fetch middleware adding `X-Api-Id`, `X-Api-Timestamp`, `X-Api-Nonce` and
- * `X-Api-Signature` (docs/signing.md). It signs the exact bytes, path and query of the outgoing
- * `Request`, so register it after any middleware that changes them.
+ * Sets `X-Api-Id`, `X-Api-Timestamp` (now), `X-Api-Nonce` (fresh) and `X-Api-Signature` on
+ * `request` and returns it. Signs the exact body bytes, path and query of the request, so call it
+ * last, after anything that changes them; a retried request must be signed again (new nonce).
  */
-export function signingMiddleware(credential: Credential): Middleware {
-  return {
-    async onRequest({ request }) {
-      const body = request.body ? new Uint8Array(await request.clone().arrayBuffer()) : '';
-      const url = new URL(request.url);
-      const headers = signRequest({ method: request.method, path: url.pathname, query: url.search.slice(1), apiId: credential.apiId, apiKey: credential.apiKey, body });
-      for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
-      return request;
-    },
-  };
+export async function signFetchRequest(request: Request, credential: Credential): Promise<Request> {
+  const body = request.body ? new Uint8Array(await request.clone().arrayBuffer()) : '';
+  const url = new URL(request.url);
+  const headers = await signRequestWeb({ method: request.method, path: url.pathname, query: url.search.slice(1), apiId: credential.apiId, apiKey: credential.apiKey, body });
+  for (const [name, value] of Object.entries(headers)) request.headers.set(name, value);
+  return request;
 }

@@ -1,5 +1,5 @@
 /** Waiting for a command to finish by long-polling `GET .../commands/{command_id}?wait_seconds=`. */
-import { TERMINAL_STATUSES } from '../spec/api.js';
+import { TERMINAL_STATUSES } from '../spec/api/lifecycle.js';
 import { DockgateApiError, type ApiResult } from './errors.js';
 
 const TERMINAL = new Set<string>(TERMINAL_STATUSES);

@@ -1,80 +1,13 @@
 /**
- * The dockgate request signing scheme (issue 3 §2; docs/signing.md has the walkthrough and test
- * vectors). One implementation, imported by the server (verification) and the generated client
- * (signing), so both sides canonicalise byte for byte alike.
- *
- * Signature = lowercase hex HMAC-SHA256(api_key, canonical string), where the canonical string is
- * 8 lines joined by "\n" with no trailing newline:
- *
- *   DOCKGATE-HMAC-SHA256
- *   <HTTP method, upper case>
- *   <path exactly as sent, without the query>
- *   <canonical query, see canonicalQuery>
- *   <X-Api-Id>
- *   <X-Api-Timestamp>
- *   <X-Api-Nonce>
- *   <lowercase hex SHA-256 of the raw body bytes; of the empty string when there is no body>
+ * The dockgate request signing scheme on node:crypto (issue 3 §2; docs/signing.md has the
+ * walkthrough and test vectors): the server verifies with it, tests and scripts sign with it. The
+ * canonical string comes from spec/signing-core.ts, shared with the Web Crypto signer the client
+ * package uses (spec/signing-web.ts), so both sides canonicalise byte for byte alike.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { canonicalString, EMPTY_BODY_SHA256, signingHeaders, splitTarget, type CanonicalInput, type SigningHeaders, type SignRequestInput } from './signing-core.js';
 
-/** First line of the canonical string. */
-export const SIGNING_ALGORITHM = 'DOCKGATE-HMAC-SHA256';
-
-/** SHA-256 of zero bytes, the body hash of GET requests. */
-export const EMPTY_BODY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-
-/** Inputs of the canonical string. `query` is the raw query as sent, without '?', possibly ''. */
-export interface CanonicalInput {
-  method: string;
-  path: string;
-  query: string;
-  apiId: string;
-  timestamp: string;
-  nonce: string;
-  body: Uint8Array | string;
-}
-
-/** RFC 3986 encoding: encodeURIComponent plus `!'()*`, so only A-Z a-z 0-9 - _ . ~ stay literal. */
-export function rfc3986(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (ch) => '%' + ch.charCodeAt(0).toString(16).toUpperCase());
-}
-
-/**
- * Decode one query component as sent. `+` is kept literal (RFC 3986, not form encoding); a
- * component whose percent-escapes are not valid UTF-8 is taken literally (its `%` re-encodes to
- * `%25`), so every input has exactly one canonical form and verification never throws.
- */
-function decodeComponent(s: string): string {
-  if (s.indexOf('%') === -1) return s;
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s;
-  }
-}
-
-/**
- * Canonical query: split the raw query on `&` (empty pieces dropped), each piece on its first `=`
- * (no `=` → empty value), decode, re-encode with {@link rfc3986}, sort by encoded name then
- * encoded value (plain code-unit order, which is byte order for the ASCII encoded form), join
- * `name=value` pairs with `&`. '' when there are no pairs.
- */
-export function canonicalQuery(query: string): string {
-  if (query === '') return '';
-  if (query.charCodeAt(0) === 63 /* ? */) query = query.slice(1);
-  const pairs: [string, string][] = [];
-  for (const piece of query.split('&')) {
-    if (piece === '') continue;
-    const eq = piece.indexOf('=');
-    const name = eq === -1 ? piece : piece.slice(0, eq);
-    const value = eq === -1 ? '' : piece.slice(eq + 1);
-    pairs.push([rfc3986(decodeComponent(name)), rfc3986(decodeComponent(value))]);
-  }
-  pairs.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
-  let out = '';
-  for (let i = 0; i < pairs.length; i++) out += (i === 0 ? '' : '&') + pairs[i][0] + '=' + pairs[i][1];
-  return out;
-}
+export * from './signing-core.js';
 
 /** Lowercase hex SHA-256 of the body (a string is hashed as its UTF-8 bytes). */
 export function bodySha256(body: Uint8Array | string): string {
@@ -82,18 +15,9 @@ export function bodySha256(body: Uint8Array | string): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
-/** Canonical string: 8 lines joined by "\n", no trailing newline (issue 3 §2). */
+/** Canonical string of a request, its body hashed here (see spec/signing-core.ts). */
 export function canonicalRequest(i: CanonicalInput): string {
-  return (
-    SIGNING_ALGORITHM + '\n' +
-    i.method.toUpperCase() + '\n' +
-    i.path + '\n' +
-    canonicalQuery(i.query) + '\n' +
-    i.apiId + '\n' +
-    i.timestamp + '\n' +
-    i.nonce + '\n' +
-    bodySha256(i.body)
-  );
+  return canonicalString(i, bodySha256(i.body));
 }
 
 /** Lowercase hex HMAC-SHA256(key, canonical); the key is used as its UTF-8 bytes. */
@@ -106,33 +30,11 @@ export function randomNonce(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** The four signing headers. */
-export type SigningHeaders = Record<'X-Api-Id' | 'X-Api-Timestamp' | 'X-Api-Nonce' | 'X-Api-Signature', string>;
-
-/**
- * Convenience for clients: the 4 headers for one request. `path` may carry `?query` when `query`
- * is omitted. `timestamp` is Unix seconds (default now); `nonce` defaults to {@link randomNonce}.
- * The body must be the exact bytes (or string) that will be sent.
- */
-export function signRequest(i: {
-  method: string;
-  path: string;
-  query?: string;
-  apiId: string;
-  apiKey: string;
-  body?: Uint8Array | string | null;
-  timestamp?: number;
-  nonce?: string;
-}): SigningHeaders {
-  let path = i.path;
-  let query = i.query;
-  if (query === undefined) {
-    const q = path.indexOf('?');
-    query = q === -1 ? '' : path.slice(q + 1);
-    if (q !== -1) path = path.slice(0, q);
-  }
+/** The 4 headers for one request; `nonce` defaults to {@link randomNonce}. */
+export function signRequest(i: SignRequestInput): SigningHeaders {
+  const { path, query } = splitTarget(i);
   const timestamp = String(i.timestamp ?? Math.floor(Date.now() / 1000));
   const nonce = i.nonce ?? randomNonce();
   const canonical = canonicalRequest({ method: i.method, path, query, apiId: i.apiId, timestamp, nonce, body: i.body ?? '' });
-  return { 'X-Api-Id': i.apiId, 'X-Api-Timestamp': timestamp, 'X-Api-Nonce': nonce, 'X-Api-Signature': sign(i.apiKey, canonical) };
+  return signingHeaders(i.apiId, timestamp, nonce, sign(i.apiKey, canonical));
 }

@@ -1,11 +1,14 @@
 /**
- * Pins docs/signing.md to spec/signing.ts: every test vector in the doc (a ```json vector block
- * followed by ```text canonical and ```text signature) must be reproduced by the code.
+ * Pins docs/signing.md to both hash backends of the one canonicalisation: spec/signing.ts
+ * (node:crypto, the server's) and spec/signing-web.ts (Web Crypto, the client package's). Every
+ * test vector in the doc (a ```json vector block followed by ```text canonical and ```text
+ * signature) must be reproduced by each.
  */
 import { readFileSync } from 'node:fs';
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalQuery, canonicalRequest, sign, signRequest } from '../spec/signing.js';
+import { signRequestWeb, signWeb } from '../spec/signing-web.js';
 
 interface Vector {
   api_key: string;
@@ -52,6 +55,14 @@ describe('docs/signing.md test vectors', () => {
       const headers = signRequest({ method: i.method, path: i.path, query: i.query, apiId: i.api_id, apiKey: i.api_key, body: i.body, timestamp: Number(i.timestamp), nonce: i.nonce });
       expect(headers['X-Api-Signature']).toBe(v.signature);
     });
+
+    it(`vector ${n + 1} with Web Crypto (spec/signing-web.ts)`, async () => {
+      const i = v.input;
+      expect(await signWeb(i.api_key, v.canonical)).toBe(v.signature);
+      const input = { method: i.method, path: i.path, query: i.query, apiId: i.api_id, apiKey: i.api_key, timestamp: Number(i.timestamp), nonce: i.nonce };
+      expect(await signRequestWeb({ ...input, body: i.body })).toEqual(signRequest({ ...input, body: i.body }));
+      expect((await signRequestWeb({ ...input, body: new TextEncoder().encode(i.body) }))['X-Api-Signature']).toBe(v.signature);
+    });
   }
 });
 
@@ -73,5 +84,10 @@ describe('canonicalQuery', () => {
     expect(a).toEqual(b);
     expect(a['X-Api-Nonce']).toBe('nnnnnnnn');
     expect(signRequest({ method: 'GET', path: '/p', apiId: 'id', apiKey: 'k' })['X-Api-Nonce']).toMatch(/^[A-Za-z0-9._-]{32}$/);
+  });
+  it('signRequestWeb splits the query the same way and makes nonces the server accepts', async () => {
+    const a = await signRequestWeb({ method: 'GET', path: '/p?b=1&a=2', apiId: 'id', apiKey: 'k', timestamp: 1, nonce: 'nnnnnnnn' });
+    expect(a).toEqual(signRequest({ method: 'GET', path: '/p', query: 'a=2&b=1', apiId: 'id', apiKey: 'k', timestamp: 1, nonce: 'nnnnnnnn' }));
+    expect((await signRequestWeb({ method: 'GET', path: '/p', apiId: 'id', apiKey: 'k' }))['X-Api-Nonce']).toMatch(/^[A-Za-z0-9._-]{8,128}$/);
   });
 });

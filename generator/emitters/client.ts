@@ -2,13 +2,15 @@
  * Emits `generated/client/index.ts`, the typed partner client (built with ts-morph) over the
  * hand-written runtime in `client/` (signed openapi-fetch client, error class, waiter, helpers):
  *
- * - `createDockgateClient({ baseUrl, apiId, apiKey, fetch? })` on openapi-fetch, with a signing
- *   middleware (`client/signing.ts` over `spec/signing.ts`, the server's own implementation);
+ * - `createDockgateClient({ baseUrl, apiId, apiKey, retries?, timeoutMs?, fetch? })` on openapi-fetch,
+ *   whose fetch signs every attempt (`client/transport.ts`, `client/signing.ts` over the Web Crypto
+ *   signer `spec/signing-web.ts`, same canonical string as the server) and retries idempotent calls;
  * - one method per operation (`createCommand`, `getCommand`, `listDeviceRequests`...) returning
  *   `{ data, error, response }` like openapi-fetch;
  * - `client.commands.<command_type>({ device_id, payload, idempotency_key?, timeout_seconds? })`:
  *   one typed helper per command, so a partner writes the name once and gets payload completion
- *   and type errors (an idempotency key is generated when omitted);
+ *   and type errors naming a stray field, also in empty payloads (`EmptyPayload`; an idempotency
+ *   key is generated when omitted);
  * - `waitForCommand(command_id, { timeoutMs })`: long-polls `wait_seconds` until a terminal status.
  */
 import { StructureKind, VariableDeclarationKind, type StatementStructures, type WriterFunction } from 'ts-morph';
@@ -57,6 +59,11 @@ function callWriter(op: OperationInfo): string {
   return `apiResult(await raw.${op.method.toUpperCase()}(${lit(op.path)}, { ${init.join(', ')} }))`;
 }
 
+/** A closed object schema without properties (an empty payload). */
+function isEmptyObject(schema: Record<string, unknown>): boolean {
+  return schema.type === 'object' && schema.additionalProperties === false && Object.keys((schema.properties as object | undefined) ?? {}).length === 0;
+}
+
 function commandDoc(ctx: GenerateContext, value: string): string[] {
   const c = ctx.commands?.find((x) => x.command_type === value);
   if (!c) return [docText(`Create a \`${value}\` command.`)];
@@ -90,7 +97,8 @@ function clientFile(ctx: GenerateContext): string {
     { kind: StructureKind.ExportDeclaration, isTypeOnly: true, moduleSpecifier: '../types.js', namedExports: ['components', 'operations', 'paths'] },
     { kind: StructureKind.ExportDeclaration, isTypeOnly: true, moduleSpecifier: `${RUNTIME}/create.js`, namedExports: ['DockgateClientOptions'] },
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/errors.js`, namedExports: ['DockgateApiError', { name: 'ApiResult', isTypeOnly: true }] },
-    { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/signing.js`, namedExports: ['signingMiddleware'] },
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/signing.js`, namedExports: ['signFetchRequest', { name: 'Credential', isTypeOnly: true }] },
+    { kind: StructureKind.ExportDeclaration, isTypeOnly: true, moduleSpecifier: `${RUNTIME}/transport.js`, namedExports: ['TransportOptions'] },
     ...named.map((t): StatementStructures => ({ kind: StructureKind.TypeAlias, isExported: true, name: t.name, type: t.type, docs: [t.docs] })),
   ];
 
@@ -129,13 +137,34 @@ function clientFile(ctx: GenerateContext): string {
           },
         ],
       },
+      // openapi-typescript types an empty payload `Record<string, never>`, where a stray field is
+      // "not assignable to never" without its name; a type with one (symbol) key makes TypeScript's
+      // excess-property check name it ("'foo' does not exist in type 'EmptyPayload'").
+      (w) => w.writeLine('declare const noFields: unique symbol;'),
+      {
+        kind: StructureKind.TypeAlias,
+        isExported: true,
+        name: 'EmptyPayload',
+        docs: ['The payload of a command without fields: send `{}`; any field is a compile error that names it.'],
+        type: '{ [noFields]?: never }',
+      },
+      {
+        kind: StructureKind.Interface,
+        isExported: true,
+        name: 'CommandPayloads',
+        docs: ['Payload per `command_type`, as the per-command helpers take it.'],
+        properties: union.variants.map((v) => ({
+          name: propKey(v.value),
+          type: isEmptyObject(deref(ctx.openapi, { $ref: v.payloadPointer }, v.component)) ? 'EmptyPayload' : `CommandVariants[${lit(v.value)}]['payload']`,
+        })),
+      },
       {
         kind: StructureKind.TypeAlias,
         isExported: true,
         name: 'CommandInput',
         typeParameters: ['T extends CommandType'],
-        docs: ['Input of a per-command helper: the create body without `vendor` and `command_type`; `idempotency_key` optional (a UUID is generated when omitted, so pass your own to retry safely).'],
-        type: `Omit<CommandVariants[T], ${lit(union.propertyName)} | 'vendor' | 'idempotency_key'> & { idempotency_key?: string }`,
+        docs: ['Input of a per-command helper: the create body without `vendor` and `command_type`; `idempotency_key` optional (a UUID is generated when omitted, so the client may retry the call; pass your own to retry it yourself later).'],
+        type: `Omit<CommandVariants[T], ${lit(union.propertyName)} | 'vendor' | 'idempotency_key' | 'payload'> & { payload: CommandPayloads[T]; idempotency_key?: string }`,
       },
       {
         kind: StructureKind.Interface,

@@ -8,6 +8,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Emitter } from '../context.js';
 import { emit as client } from './client.js';
+import { emit as clientPackage } from './client-package.js';
 import { emit as docs } from './docs.js';
 import { emit as examples } from './examples.js';
 import { emit as guides } from './guides.js';
@@ -28,6 +29,7 @@ export const EMITTERS: readonly EmitterEntry[] = [
   { name: 'types', worker: new URL(`./types${ext}`, import.meta.url) },
   { name: 'validators', emit: validators },
   { name: 'client', emit: client },
+  { name: 'client-package', emit: clientPackage },
   { name: 'routes', emit: routes },
   { name: 'guides', emit: guides },
 ];

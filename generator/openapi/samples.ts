@@ -1,12 +1,13 @@
 /**
- * Per-command code samples (issue 2 §3): cURL (bash + openssl), TypeScript with the generated
- * client's per-command helper, and Go (standard library only). Each signs the request exactly as
+ * Per-command code samples (issue 2 §3): cURL (bash + openssl), TypeScript with the client package's
+ * per-command helper, and Go (standard library only). Each signs the request exactly as
  * docs/signing.md / spec/signing.ts define: HMAC-SHA256 over the 8-line canonical string, with the
  * body hashed byte for byte as sent (the samples build the body once and send those bytes).
  *
  * They are attached as `x-codeSamples` to each `CreateCommand_<command_type>` variant and to the
  * create-command operation, and rendered on each command's documentation section.
  */
+import { CLIENT_PACKAGE } from '../../spec/api.js';
 import type { CommandDef } from '../../spec/types.js';
 
 /** One Redoc `x-codeSamples` entry. */
@@ -72,13 +73,14 @@ function member(name: string): string {
 }
 
 /**
- * TypeScript sample using the generated client (`generated/client/index.ts`): the per-command
- * helper signs the request, then `waitForCommand` long-polls until a terminal status.
+ * TypeScript sample using the client package (`@dockgate/client`, built from
+ * `generated/client/index.ts`): the per-command helper signs the request, then `waitForCommand`
+ * long-polls until a terminal status.
  */
 export function typescriptSample(c: CommandDef, body: Record<string, unknown>, to: SampleTarget): string {
   const args = { device_id: body.device_id, payload: body.payload, idempotency_key: body.idempotency_key };
   return [
-    `import { createDockgateClient } from './generated/client/index.js';`,
+    `import { createDockgateClient } from '${CLIENT_PACKAGE}';`,
     ``,
     `const client = createDockgateClient({`,
     `  baseUrl: process.env.DOCKGATE_URL ?? '${to.baseUrl}',`,

@@ -33,8 +33,8 @@ export function commandView(r: CommandRecord): Schemas['Command'] {
   };
 }
 
-/** `CreateCommandResponse`: what 202 said when the command was accepted (also on idempotent replay). */
-export function acceptedView(r: CommandRecord): Schemas['CreateCommandResponse'] {
+/** `CommandAccepted`: what 202 said when the command was accepted (also on idempotent replay). */
+export function acceptedView(r: CommandRecord): Schemas['CommandAccepted'] {
   return { command_id: r.command_id, status: 'ACCEPTED', accepted_at: r.accepted_at };
 }
 

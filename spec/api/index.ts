@@ -21,6 +21,7 @@ export * from './scopes.js';
 export { COMMAND_UNION, COMMON_RESPONSE_HEADERS, ERROR_SHAPE, RESPONSE_HEADERS, SHAPES, ref, type JsonSchema } from './shapes.js';
 export { EXAMPLES } from './examples.js';
 export type { Tag } from './document.js';
+export { CLIENT_PACKAGE } from './document.js';
 
 /** Everything the generator reads about the REST surface. Plain data (JSON-serialisable). */
 export interface ApiDefinition {

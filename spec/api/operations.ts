@@ -99,7 +99,7 @@ export const OPERATIONS: OperationDef[] = [
       202: {
         description: 'Accepted: the command is durably stored. On an idempotent replay, the original response with `Idempotent-Replayed: true`.',
         headers: ['Idempotent-Replayed'],
-        content: { schema: ref('CreateCommandResponse'), example: { command_id: EXAMPLE_COMMAND_ID, status: 'ACCEPTED', accepted_at: EXAMPLE_TIME } },
+        content: { schema: ref('CommandAccepted'), example: { command_id: EXAMPLE_COMMAND_ID, status: 'ACCEPTED', accepted_at: EXAMPLE_TIME } },
       },
     },
     errors: ['INVALID_REQUEST_BODY', 'VALIDATION_FAILED', 'UNSUPPORTED_VENDOR', 'UNSUPPORTED_COMMAND', 'IDEMPOTENCY_CONFLICT', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SERVICE_UNAVAILABLE'],

@@ -76,7 +76,7 @@ const CODES = Object.keys(ERROR_CODES) as ErrorCode[];
 
 /** Component schemas by name, in emitted order. */
 export const SHAPES: Record<string, JsonSchema> = {
-  CreateCommandResponse: {
+  CommandAccepted: {
     type: 'object',
     required: ['command_id', 'status', 'accepted_at'],
     properties: {

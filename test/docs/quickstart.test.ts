@@ -1,7 +1,8 @@
 /**
  * docs/quickstart.md is runnable: its shell steps (```sh quickstart blocks, run in order by bash
- * with curl and openssl) and its TypeScript program (the ```ts quickstart.ts block, run with tsx)
- * are executed against the real mock server (`startMock`, port 0) and must show what the guide
+ * with curl and openssl) and its program (the ```js quickstart.mjs block, run by node in a project
+ * outside the repository where the packed `@dockgate/client` is installed, as the guide says) are
+ * executed against the real mock server (`startMock`, port 0) and must show what the guide
  * promises: SUCCEEDED, FAILED with DJI code 514107, TIMED_OUT, and a device request answered and
  * received by the simulated dock.
  */
@@ -9,10 +10,10 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/http/logger.js';
 import { mockConfig, startMock, type MockServer } from '../../mock/server.js';
+import { partnerProject } from '../client-package/partner.js';
 
 const repo = join(import.meta.dirname, '..', '..');
 const markdown = readFileSync(join(repo, 'docs', 'quickstart.md'), 'utf8');
@@ -71,14 +72,14 @@ describe('docs/quickstart.md', () => {
     expect(objs.at(-1)).toEqual({ result: 0, output: { file: { url: 'https://example.com/wayline.kmz', fingerprint: '5d41402abc4b2a76b9719d911017c592' } } });
   }, 60_000);
 
-  it('runs the TypeScript program with the generated client', async () => {
-    const [program] = blocks('ts quickstart.ts');
-    expect(program).toContain("from './generated/client/index.js'");
-    // The guide saves the file at the repository root (an ES module there, per package.json); here it
-    // lives in a temp dir, so it is an .mts file and its import points at the client.
-    const file = join(dir, 'quickstart.mts');
-    writeFileSync(file, program.replace("'./generated/client/index.js'", `'${pathToFileURL(join(repo, 'generated', 'client', 'index.ts')).href}'`));
-    const r = await run(process.execPath, [join(repo, 'node_modules', 'tsx', 'dist', 'cli.mjs'), file], { DOCKGATE_URL: mock.url }, 40_000);
+  it('runs the program with the @dockgate/client package installed from its tarball', async () => {
+    const [program] = blocks('js quickstart.mjs');
+    expect(program).toContain("from '@dockgate/client'");
+    expect(markdown).toContain('npm run build:client');
+    expect(markdown).toContain('npm install "$CLONE/packages/client"');
+    const partner = await partnerProject();
+    partner.write({ 'quickstart.mjs': program });
+    const r = await partner.node('quickstart.mjs', { DOCKGATE_URL: mock.url }).finally(() => partner.remove());
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = r.stdout.split('\n');

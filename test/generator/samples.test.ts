@@ -81,7 +81,7 @@ describe('code samples', () => {
       const picks = [cat.commands[0]!, ...cat.commands.filter((c) => Object.keys(c.payload).length > 2).slice(0, 3)];
       for (const [i, c] of picks.entries()) {
         const ts = codeSamples(c, exampleBody(c, cat.api), TO).find((s) => s.label === 'TypeScript')!.source;
-        await writeFile(join(dir, `sample${i}.mts`), ts.replace("'./generated/client/index.js'", JSON.stringify(join(repo, 'generated/client/index.js'))) + '\nexport {};\n');
+        await writeFile(join(dir, `sample${i}.mts`), ts.replace("'@dockgate/client'", JSON.stringify(join(repo, 'generated/client/index.js'))) + '\nexport {};\n');
       }
       const r = await run(process.execPath, [
         join(repo, 'node_modules/typescript/bin/tsc'), '--noEmit', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(repo, 'node_modules/@types'),

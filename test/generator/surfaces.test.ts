@@ -98,8 +98,8 @@ export function sameTypes(a: ClientBody, q: ListCommandsQuery): ServerBody {
     tree.write(
       'fixture/server.ts',
       `import { Hono } from 'hono';
-import { registerRoutes, routeTable, operationScopes, type Handlers, type HandlerResult, type CreateCommandResponse, type Command } from '../generated/server/routes.js';
-import type { CreateCommandResponse as ClientResponse } from '../generated/client/index.js';
+import { registerRoutes, routeTable, operationScopes, type Handlers, type HandlerResult, type CommandAccepted, type Command } from '../generated/server/routes.js';
+import type { CommandAccepted as ClientResponse } from '../generated/client/index.js';
 
 const handlers: Handlers = {
   async createCommand(_c, { body }): Promise<HandlerResult> {
@@ -110,7 +110,7 @@ const handlers: Handlers = {
       void mode;
     }
     const res: ClientResponse = { command_id: '00000000-0000-4000-8000-000000000000', status: 'ACCEPTED', accepted_at: new Date().toISOString() };
-    const same: CreateCommandResponse = res;
+    const same: CommandAccepted = res;
     return { status: 202, body: same };
   },
   async listCommands(_c, { query }) {
