@@ -24,14 +24,14 @@ function cmd(over: Partial<CommandRecord> = {}): CommandRecord {
     tid: 't1', bid: 'b1', progress_key: null, seq: null, status: 'ACCEPTED', dispatch_state: 'pending',
     response_code: null, response_message: null, vendor_response: null, failure_code: null, failure_reason: null,
     progress: null, messages: [], accepted_at: '2026-04-22T12:00:00.000Z', delivered_at: null, response_received_at: null,
-    completed_at: null, updated_at: '2026-04-22T12:00:00.000Z', deadline_at: '2026-04-22T12:00:30.000Z',
+    completed_at: null, updated_at: '2026-04-22T12:00:00.000Z', deadline_at: '2026-04-22T12:00:30.000Z', deadline_code: null, deadline_reason: null,
     ...over,
   };
 }
 
 const spec: ProgressSpec = {
   event_method: 'cover_open', correlate_by: 'bid', status_path: 'output.status', percent_path: 'output.progress.percent',
-  succeeded: ['ok'], failed: ['failed'], need_reply: false,
+  succeeded: ['ok'], failed: ['failed'], need_reply: false, limits: { silence_seconds: 60, max_duration_seconds: 600, why: 'test' },
 };
 
 describe('command transitions', () => {
@@ -76,7 +76,7 @@ describe('command transitions', () => {
 
   it('a failing progress event carries its result as response_code', () => {
     const rp = { progress: { percent: 40, step: null, dji_status: 'failed', updated_at: NOW }, outcome: 'failed' as const, result: 514100 };
-    expect(progressPatch(cmd({ status: 'DELIVERED', delivered_at: '2026-04-22T12:00:00.500Z' }), 'cover_open', rp, NOW)).toMatchObject({
+    expect(progressPatch(cmd({ status: 'DELIVERED', delivered_at: '2026-04-22T12:00:00.500Z' }), 'cover_open', rp, NOW, spec.limits)).toMatchObject({
       status: 'FAILED',
       response_code: '514100',
       failure_reason: 'cover_open progress ended with status failed (result 514100)',

@@ -65,6 +65,8 @@ export function command(o: Partial<CommandRecord> = {}): CommandRecord {
     completed_at: null,
     updated_at: accepted,
     deadline_at: new Date(Date.parse(accepted) + 30_000).toISOString(),
+    deadline_code: null,
+    deadline_reason: null,
     ...o,
   };
 }
