@@ -59,7 +59,7 @@ function rig(catalog: ReadonlyMap<string, CommandDef> = commandsByType) {
   /** Accept `command_type` (catalog example payload) now, then the broker's PUBACK 100 ms later. */
   const accept = async (command_type: string, timeout_seconds = 30): Promise<CommandRecord> => {
     const def = catalog.get(command_type)!;
-    const rec = await buildCommandRecord(store, 'api-1', { device_id: SN, command_type, payload: def.example, idempotency_key: `k-${command_type}-${now}`, timeout_seconds }, clock());
+    const rec = await buildCommandRecord(store, 'api-1', { vendor: 'dji', device_id: SN, command_type, payload: def.example, idempotency_key: `k-${command_type}-${now}`, timeout_seconds }, clock());
     const created = await store.createCommand(rec);
     await advance(100);
     const at = clock().toISOString();
