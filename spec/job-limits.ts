@@ -34,7 +34,7 @@ export const REBOOT_LIMITS: JobLimits = {
   silence_seconds: minutes(10),
   max_duration_seconds: minutes(20),
   why:
-    `A reboot takes the dock off MQTT while it restarts (DJI Dock 3 cmd page, ${D3}/cmd.html): progress resumes only after it reconnects, minutes later. ` +
+    `device_reboot reports progress like the other remote-debug jobs (DJI Dock 3 cmd page, ${D3}/cmd.html), but a restarting dock drops its MQTT connection, so its events can only resume once it has reconnected, minutes later. ` +
     'Ten minutes of silence covers a restart with a slow network attach; twenty minutes bounds the whole reboot.',
 };
 
@@ -75,7 +75,7 @@ export const OTA_LIMITS: JobLimits = {
   silence_seconds: minutes(15),
   max_duration_seconds: minutes(2 * 60),
   why:
-    `ota_progress reports download_firmware then upgrade_firmware (DJI Dock 3 firmware page, ${D3}/firmware.html); packages run to hundreds of MB over the dock's network, and installing restarts the devices, which pauses the events. ` +
+    `ota_progress reports download_firmware then upgrade_firmware (DJI Dock 3 firmware page, ${D3}/firmware.html); packages run to hundreds of MB (the catalog example's file_size is 653 MB) over the dock's network, and a device that restarts to install drops off MQTT meanwhile. ` +
     'Fifteen minutes of silence covers a restart during installation; two hours bounds a slow download plus installation.',
 };
 
