@@ -48,7 +48,9 @@ export function responseFields(m: MappedReply, now: string): Pick<CommandPatch, 
  * The deadline of a progress-tracked job after an accepting reply or a progress event at `now`:
  * `min(now + silence_seconds, start + max_duration_seconds)` where `start` is `delivered_at` (now
  * when not yet set), with the failure code and reason the sweeper writes when it passes
- * (`PROGRESS_SILENCE` or `MAX_DURATION_EXCEEDED`; on a tie the maximum duration).
+ * (`PROGRESS_SILENCE` or `MAX_DURATION_EXCEEDED`; on a tie the maximum duration). `now` is when
+ * the gateway applies the message, so two instances applying events at once can leave the
+ * earlier of their two deadlines: milliseconds against limits of minutes.
  */
 export function jobDeadline(cmd: CommandRecord, limits: JobLimits, now: string): Pick<CommandPatch, 'deadline_at' | 'deadline_code' | 'deadline_reason'> {
   const at = Date.parse(now);
