@@ -106,7 +106,7 @@ export function payloadIndex(description = 'Camera enumeration value'): StringFi
 }
 
 /** Remote-debug progress (cover_open, drone_open, …): events with the command's own method, by bid. */
-export function remoteDebugProgress(method: string): import('./types.js').ProgressSpec {
+export function remoteDebugProgress(method: string, limits: import('./types.js').JobLimits): import('./types.js').ProgressSpec {
   return {
     event_method: method,
     correlate_by: 'bid',
@@ -118,6 +118,7 @@ export function remoteDebugProgress(method: string): import('./types.js').Progre
     // DJI Dock 3 cmd-page examples carry no `need_reply` on remote-debug progress events; the
     // gateway answers any event that does set it anyway.
     need_reply: false,
+    limits,
   };
 }
 

@@ -116,6 +116,23 @@ export interface ProgressSpec {
   failed: string[];
   /** Whether DJI sets `need_reply: 1` on these events (the simulator mirrors it). */
   need_reply: boolean;
+  /** How long the job may run once the dock accepted it (docs/lifecycle.md). */
+  limits: JobLimits;
+}
+
+/**
+ * The limits on a progress-tracked job after the dock accepted it (its accepting `services_reply`,
+ * or a first progress event). `timeout_seconds` of the request bounds only the acceptance; these
+ * bound the rest. They are a backstop for a dock that stops talking: DJI's own job statuses
+ * include `timeout`, so a dock that is still reporting ends a job itself.
+ */
+export interface JobLimits {
+  /** No progress event for this long (s) → `TIMED_OUT` with `failure_code` `PROGRESS_SILENCE`. */
+  silence_seconds: number;
+  /** Still running this long (s) after delivery → `TIMED_OUT` with `failure_code` `MAX_DURATION_EXCEEDED`. */
+  max_duration_seconds: number;
+  /** Why these values: the DJI behaviour they come from, with its public source. */
+  why: string;
 }
 
 /**

@@ -25,6 +25,7 @@ import { Marked, type Tokens } from 'marked';
 import type { CommandDef } from '../../spec/types.js';
 import { headerText, withHeader } from '../header.js';
 import type { Emitter, GeneratedFile, GenerateContext } from '../context.js';
+import { duration } from '../openapi/command-pages.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -74,14 +75,16 @@ export function progressTable(commands: CommandDef[]): string {
     const p = c.progress!;
     const by = p.correlate_by === 'bid' ? `same ${code('bid')}` : `${code(p.correlate_by.event_field)} = payload ${code(p.correlate_by.payload_field)}`;
     const where = [p.status_path, p.percent_path ?? '—', p.step_path ?? '—'].map((x) => (x === '—' ? x : code(x))).join('<br>');
-    return `| ${code(c.command_type)} | ${code(p.event_method)}<br>${by} | ${where} | \`SUCCEEDED\`: ${codes(p.succeeded)}<br>\`FAILED\`: ${codes(p.failed)} |`;
+    const limits = `${duration(p.limits.silence_seconds)}<br>${duration(p.limits.max_duration_seconds)}`;
+    return `| ${code(c.command_type)} | ${code(p.event_method)}<br>${by} | ${where} | \`SUCCEEDED\`: ${codes(p.succeeded)}<br>\`FAILED\`: ${codes(p.failed)} | ${limits} |`;
   });
   const asking = tracked.filter((c) => c.progress!.need_reply).map((c) => code(c.progress!.event_method));
   return [
-    `${tracked.length} of the ${commands.length} command types are progress-tracked. "In the event" gives where the DJI status, the percent and the step are in the event's \`data\` (— when the event has none).`,
+    `${tracked.length} of the ${commands.length} command types are progress-tracked. "In the event" gives where the DJI status, the percent and the step are in the event's \`data\` (— when the event has none). ` +
+      '"Limits" are the job limits after acceptance: the silence limit (no progress event for that long → `TIMED_OUT`, `PROGRESS_SILENCE`) and the maximum duration counted from delivery (`TIMED_OUT`, `MAX_DURATION_EXCEEDED`); each command\'s reference section says why.',
     '',
-    '| `command_type` | event `method`<br>matched by | in the event: status<br>percent<br>step | DJI statuses that end the command |',
-    '|---|---|---|---|',
+    '| `command_type` | event `method`<br>matched by | in the event: status<br>percent<br>step | DJI statuses that end the command | limits: silence<br>max duration |',
+    '|---|---|---|---|---|',
     ...rows,
     '',
     asking.length > 0

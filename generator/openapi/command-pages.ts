@@ -23,6 +23,13 @@ export function domainTag(d: Domain): string {
 /** Tag of the device request types page. */
 export const DEVICE_REQUEST_TYPES_TAG = 'Device request types';
 
+/** `300` → `300 s (5 min)`; whole hours as `h`. */
+export function duration(seconds: number): string {
+  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds} s (${seconds / 3600} h)`;
+  if (seconds >= 60 && seconds % 60 === 0) return `${seconds} s (${seconds / 60} min)`;
+  return `${seconds} s`;
+}
+
 function protocolFacts(c: CommandDef): string {
   const topic = `thing/product/{gateway_sn}/${c.transport}`;
   const out = [`- **Transport:** published on \`${topic}\` with \`method\` = \`${c.command_type}\`.`];
@@ -46,6 +53,10 @@ function protocolFacts(c: CommandDef): string {
         (p.step_path ? `, step at \`data.${p.step_path}\`` : '') +
         `. Succeeded: ${p.succeeded.map((s) => `\`${s}\``).join(', ')}; failed: ${p.failed.map((s) => `\`${s}\``).join(', ') || '—'}. ` +
         (p.need_reply ? 'Events carry `need_reply: 1` and are acknowledged on `events_reply`.' : 'Events do not ask for a reply.'),
+    );
+    out.push(
+      `- **Job limits:** \`timeout_seconds\` bounds only the dock's acceptance; after it the job ends \`TIMED_OUT\` when no progress event comes for ${duration(p.limits.silence_seconds)} ` +
+        `(\`failure_code\` \`PROGRESS_SILENCE\`) or when it still runs ${duration(p.limits.max_duration_seconds)} after delivery (\`MAX_DURATION_EXCEEDED\`). ${p.limits.why}`,
     );
   } else if (c.reply !== 'none') {
     out.push('- **Progress:** none; the reply is the final result.');

@@ -117,7 +117,11 @@ export async function buildCommandRecord(store: Pick<Store, 'gatewayOf'>, api_id
     response_received_at: null,
     completed_at: null,
     updated_at: accepted_at,
+    // The reply limit: only the dock's acceptance is bounded by timeout_seconds (a progress-tracked
+    // job then gets its catalog limits: jobDeadline in ./transitions.ts).
     deadline_at: timeout_seconds === 0 ? null : new Date(now.getTime() + timeout_seconds * 1000).toISOString(),
+    deadline_code: null,
+    deadline_reason: null,
   };
 }
 

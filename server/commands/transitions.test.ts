@@ -8,6 +8,7 @@ import {
   deliveryPatch,
   drcReplyPatch,
   isTerminal,
+  jobDeadline,
   progressPatch,
   replyMismatch,
   servicesReplyPatch,
@@ -24,14 +25,14 @@ function cmd(over: Partial<CommandRecord> = {}): CommandRecord {
     tid: 't1', bid: 'b1', progress_key: null, seq: null, status: 'ACCEPTED', dispatch_state: 'pending',
     response_code: null, response_message: null, vendor_response: null, failure_code: null, failure_reason: null,
     progress: null, messages: [], accepted_at: '2026-04-22T12:00:00.000Z', delivered_at: null, response_received_at: null,
-    completed_at: null, updated_at: '2026-04-22T12:00:00.000Z', deadline_at: '2026-04-22T12:00:30.000Z',
+    completed_at: null, updated_at: '2026-04-22T12:00:00.000Z', deadline_at: '2026-04-22T12:00:30.000Z', deadline_code: null, deadline_reason: null,
     ...over,
   };
 }
 
 const spec: ProgressSpec = {
   event_method: 'cover_open', correlate_by: 'bid', status_path: 'output.status', percent_path: 'output.progress.percent',
-  succeeded: ['ok'], failed: ['failed'], need_reply: false,
+  succeeded: ['ok'], failed: ['failed'], need_reply: false, limits: { silence_seconds: 60, max_duration_seconds: 600, why: 'test' },
 };
 
 describe('command transitions', () => {
@@ -76,7 +77,7 @@ describe('command transitions', () => {
 
   it('a failing progress event carries its result as response_code', () => {
     const rp = { progress: { percent: 40, step: null, dji_status: 'failed', updated_at: NOW }, outcome: 'failed' as const, result: 514100 };
-    expect(progressPatch(cmd({ status: 'DELIVERED', delivered_at: '2026-04-22T12:00:00.500Z' }), 'cover_open', rp, NOW)).toMatchObject({
+    expect(progressPatch(cmd({ status: 'DELIVERED', delivered_at: '2026-04-22T12:00:00.500Z' }), 'cover_open', rp, NOW, spec.limits)).toMatchObject({
       status: 'FAILED',
       response_code: '514100',
       failure_reason: 'cover_open progress ended with status failed (result 514100)',
@@ -92,5 +93,34 @@ describe('command transitions', () => {
   it('withPatch applies defined fields only', () => {
     const c = cmd();
     expect(withPatch(c, { status: 'DELIVERED', delivered_at: undefined, updated_at: NOW })).toEqual({ ...c, status: 'DELIVERED', updated_at: NOW });
+  });
+});
+
+describe('long-job deadlines (spec limits: silence 60 s, maximum 600 s)', () => {
+  const delivered = cmd({ status: 'DELIVERED', delivered_at: '2026-04-22T12:00:00.500Z' });
+
+  it('jobDeadline is the nearer of now + silence and delivered_at + maximum, naming that limit', () => {
+    expect(jobDeadline(delivered, spec.limits, '2026-04-22T12:05:00.000Z')).toEqual({
+      deadline_at: '2026-04-22T12:06:00.000Z',
+      deadline_code: 'PROGRESS_SILENCE',
+      deadline_reason: 'No progress event for 60 s (the silence limit of cover_open) after the dock accepted the job',
+    });
+    expect(jobDeadline(delivered, spec.limits, '2026-04-22T12:09:30.000Z')).toEqual({
+      deadline_at: '2026-04-22T12:10:00.500Z',
+      deadline_code: 'MAX_DURATION_EXCEEDED',
+      deadline_reason: 'Still running 600 s after delivery (the maximum duration of cover_open)',
+    });
+    // Not yet delivered (a reply or event that beats the PUBACK): the maximum counts from now.
+    expect(jobDeadline(cmd(), { ...spec.limits, silence_seconds: 900 }, NOW)).toMatchObject({ deadline_at: '2026-04-22T12:10:01.000Z', deadline_code: 'MAX_DURATION_EXCEEDED' });
+  });
+
+  it('an accepting reply and a running event move the deadline; terminal patches and plain replies do not', () => {
+    const accepted = servicesReplyPatch(delivered, { tid: 't1', data: { result: 0 } }, mapReplyData({ result: 0 }), [], spec, NOW);
+    expect(accepted).toMatchObject({ status: 'DELIVERED', deadline_at: '2026-04-22T12:01:01.000Z', deadline_code: 'PROGRESS_SILENCE' });
+    const running = { progress: { percent: 40, step: null, dji_status: 'in_progress', updated_at: NOW }, outcome: 'running' as const, result: 0 };
+    expect(progressPatch(delivered, 'cover_open', running, NOW, spec.limits)).toMatchObject({ status: 'DELIVERED', deadline_at: '2026-04-22T12:01:01.000Z' });
+    const ok = { ...running, outcome: 'succeeded' as const };
+    expect(progressPatch(delivered, 'cover_open', ok, NOW, spec.limits)).not.toHaveProperty('deadline_at');
+    expect(servicesReplyPatch(delivered, { tid: 't1', data: { result: 0 } }, mapReplyData({ result: 0 }), [], undefined, NOW)).not.toHaveProperty('deadline_at');
   });
 });

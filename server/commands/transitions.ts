@@ -5,11 +5,16 @@
  * the status (`Store.transitionCommand` / `applyTransition`); the rules for *what* changes are here.
  *
  * ACCEPTED → DELIVERED (PUBACK, or a reply/event that proves delivery) → SUCCEEDED | FAILED |
- * UNMATCHED_RESPONSE; any open status → TIMED_OUT (the store's `expireCommands`).
+ * UNMATCHED_RESPONSE; any open status → TIMED_OUT (the store's `expireCommands`, at `deadline_at`).
+ *
+ * Deadlines: `timeout_seconds` bounds the dock's acceptance (deadline_at = accepted_at +
+ * timeout_seconds, set at acceptance). A progress-tracked job the dock accepted (its accepting
+ * reply, or a progress event) is then bounded by its catalog `limits` instead: every such patch
+ * carries `jobDeadline`, the nearer of the silence limit and the maximum duration.
  * Reply mapping (`response_code`, `response_message`, `vendor_response`): ./response.ts.
  */
 import { COMMAND_STATUSES, TERMINAL_STATUSES, type CommandStatus } from '../../spec/api.js';
-import type { CommandDef, ProgressSpec } from '../../spec/types.js';
+import type { CommandDef, JobLimits, ProgressSpec } from '../../spec/types.js';
 import type { ReadProgress } from '../mqtt/progress.js';
 import { failureReason, replyOutputStatus, type MappedReply } from './response.js';
 import type { CommandPatch, CommandRecord } from '../store/types.js';
@@ -37,6 +42,32 @@ export function withPatch(cmd: CommandRecord, patch: CommandPatch): CommandRecor
 /** The response fields a dock reply sets (received at `now`). */
 export function responseFields(m: MappedReply, now: string): Pick<CommandPatch, 'response_code' | 'response_message' | 'vendor_response' | 'response_received_at'> {
   return { response_code: m.response_code, response_message: m.response_message, vendor_response: m.vendor_response, response_received_at: now };
+}
+
+/**
+ * The deadline of a progress-tracked job after an accepting reply or a progress event at `now`:
+ * `min(now + silence_seconds, start + max_duration_seconds)` where `start` is `delivered_at` (now
+ * when not yet set), with the failure code and reason the sweeper writes when it passes
+ * (`PROGRESS_SILENCE` or `MAX_DURATION_EXCEEDED`; on a tie the maximum duration). `now` is when
+ * the gateway applies the message, so two instances applying events at once can leave the
+ * earlier of their two deadlines: milliseconds against limits of minutes.
+ */
+export function jobDeadline(cmd: CommandRecord, limits: JobLimits, now: string): Pick<CommandPatch, 'deadline_at' | 'deadline_code' | 'deadline_reason'> {
+  const at = Date.parse(now);
+  const silenceEnd = at + limits.silence_seconds * 1000;
+  const maxEnd = Date.parse(cmd.delivered_at ?? now) + limits.max_duration_seconds * 1000;
+  if (silenceEnd < maxEnd) {
+    return {
+      deadline_at: new Date(silenceEnd).toISOString(),
+      deadline_code: 'PROGRESS_SILENCE',
+      deadline_reason: `No progress event for ${limits.silence_seconds} s (the silence limit of ${cmd.command_type}) after the dock accepted the job`,
+    };
+  }
+  return {
+    deadline_at: new Date(maxEnd).toISOString(),
+    deadline_code: 'MAX_DURATION_EXCEEDED',
+    deadline_reason: `Still running ${limits.max_duration_seconds} s after delivery (the maximum duration of ${cmd.command_type})`,
+  };
 }
 
 /** A reply or event proves delivery even when it beats the PUBACK handling. */
@@ -84,8 +115,9 @@ export function replyMismatch(cmd: CommandRecord, gateway_sn: string, reply: { b
  * The patch of a `services_reply` on an open command (seeds 001–003):
  * - mismatching bid/method/gateway → UNMATCHED_RESPONSE;
  * - `result` ≠ 0 → FAILED / DEVICE_EXECUTION_FAILED;
- * - `result` 0 on a progress-tracked command → DELIVERED with progress, unless `output.status` is
- *   already one of the catalog's terminal statuses (some docks finish at once);
+ * - `result` 0 on a progress-tracked command → DELIVERED with progress and the job's deadline
+ *   (`jobDeadline`), unless `output.status` is already one of the catalog's terminal statuses
+ *   (some docks finish at once);
  * - `result` 0 otherwise → SUCCEEDED.
  */
 export function servicesReplyPatch(
@@ -121,7 +153,12 @@ export function servicesReplyPatch(
   if (st !== null && spec.failed.includes(st)) {
     return { ...base, status: 'FAILED', failure_code: 'DEVICE_EXECUTION_FAILED', failure_reason: `services_reply output.status ${st}`, completed_at: now };
   }
-  return { ...base, status: 'DELIVERED', progress: cmd.progress ?? { percent: null, step: null, dji_status: st, updated_at: now } };
+  return {
+    ...base,
+    status: 'DELIVERED',
+    progress: cmd.progress ?? { percent: null, step: null, dji_status: st, updated_at: now },
+    ...jobDeadline(cmd, spec.limits, now),
+  };
 }
 
 /**
@@ -133,11 +170,12 @@ export function lateResponsePatch(mapped: MappedReply, now: string): CommandPatc
 }
 
 /**
- * The patch of a progress event `method` read as `rp`: DELIVERED with progress while running,
- * SUCCEEDED or FAILED (DEVICE_EXECUTION_FAILED; a non-zero event `result` becomes `response_code`,
- * the device-side execution code of the seeds) when its status is terminal.
+ * The patch of a progress event `method` read as `rp`: DELIVERED with progress and the job's next
+ * deadline (`jobDeadline` of the command's catalog `limits`) while running, SUCCEEDED or FAILED
+ * (DEVICE_EXECUTION_FAILED; a non-zero event `result` becomes `response_code`, the device-side
+ * execution code of the seeds) when its status is terminal.
  */
-export function progressPatch(cmd: CommandRecord, method: string, rp: ReadProgress, now: string): CommandPatch {
+export function progressPatch(cmd: CommandRecord, method: string, rp: ReadProgress, now: string, limits: JobLimits): CommandPatch {
   if (rp.outcome === 'succeeded') return { status: 'SUCCEEDED', progress: rp.progress, ...deliveredFields(cmd, now), completed_at: now, updated_at: now };
   if (rp.outcome === 'failed') {
     const failedResult = rp.result !== null && rp.result !== 0;
@@ -152,7 +190,7 @@ export function progressPatch(cmd: CommandRecord, method: string, rp: ReadProgre
       updated_at: now,
     };
   }
-  return { status: 'DELIVERED', progress: rp.progress, ...deliveredFields(cmd, now), updated_at: now };
+  return { status: 'DELIVERED', progress: rp.progress, ...deliveredFields(cmd, now), ...jobDeadline(cmd, limits, now), updated_at: now };
 }
 
 /**

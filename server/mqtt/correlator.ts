@@ -65,10 +65,16 @@ export interface CorrelatorOptions {
   progressIndex: ProgressIndex;
   stats: Stats;
   bus: TransitionBus;
+  /** The clock (default the system's): tests run a long job's limits on a simulated one. */
+  now?: () => Date;
 }
 
 export class Correlator {
   constructor(private readonly o: CorrelatorOptions) {}
+
+  private now(): string {
+    return (this.o.now?.() ?? new Date()).toISOString();
+  }
 
   // ── services_reply ────────────────────────────────────────────────────────────────────────
 
@@ -86,7 +92,7 @@ export class Correlator {
 
   private async applyServicesReply(cmd: CommandRecord, gateway_sn: string, topic: string, env: DjiEnvelope, firstTry: boolean): Promise<void> {
     const { store, stats, logger, catalog } = this.o;
-    const now = new Date().toISOString();
+    const now = this.now();
     const mapped = mapReplyData(env.data);
     if (this.isDuplicate(cmd, topic, env.raw) || sameReplyApplied(cmd, gateway_sn, env, mapped)) {
       stats.inc('duplicate_replies');
@@ -185,9 +191,9 @@ export class Correlator {
     const spec = catalog.get(cmd.command_type)?.progress;
     if (!spec) return;
     stats.inc('progress_events');
-    const now = new Date().toISOString();
+    const now = this.now();
     const rp = readProgress(spec, env.data, now);
-    const patch = progressPatch(cmd, env.method, rp, now);
+    const patch = progressPatch(cmd, env.method, rp, now, spec.limits);
     // A terminal event is kept on the command, written with the transition, and its record read
     // back (waiters answer with it). A progress step only needs the compare-and-set: nobody
     // answers with a non-terminal record, so `cmd` + `patch` is enough to announce it.
@@ -216,7 +222,7 @@ export class Correlator {
       }
       return;
     }
-    const now = new Date().toISOString();
+    const now = this.now();
     const mapped = mapReplyData(msg.data);
     const patch = drcReplyPatch(cmd, msg.data, mapped, now);
     const rec = await store.transitionCommand(cmd.command_id, OPEN_STATUSES, patch);

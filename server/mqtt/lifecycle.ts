@@ -1,6 +1,8 @@
 /**
- * Command lifecycle outside the MQTT messages themselves: the timeout sweeper (TIMED_OUT counted
- * from acceptance, i.e. `deadline_at`) and `waitForTerminal` for long-poll GETs.
+ * Command lifecycle outside the MQTT messages themselves: the timeout sweeper (TIMED_OUT at
+ * `deadline_at`: the reply limit counted from acceptance, or for an accepted progress-tracked job
+ * the silence / maximum-duration limit the last transition set) and `waitForTerminal` for
+ * long-poll GETs.
  *
  * Waiters are woken by the in-process `TransitionBus` (every transition this instance makes) and by
  * polling the store, so a command finished by another instance also wakes them.
@@ -156,15 +158,17 @@ export function startSweeper(o: {
   intervalMs: number;
   logger: Logger;
   onExpired: (rec: CommandRecord) => void;
+  /** The clock (default the system's). */
+  now?: () => Date;
 }): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> = Promise.resolve();
   const tick = async () => {
     try {
-      const expired = await o.store.expireCommands(new Date().toISOString());
+      const expired = await o.store.expireCommands((o.now?.() ?? new Date()).toISOString());
       for (const rec of expired) {
-        o.logger.info({ command_id: rec.command_id, command_type: rec.command_type, gateway_sn: rec.gateway_sn }, 'command timed out');
+        o.logger.info({ command_id: rec.command_id, command_type: rec.command_type, gateway_sn: rec.gateway_sn, failure_code: rec.failure_code }, 'command timed out');
         o.onExpired(rec);
       }
     } catch (err) {

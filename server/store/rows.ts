@@ -114,7 +114,7 @@ export const COMMAND_INSERT_COLUMNS = [
   'idempotency_key', 'request_hash', 'timeout_seconds', 'tid', 'bid', 'progress_key', 'seq', 'status', 'dispatch_state',
   'response_code', 'response_message', 'vendor_response', 'failure_code', 'failure_reason', 'progress', 'messages',
   'accepted_at', 'delivered_at', 'response_received_at', 'completed_at', 'updated_at', 'deadline_at',
-  'dispatch_owner', 'dispatch_lease_until',
+  'dispatch_owner', 'dispatch_lease_until', 'deadline_code', 'deadline_reason',
 ] as const;
 
 /**
@@ -134,6 +134,8 @@ export function newCommand(c: CommandRecord): CommandRecord {
     completed_at: isoOrNull(c.completed_at, 'completed_at'),
     updated_at: iso(c.updated_at, 'updated_at'),
     deadline_at: isoOrNull(c.deadline_at, 'deadline_at'),
+    deadline_code: c.deadline_code ?? null,
+    deadline_reason: c.deadline_reason ?? null,
   };
 }
 
@@ -145,7 +147,7 @@ export function commandValues(c: CommandRecord, claim?: DispatchClaim): unknown[
     c.progress_key ?? null, c.seq ?? null, c.status, c.dispatch_state, c.response_code ?? null, c.response_message ?? null,
     jsonText(c.vendor_response), c.failure_code ?? null, c.failure_reason ?? null, jsonText(c.progress),
     JSON.stringify(c.messages), c.accepted_at, c.delivered_at, c.response_received_at, c.completed_at, c.updated_at,
-    c.deadline_at, claim?.owner ?? null, claim ? iso(claim.lease_until, 'lease_until') : null,
+    c.deadline_at, claim?.owner ?? null, claim ? iso(claim.lease_until, 'lease_until') : null, c.deadline_code, c.deadline_reason,
   ];
 }
 
@@ -163,6 +165,9 @@ const COMMAND_PATCH: Record<keyof CommandPatch, (v: any) => unknown> = {
   completed_at: (v) => isoOrNull(v, 'completed_at'),
   seq: (v) => v ?? null,
   updated_at: (v) => iso(v, 'updated_at'),
+  deadline_at: (v) => isoOrNull(v, 'deadline_at'),
+  deadline_code: (v) => v ?? null,
+  deadline_reason: (v) => v ?? null,
 };
 
 /** A `RecordedMessage` as the JSON text appended to `messages` (`received_at` normalized). */
@@ -216,10 +221,19 @@ export function rowToCommand(r: Row): CommandRecord {
     completed_at: strOrNull(r.completed_at),
     updated_at: str(r.updated_at),
     deadline_at: strOrNull(r.deadline_at),
+    deadline_code: strOrNull(r.deadline_code) as CommandRecord['deadline_code'],
+    deadline_reason: strOrNull(r.deadline_reason),
   };
 }
 
-/** `failure_reason` set by `expireCommands`. */
+/**
+ * The `failure_code` / `failure_reason` pair `expireCommands` writes, as SQL over the row: the
+ * limit the deadline stands for (`deadline_code`, `deadline_reason`), else the reply limit.
+ */
+export const EXPIRE_FAILURE_SQL = `failure_code = COALESCE(deadline_code, 'TIMED_OUT'),
+      failure_reason = COALESCE(deadline_reason, 'No terminal status within ' || timeout_seconds || ' s of acceptance')`;
+
+/** `failure_reason` set by `expireCommands` for the reply limit (`deadline_reason` null); EXPIRE_FAILURE_SQL spells the same text. */
 export function timeoutReason(timeout_seconds: number): string {
   return `No terminal status within ${timeout_seconds} s of acceptance`;
 }

@@ -87,9 +87,21 @@ export interface CommandRecord {
   response_received_at: string | null;
   completed_at: string | null;
   updated_at: string;
-  /** accepted_at + timeout_seconds (null when timeout_seconds = 0). */
+  /**
+   * When the sweeper ends the command TIMED_OUT: accepted_at + timeout_seconds at first (null when
+   * timeout_seconds = 0); for a progress-tracked job the dock accepted, moved on the accepting reply
+   * and on each progress event to the nearer of its silence and maximum-duration limits
+   * (`jobDeadline` in server/commands/transitions.ts).
+   */
   deadline_at: string | null;
+  /** Which limit `deadline_at` stands for: the `failure_code` `expireCommands` writes; null = `TIMED_OUT` (the reply limit). */
+  deadline_code: DeadlineCode | null;
+  /** The `failure_reason` `expireCommands` writes; null = `timeoutReason(timeout_seconds)` (the reply limit). */
+  deadline_reason: string | null;
 }
+
+/** The failure codes a deadline can stand for (docs/lifecycle.md § Long jobs). */
+export type DeadlineCode = Extract<FailureCode, 'TIMED_OUT' | 'PROGRESS_SILENCE' | 'MAX_DURATION_EXCEEDED'>;
 
 /** Fields a transition may set (compare-and-set on `status`). */
 export type CommandPatch = Partial<
@@ -107,6 +119,9 @@ export type CommandPatch = Partial<
     | 'response_received_at'
     | 'completed_at'
     | 'seq'
+    | 'deadline_at'
+    | 'deadline_code'
+    | 'deadline_reason'
   >
 > & { updated_at: string };
 

@@ -90,7 +90,8 @@ export const OPERATIONS: OperationDef[] = [
       '`idempotency_key` and body return the original response with `Idempotent-Replayed: true`.',
     details:
       'The body is one of {{commandCount}} variants, chosen by `command_type`; each command has its own section (grouped by domain) with its payload, DJI protocol facts and samples.' +
-      `\n\n**Limits:** body ≤ ${LIMITS.maxBodyBytes} bytes; \`timeout_seconds\` ${LIMITS.timeoutSeconds.min}–${LIMITS.timeoutSeconds.max} (default ${LIMITS.timeoutSeconds.default}).`,
+      `\n\n**Limits:** body ≤ ${LIMITS.maxBodyBytes} bytes; \`timeout_seconds\` ${LIMITS.timeoutSeconds.min}–${LIMITS.timeoutSeconds.max} (default ${LIMITS.timeoutSeconds.default}), the time the dock has to accept the command. ` +
+      'A progress-tracked job (a wayline flight, an upgrade, a log upload) then runs under its own limits, given in its section: a silence limit between progress events and a maximum duration.',
     scope: 'open:command:create',
     tag: 'Downlink commands',
     requestBody: { required: true, content: { schema: ref(COMMAND_UNION.component), examples: fromCatalog('createCommandExamples') } },

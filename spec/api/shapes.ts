@@ -65,7 +65,7 @@ export const COMMAND_UNION = {
         maximum: LIMITS.timeoutSeconds.max,
         // No `default` keyword: openapi-typescript would type the property as required. The
         // server applies the default (docs/internals/contracts.md); the description states it.
-        description: `Seconds from acceptance until a command without a terminal status becomes \`TIMED_OUT\`; 0 = complete on delivery. Optional; default ${LIMITS.timeoutSeconds.default} (applied by the server).`,
+        description: `Seconds from acceptance for the dock to accept the command: its reply (for a command without a reply, the broker's acknowledgement of the publish). Without it the command becomes \`TIMED_OUT\` (\`failure_code\` \`TIMED_OUT\`). For a command without progress events the reply is the outcome, so this bounds the whole command. A progress-tracked job (its section lists \`x-dji.progress\`) that the dock accepted stays \`DELIVERED\` with \`progress\` beyond this time; from then on its catalog limits bound it: no progress event for the silence limit → \`TIMED_OUT\` / \`PROGRESS_SILENCE\`, still running at the maximum duration → \`TIMED_OUT\` / \`MAX_DURATION_EXCEEDED\`. 0 = complete on delivery. Optional; default ${LIMITS.timeoutSeconds.default} (applied by the server).`,
         'x-unit': 's',
       },
     } as Record<string, JsonSchema>,
@@ -90,7 +90,7 @@ export const SHAPES: Record<string, JsonSchema> = {
     type: 'string',
     enum: [...COMMAND_STATUSES],
     description:
-      'Lifecycle status.\n\n- `ACCEPTED`: stored, not yet published.\n- `DELIVERED`: published; the broker acknowledged it.\n- `SUCCEEDED`: the dock reported success (reply or terminal progress event).\n- `FAILED`: the dock reported failure.\n- `TIMED_OUT`: no terminal status within `timeout_seconds`.\n- `UNMATCHED_RESPONSE`: a reply carried the command `tid` but another `method` or gateway.',
+      'Lifecycle status.\n\n- `ACCEPTED`: stored, not yet published.\n- `DELIVERED`: published; the broker acknowledged it. A progress-tracked job stays `DELIVERED` with `progress` while the dock runs it.\n- `SUCCEEDED`: the dock reported success (reply or terminal progress event).\n- `FAILED`: the dock reported failure.\n- `TIMED_OUT`: a limit passed; `failure_code` says which: `TIMED_OUT` (no reply within `timeout_seconds`), `PROGRESS_SILENCE` or `MAX_DURATION_EXCEEDED` (a progress-tracked job\'s limits).\n- `UNMATCHED_RESPONSE`: a reply carried the command `tid` but another `method` or gateway.',
     'x-enumDescriptions': { ...STATUS_MEANINGS },
   },
   Command: {
@@ -110,7 +110,7 @@ export const SHAPES: Record<string, JsonSchema> = {
       command_type: str('DJI `services` method.'),
       payload: { type: 'object', additionalProperties: true, description: 'The public payload as accepted.' },
       idempotency_key: str('Idempotency key as sent.'),
-      timeout_seconds: { type: 'integer', minimum: LIMITS.timeoutSeconds.min, maximum: LIMITS.timeoutSeconds.max, description: 'Effective timeout (default applied).', 'x-unit': 's' },
+      timeout_seconds: { type: 'integer', minimum: LIMITS.timeoutSeconds.min, maximum: LIMITS.timeoutSeconds.max, description: 'Effective timeout for the dock to accept the command (default applied); see the request field.', 'x-unit': 's' },
       response_code: nullable(str('Device-side execution code: `data.code`, else `data.result` of the reply (or of the terminal progress event).')),
       response_message: nullable(str('Device-side message: `data.message` / `data.msg` / `data.description`.')),
       vendor_response: { type: ['object', 'null'], additionalProperties: true, description: 'Normalised DJI reply summary: `result`, `code`, `message`, `output` and vendor extension fields.' },

@@ -4,6 +4,7 @@
  */
 import { int, remoteDebugProgress } from '../fields.js';
 import type { CommandDef, ProgressSpec } from '../types.js';
+import { FORMAT_LIMITS, REBOOT_LIMITS, REMOTE_DEBUG_LIMITS } from '../job-limits.js';
 
 const DOCK3_CMD = 'DJI Dock 3 cmd page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/cmd.html';
 const DOCK1_CMD = 'DJI Dock 1 cmd page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock1/cmd.html';
@@ -23,7 +24,7 @@ const BY_PROGRESS =
  * its spec has no percent or step path.
  */
 function statusOnlyProgress(method: string): ProgressSpec {
-  const { percent_path: _percent, step_path: _step, ...rest } = remoteDebugProgress(method);
+  const { percent_path: _percent, step_path: _step, ...rest } = remoteDebugProgress(method, REMOTE_DEBUG_LIMITS);
   return rest;
 }
 
@@ -97,7 +98,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('charge_close'),
+    progress: remoteDebugProgress('charge_close', REMOTE_DEBUG_LIMITS),
     docks: 'D1 D2 D3',
     example: {},
     sources: [DOCK3_CMD, DEMO_DEBUG, PROGRESS_REF],
@@ -110,7 +111,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('charge_open'),
+    progress: remoteDebugProgress('charge_open', REMOTE_DEBUG_LIMITS),
     docks: 'D1 D2 D3',
     example: {},
     sources: [DOCK3_CMD, DEMO_DEBUG, PROGRESS_REF],
@@ -123,7 +124,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('cover_close'),
+    progress: remoteDebugProgress('cover_close', REMOTE_DEBUG_LIMITS),
     docks: 'D1 D2 D3',
     example: {},
     sources: [DOCK3_CMD, DEMO_DEBUG, PROGRESS_REF],
@@ -136,7 +137,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('cover_force_close'),
+    progress: remoteDebugProgress('cover_force_close', REMOTE_DEBUG_LIMITS),
     docks: 'D1 D2 D3',
     example: {},
     sources: [DOCK3_CMD, PROGRESS_REF],
@@ -151,7 +152,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('cover_open'),
+    progress: remoteDebugProgress('cover_open', REMOTE_DEBUG_LIMITS),
     docks: 'D1 D2 D3',
     example: {},
     sources: [DOCK3_CMD, PROGRESS_REF],
@@ -190,7 +191,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('device_format'),
+    progress: remoteDebugProgress('device_format', FORMAT_LIMITS),
     docks: 'D1 D2 D3',
     example: {},
     sources: [DOCK3_CMD, DEMO_DEBUG, PROGRESS_REF],
@@ -203,7 +204,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('device_reboot'),
+    progress: remoteDebugProgress('device_reboot', REBOOT_LIMITS),
     docks: 'D1 D2 D3',
     example: {},
     sources: [DOCK3_CMD, DEMO_DEBUG, PROGRESS_REF],
@@ -216,7 +217,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('drone_close'),
+    progress: remoteDebugProgress('drone_close', REMOTE_DEBUG_LIMITS),
     docks: 'D1 D2 D3',
     example: {},
     sources: [DOCK3_CMD, DEMO_DEBUG, PROGRESS_REF],
@@ -229,7 +230,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('drone_format'),
+    progress: remoteDebugProgress('drone_format', FORMAT_LIMITS),
     docks: 'D1 D2 D3',
     example: {},
     sources: [DOCK3_CMD, DEMO_DEBUG, PROGRESS_REF],
@@ -255,7 +256,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('putter_close'),
+    progress: remoteDebugProgress('putter_close', REMOTE_DEBUG_LIMITS),
     docks: 'D1',
     example: {},
     sources: [DOCK1_CMD, DEMO_DEBUG, PROGRESS_REF],
@@ -268,7 +269,7 @@ export const deviceCommands: CommandDef[] = [
     payload: {},
     transport: 'services',
     reply: 'services_reply',
-    progress: remoteDebugProgress('putter_open'),
+    progress: remoteDebugProgress('putter_open', REMOTE_DEBUG_LIMITS),
     docks: 'D1',
     example: {},
     sources: [DOCK1_CMD, DEMO_DEBUG, PROGRESS_REF],

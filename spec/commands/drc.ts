@@ -7,6 +7,7 @@
  */
 import { arr, bool, djiOnlyConstraint, int, latitude, longitude, num, obj, payloadIndex, str } from '../fields.js';
 import type { CommandDef, ProgressSpec } from '../types.js';
+import { POINT_FLIGHT_LIMITS } from '../job-limits.js';
 
 const DOCK3_DRC = 'DJI Dock 3 drc page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/drc.html';
 const PROTOCOL_DRC = 'docs/dji/drc.md';
@@ -35,6 +36,7 @@ function flatFlyProgress(event_method: string, idField: string, succeeded: strin
     succeeded,
     failed: ['wayline_failed', 'wayline_cancel'],
     need_reply: true,
+    limits: POINT_FLIGHT_LIMITS,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { arr, djiOnlyConstraint, int, obj, str } from '../fields.js';
 import type { ArrayField, CommandDef } from '../types.js';
+import { LOG_UPLOAD_LIMITS } from '../job-limits.js';
 
 const DOCK3_LOG = 'DJI Dock 3 log page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/log.html';
 const DOCK3_MEDIA = 'DJI Dock 3 media page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/media.html';
@@ -103,6 +104,7 @@ export const fileCommands: CommandDef[] = [
       succeeded: ['ok'],
       failed: ['failed', 'rejected', 'canceled', 'timeout'],
       need_reply: false,
+      limits: LOG_UPLOAD_LIMITS,
     },
     docks: 'D1 D2 D3',
     example: {

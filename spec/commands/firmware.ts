@@ -1,6 +1,7 @@
 /** Domain `firmware`: OTA upgrades (seed 004 § firmware; docs/dji/commands.md#firmware). */
 import { arr, int, obj, str } from '../fields.js';
 import type { CommandDef } from '../types.js';
+import { OTA_LIMITS } from '../job-limits.js';
 
 /** Field left optional because DJI's doc example omits it for one device while its reference server requires it. */
 const FILE_FIELD_NOTE =
@@ -51,6 +52,7 @@ export const firmwareCommands: CommandDef[] = [
       succeeded: ['ok'],
       failed: ['failed', 'rejected', 'canceled', 'timeout'],
       need_reply: false,
+      limits: OTA_LIMITS,
     },
     docks: 'D1 D2 D3',
     example: {

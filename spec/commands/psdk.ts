@@ -5,6 +5,7 @@
  */
 import { djiOnlyConstraint, int, obj, openObj, str } from '../fields.js';
 import { PayloadTranslationError, type CommandDef, type Field, type ProgressSpec } from '../types.js';
+import { SPEAKER_LIMITS } from '../job-limits.js';
 
 const DOCK3_PSDK = 'DJI Dock 3 psdk page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/psdk.html';
 
@@ -65,6 +66,7 @@ function speakerProgress(event_method: string): ProgressSpec {
     succeeded: ['ok', 'success'],
     failed: ['failed', 'rejected', 'canceled', 'timeout'],
     need_reply: false,
+    limits: SPEAKER_LIMITS,
   };
 }
 

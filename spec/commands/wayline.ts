@@ -4,6 +4,7 @@
  */
 import { arr, bool, djiOnlyConstraint, int, latitude, longitude, num, obj, openObj, str } from '../fields.js';
 import { PayloadTranslationError, type CommandDef } from '../types.js';
+import { WAYLINE_FLIGHT_LIMITS } from '../job-limits.js';
 
 const DOCK3_WAYLINE = 'DJI Dock 3 wayline page, https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/dock/dock3/wayline.html';
 const DEMO_WAYLINE = 'DEMO cloudapi/wayline/api/AbstractWaylineService.java';
@@ -241,6 +242,7 @@ export const waylineCommands: CommandDef[] = [
       succeeded: ['ok'],
       failed: ['failed', 'rejected', 'canceled', 'timeout', 'partially_done'],
       need_reply: false,
+      limits: WAYLINE_FLIGHT_LIMITS,
     },
     docks: 'D1 D2 D3',
     example: { flight_id: '6a1f9d2e-84b3-4c0a-9f57-3e2d1c0b8a71' },

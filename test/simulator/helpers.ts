@@ -142,6 +142,7 @@ export const testCatalog: CommandDef[] = [
     // Spelled out (not remoteDebugProgress) so the test keeps need_reply: 1 whatever the catalog decides.
     progress: {
       event_method: 'sim_cover_open',
+      limits: { silence_seconds: 60, max_duration_seconds: 600, why: 'test' },
       correlate_by: 'bid',
       status_path: 'output.status',
       percent_path: 'output.progress.percent',
@@ -184,6 +185,7 @@ export const testCatalog: CommandDef[] = [
     reply: 'services_reply',
     progress: {
       event_method: 'sim_fly_to_progress',
+      limits: { silence_seconds: 60, max_duration_seconds: 600, why: 'test' },
       correlate_by: { payload_field: 'fly_to_id', event_field: 'fly_to_id' },
       status_path: 'status',
       succeeded: ['wayline_ok'],

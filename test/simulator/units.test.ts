@@ -93,6 +93,7 @@ describe('planProgress', () => {
     step_path: 'output.progress.current_step',
     succeeded: ['ok'],
     failed: ['failed'],
+    limits: { silence_seconds: 60, max_duration_seconds: 600, why: 'test' },
     need_reply: true,
   };
   it('plans 20/60/100 ending in the first succeeded status', () => {
@@ -110,7 +111,7 @@ describe('planProgress', () => {
   });
   it('puts the job id and flat status at the top level for flat events', () => {
     const plan = planProgress(
-      { event_method: 'takeoff_to_point_progress', correlate_by: { payload_field: 'flight_id', event_field: 'flight_id' }, status_path: 'status', succeeded: ['task_finish'], failed: ['wayline_failed'], need_reply: false },
+      { event_method: 'takeoff_to_point_progress', correlate_by: { payload_field: 'flight_id', event_field: 'flight_id' }, status_path: 'status', succeeded: ['task_finish'], failed: ['wayline_failed'], need_reply: false, limits: { silence_seconds: 60, max_duration_seconds: 600, why: 'test' } },
       { jobId: 'F1' },
     );
     expect(plan.map((p) => p.data.status)).toEqual(['wayline_progress', 'wayline_progress', 'task_finish']);

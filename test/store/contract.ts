@@ -9,6 +9,7 @@ import { InvalidCursorError } from '../../server/store/cursor.js';
 import { withPatch } from '../../server/commands/transitions.js';
 import { MAX_COMMAND_MESSAGES, timeoutReason } from '../../server/store/rows.js';
 import type { CommandRecord, Credential, DeviceRequestRecord, Store } from '../../server/store/types.js';
+import { describeJobLimitsContract } from './contract-jobs.js';
 
 /** A fixed instant the fixtures count from (ms). */
 const T0 = Date.parse('2026-04-22T12:00:00.000Z');
@@ -65,6 +66,8 @@ export function command(o: Partial<CommandRecord> = {}): CommandRecord {
     completed_at: null,
     updated_at: accepted,
     deadline_at: new Date(Date.parse(accepted) + 30_000).toISOString(),
+    deadline_code: null,
+    deadline_reason: null,
     ...o,
   };
 }
@@ -684,5 +687,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect(await store.gatewayOf('AC-2')).toBeNull();
       });
     });
+
+    describeJobLimitsContract(() => store);
   });
 }

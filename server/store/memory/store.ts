@@ -338,8 +338,8 @@ export class MemoryStore implements Store {
         const next: Row = {
           ...r,
           status: 'TIMED_OUT',
-          failure_code: 'TIMED_OUT',
-          failure_reason: timeoutReason(Number(r.timeout_seconds)),
+          failure_code: r.deadline_code ?? 'TIMED_OUT',
+          failure_reason: r.deadline_reason ?? timeoutReason(Number(r.timeout_seconds)),
           completed_at: at,
           updated_at: at,
         };

@@ -31,6 +31,7 @@ import {
   rowToCredential,
   rowToDeviceRequest,
   statusCounts,
+  EXPIRE_FAILURE_SQL,
   type Row,
 } from '../rows.js';
 import {
@@ -92,8 +93,7 @@ const SQL = {
     RETURNING *`,
   nextDrcSeq: `INSERT INTO drc_seq (gateway_sn, seq) VALUES (?, 1)
     ON CONFLICT (gateway_sn) DO UPDATE SET seq = seq + 1 RETURNING seq`,
-  expire: `UPDATE commands SET status = 'TIMED_OUT', failure_code = 'TIMED_OUT',
-      failure_reason = 'No terminal status within ' || timeout_seconds || ' s of acceptance',
+  expire: `UPDATE commands SET status = 'TIMED_OUT', ${EXPIRE_FAILURE_SQL},
       completed_at = @now, updated_at = @now
     WHERE status IN (${OPEN_STATUSES_SQL}) AND deadline_at <= @now
     RETURNING *`,
