@@ -37,7 +37,8 @@ export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 const REFUSED_TOPIC = '$dockgate/refused';
 
 export interface BrokerAuthOptions {
-  devices: DeviceRegistry;
+  /** The registry (only `get` is used; the mock passes one that waits for its store). */
+  devices: Pick<DeviceRegistry, 'get'>;
   /** How long a verified (or failed) password check is reused, ms (default 10 min). */
   cacheTtlMs?: number;
   /** Most cached checks (oldest dropped first; default 10,000). */
