@@ -106,6 +106,13 @@ export class Telemetry {
     return Object.fromEntries([...this.props[kind]].map(([k, v]) => [k, v.value]));
   }
 
+  /** The `data` of a full `osd` (or `state`) report of a device now: every property of that push mode. */
+  reportData(kind: DeviceKind, push: TelemetryKind = 'osd'): Record<string, unknown> {
+    const data: Record<string, unknown> = {};
+    for (const [name, p] of this.props[kind]) if (p.push === push) data[name] = p.value;
+    return data;
+  }
+
   /** Whether the aircraft is flying a plan. */
   flying(): boolean {
     return this.flight !== null;
@@ -183,9 +190,7 @@ export class Telemetry {
   }
 
   private async publish(kind: DeviceKind, push: TelemetryKind): Promise<void> {
-    const data: Record<string, unknown> = {};
-    for (const [name, p] of this.props[kind]) if (p.push === push) data[name] = p.value;
-    await this.host.send(telemetryTopic(this.snOf(kind), push), telemetryMessage(this.host.dockSn, data));
+    await this.host.send(telemetryTopic(this.snOf(kind), push), telemetryMessage(this.host.dockSn, this.reportData(kind, push)));
   }
 
   /** `{prefix}latitude`, `{prefix}longitude`, `{prefix}height` of a command's data, else a point ~150 m NE of home. */
