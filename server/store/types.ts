@@ -10,6 +10,7 @@
 import type { components } from '../../generated/types.js';
 import type { CommandStatus, FailureCode, Scope } from '../../spec/api.js';
 import type { Transport } from '../../spec/types.js';
+import type { FleetStore } from './types/fleet.js';
 
 /** Thrown when the database is unreachable; callers answer 503 and retry later. */
 export class StoreUnavailableError extends Error {
@@ -186,6 +187,8 @@ export type DeviceRequestReply = Pick<
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres' | 'memory';
+  /** Presence, latest state snapshots and HMS alarms (server/store/types/fleet.ts). */
+  readonly fleet: FleetStore;
   /** Create tables / run migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidCursorError } from '../../server/store/cursor.js';
+import { describeFleetContract } from './contract-fleet.js';
 import { withPatch } from '../../server/commands/transitions.js';
 import { MAX_COMMAND_MESSAGES, timeoutReason } from '../../server/store/rows.js';
 import type { CommandRecord, Credential, DeviceRequestRecord, Store } from '../../server/store/types.js';
@@ -122,6 +123,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
       await store?.close();
     });
     if (cleanup) afterAll(cleanup);
+    describeFleetContract(() => store);
 
     describe('lifecycle', () => {
       it('pings, and migrate() again is a no-op that keeps data', async () => {

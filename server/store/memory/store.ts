@@ -11,6 +11,7 @@
  * synchronously to completion before its promise settles, which is what makes the check-then-write
  * steps atomic under concurrent calls (there is no other writer).
  */
+import { MemoryFleetStore } from './fleet.js';
 import { COMMAND_STATUSES, type CommandStatus } from '../../../spec/api.js';
 import { OPEN_STATUSES } from '../../commands/transitions.js';
 import { decodeCursor } from '../cursor.js';
@@ -77,6 +78,7 @@ const isOpen = (r: Row) => OPEN_STATUSES.includes(r.status as CommandStatus);
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private closed = false;
+  readonly fleet = new MemoryFleetStore(() => this.closed);
   private readonly credentials = new Map<string, Row>();
   /** key(api_id, nonce) → expires_at. */
   private readonly nonces = new Map<string, string>();
@@ -116,6 +118,7 @@ export class MemoryStore implements Store {
     if (!this.closed) {
       this.closed = true;
       for (const m of [this.credentials, this.nonces, this.commands, this.byIdempotencyKey, this.byTid, this.drcSeq, this.deviceRequests, this.deviceRequestByTid, this.topology]) m.clear();
+      this.fleet.clear();
     }
     return Promise.resolve();
   }
