@@ -25,7 +25,7 @@ import { requestData } from './requests.js';
 import { RuleBook, type ListedRule, type MessageKey, type ScenarioRule } from './rules.js';
 import type { Script } from './script.js';
 import { DockRecorder } from './recorder.js';
-import { Telemetry } from './telemetry.js';
+import { DOCK_MODEL, Telemetry } from './telemetry.js';
 import { isObject, now, silentLogger, type DjiMessage, type DockHost, type HandledCommand, type MessageRecord, type RequestHandle, type SentEvent, type SentRequest, type SimLogger, type SimulatedDockOptions } from './types.js';
 
 /**
@@ -294,7 +294,7 @@ export class SimulatedDock extends DockRecorder {
    * Throws `TypeError` on a bad item before sending anything.
    */
   async raiseHms(items: unknown[]): Promise<HmsItem[]> {
-    this.hms.raise(items.map((i) => hmsItem(i, '3-3-0')));
+    this.hms.raise(items.map((i) => hmsItem(i, DOCK_MODEL)));
     return this.sendHms();
   }
 

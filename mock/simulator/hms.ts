@@ -2,9 +2,19 @@
  * The simulated dock's HMS (health management) alarms. DJI sends `events` method `hms` with
  * `need_reply: 0` and `data.list` = the COMPLETE current list (up to 20 items): an alarm missing
  * from the next report has cleared (DJI Cloud API, dock "HMS" feature set and "HMS" event pages,
- * docs/dji/). So every raise or clear here sends the whole list again.
+ * docs/dji/hms.md). So every raise or clear here sends the whole list again. Item fields and
+ * their enums come from the uplink catalog (spec/uplink/events.ts `HMS_ITEM`).
  */
+import { HMS_ITEM } from '../../spec/uplink/index.js';
+import type { Field } from '../../spec/types.js';
 import { isObject } from './types.js';
+
+/** The allowed values of an enum member of the catalog's HMS item (spec/uplink/events.ts `HMS_ITEM`). */
+function allowed(name: 'level' | 'module' | 'in_the_sky' | 'imminent'): number[] {
+  const f = HMS_ITEM.properties?.[name] as Field | undefined;
+  return f?.type === 'integer' && f.enum ? f.enum.map((e) => e.value) : [0, 1];
+}
+const ENUMS = { level: allowed('level'), module: allowed('module'), in_the_sky: allowed('in_the_sky'), imminent: allowed('imminent') };
 
 /** One HMS item as DJI sends it. */
 export interface HmsItem {
@@ -46,16 +56,22 @@ export function hmsItem(input: unknown, defaultDeviceType: string): HmsItem {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw new TypeError(`${name} must be an integer 0–${max}, got ${JSON.stringify(v)}`);
     return v;
   };
+  const member = (name: keyof typeof ENUMS, dflt: number): number => {
+    const v = input[name];
+    if (v === undefined) return dflt;
+    if (typeof v !== 'number' || !ENUMS[name].includes(v)) throw new TypeError(`${name} must be one of ${ENUMS[name].join(', ')}, got ${JSON.stringify(v)}`);
+    return v;
+  };
   const deviceType = input.device_type ?? defaultDeviceType;
   if (typeof deviceType !== 'string' || !/^\d{1,3}-\d{1,5}-\d{1,3}$/.test(deviceType)) throw new TypeError(`device_type must be "domain-type-sub_type" such as "3-3-0", got ${JSON.stringify(deviceType)}`);
   const args = isObject(input.args) ? input.args : {};
   return {
-    level: int('level', input.level, 2, 2),
-    module: int('module', input.module, 3, 3),
-    in_the_sky: int('in_the_sky', input.in_the_sky, 0, 1),
+    level: member('level', 2),
+    module: member('module', 3),
+    in_the_sky: member('in_the_sky', 0),
     code,
     device_type: deviceType,
-    imminent: int('imminent', input.imminent, 0, 1),
+    imminent: member('imminent', 0),
     args: { component_index: int('args.component_index', args.component_index, 0, 255), sensor_index: int('args.sensor_index', args.sensor_index, 0, 255) },
   };
 }

@@ -16,7 +16,7 @@
 import { telemetryTopic, type TelemetryKind } from '../../spec/topics.js';
 import { telemetryMessage } from './envelopes.js';
 import { distanceM, FlightPath, headingDeg, squareAround, type FlightPlan, type GeoPoint } from './flight.js';
-import { KNOWN_VALUES, type DeviceKind, type PushMode } from './telemetry-values.js';
+import { initialProperties, type DeviceKind, type SimProperty } from './telemetry-values.js';
 import { isObject, type DjiMessage } from './types.js';
 
 /** setInterval / clearInterval, injectable for tests. */
@@ -49,7 +49,11 @@ export interface TelemetryHost {
 }
 
 /** One device's properties: value and push mode by name. */
-type PropertyTable = Map<string, { push: PushMode; value: unknown }>;
+type PropertyTable = Map<string, SimProperty>;
+
+/** What `update_topo` announces (envelopes.ts): a Dock 3 with a Matrice 4D (spec/uplink/models.ts). */
+export const DOCK_MODEL = '3-3-0';
+export const AIRCRAFT_MODEL = '0-100-0';
 
 const DEFAULT_HOME: GeoPoint = { latitude: 22.5431, longitude: 113.9398, height: 40 };
 
@@ -77,10 +81,9 @@ export class Telemetry {
     this.legTicks = Math.max(1, opts.legTicks ?? 10);
     this.cruise = opts.cruiseHeightM ?? 100;
     this.timers = opts.timers ?? { setInterval: (fn, ms) => setInterval(fn, ms), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
-    const table = (kind: DeviceKind): PropertyTable => new Map(Object.entries(KNOWN_VALUES[kind]).map(([k, v]) => [k, { push: v.push, value: structuredClone(v.value) }]));
-    this.props = { dock: table('dock'), aircraft: table('aircraft') };
+    this.props = { dock: initialProperties('dock'), aircraft: initialProperties('aircraft') };
     for (const kind of ['dock', 'aircraft'] as const) this.setPosition(kind, this.home);
-    this.props.dock.set('sub_device', { push: 'osd', value: { device_sn: host.droneSn, device_model_key: '0-100-0', device_online_status: 1, device_paired: 1 } });
+    this.props.dock.set('sub_device', { push: 'osd', value: { device_sn: host.droneSn, device_model_key: AIRCRAFT_MODEL, device_online_status: 1, device_paired: 1 } });
   }
 
   /** Start the periodic osd (no-op when `osdIntervalMs` is 0 or already started). */
