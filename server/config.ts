@@ -44,6 +44,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Flat DJI `config` reply the MQTT core sends automatically to docks (`reply_source: auto`). */
   djiConfig: { ntp_server_host: string; ntp_server_port: number; app_id: string; app_key: string; app_license: string };
+  /** Seconds without a message after which a device is offline (reason `silence`). */
+  deviceSilenceSeconds: number;
+  /** DJI `hms.json` with the HMS message texts; null = alarms show their code. */
+  hmsMessagesFile: string | null;
 }
 
 /** An option value that cannot be used; the message names the option. */
@@ -79,6 +83,8 @@ export const OPTIONS: { env: string; default: string; description: string }[] = 
   { env: 'DJI_APP_ID', default: '(empty)', description: '`app_id` of the automatic `config` reply (DJI developer app).' },
   { env: 'DJI_APP_KEY', default: '(empty)', description: '`app_key` of the automatic `config` reply.' },
   { env: 'DJI_APP_LICENSE', default: '(empty)', description: '`app_license` of the automatic `config` reply.' },
+  { env: 'DEVICE_SILENCE_SECONDS', default: '60', description: 'A device that sent nothing for this many seconds is shown offline (reason `silence`) until its next message.' },
+  { env: 'HMS_MESSAGES_FILE', default: '(unset)', description: 'DJI\'s `hms.json` (downloaded from DJI\'s HMS page) for the texts of HMS alarms; unset: alarms show their code only.' },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -174,6 +180,8 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
     devCredential: bool('DEV_CREDENTIAL', get('DEV_CREDENTIAL') ?? 'true'),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', get('SHUTDOWN_TIMEOUT_MS') ?? '10000', 0, 600_000),
     djiConfig,
+    deviceSilenceSeconds: int('DEVICE_SILENCE_SECONDS', get('DEVICE_SILENCE_SECONDS') ?? '60', 5, 86_400),
+    hmsMessagesFile: get('HMS_MESSAGES_FILE') ?? null,
   };
 }
 

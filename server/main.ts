@@ -84,8 +84,13 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       persistentSession: config.mqttPersistentSession,
       ...brokerLogin(config),
       autoReply: { config: { ...config.djiConfig } },
+      fleet: { silenceSeconds: config.deviceSilenceSeconds },
     });
     cleanups.push(() => mqtt.close());
+    if (embedded !== null) {
+      const off = embedded.onClientDisconnect(({ sns }) => void mqtt.devicesDisconnected(sns));
+      cleanups.push(async () => off());
+    }
 
     const metrics = createMetrics({ store, mqtt });
     cleanups.push(async () => metrics.close());

@@ -25,8 +25,11 @@ export function isValidSn(sn: unknown): sn is string {
 
 /** What the cloud publishes to a dock (the dock subscribes to these). */
 export const DOWNLINK_KINDS = ['services', 'drc/down', 'events_reply', 'requests_reply', 'property/set', 'status_reply'] as const;
-/** What a dock publishes (the cloud subscribes to these). */
-export const UPLINK_KINDS = ['services_reply', 'events', 'requests', 'drc/up', 'status'] as const;
+/**
+ * What a dock publishes (the cloud subscribes to these). `osd` and `state` are published under the
+ * reporting device's own SN (the aircraft's under the aircraft SN; docs/dji/telemetry.md).
+ */
+export const UPLINK_KINDS = ['services_reply', 'events', 'requests', 'drc/up', 'status', 'osd', 'state'] as const;
 
 /** Downlink kinds, cloud → dock. `status_reply` lives under `sys/product/`, the rest under `thing/product/`. */
 export type DownlinkKind = (typeof DOWNLINK_KINDS)[number];

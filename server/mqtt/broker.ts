@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
 import { duplexPair } from './in-process.js';
+import { parseUplinkTopic } from '../../spec/topics.js';
 
 /** A running embedded broker. */
 export interface EmbeddedBroker {
@@ -22,6 +23,12 @@ export interface EmbeddedBroker {
    * this broker serves. Give it to mqtt.js as its stream builder; call again to reconnect.
    */
   connectStream(): Duplex;
+  /**
+   * Call `fn` when a client disconnects (aedes `clientDisconnect`), with the gateway SNs it
+   * published uplink messages as (`thing/product/{sn}/…`, `sys/product/{sn}/status`): the fleet
+   * marks those devices offline (reason `disconnect`). Returns an unsubscribe function.
+   */
+  onClientDisconnect(fn: (info: { clientId: string; sns: string[] }) => void): () => void;
   /** Stop accepting, disconnect every client, release the port. Idempotent. */
   close(): Promise<void>;
 }
@@ -60,6 +67,30 @@ export async function startEmbeddedBroker(o: { host?: string; port?: number; log
     socket.on('error', () => {});
     aedes.handle(socket);
   });
+  // Which gateway SNs each connected client published uplink as (for presence on disconnect).
+  const published = new Map<string, Set<string>>();
+  const disconnectListeners = new Set<(info: { clientId: string; sns: string[] }) => void>();
+  aedes.on('publish', (packet, client) => {
+    if (!client) return;
+    const p = parseUplinkTopic(packet.topic);
+    if (!p) return;
+    let set = published.get(client.id);
+    if (!set) published.set(client.id, (set = new Set()));
+    // Bounded: a client that publishes as many SNs is misbehaving; the first 64 are enough.
+    if (set.size < 64) set.add(p.gateway_sn);
+  });
+  aedes.on('clientDisconnect', (client) => {
+    const sns = [...(published.get(client.id) ?? [])];
+    published.delete(client.id);
+    if (!sns.length) return;
+    for (const fn of disconnectListeners) {
+      try {
+        fn({ clientId: client.id, sns });
+      } catch (err) {
+        log?.warn({ err, client: client.id }, 'mqtt broker: disconnect listener failed');
+      }
+    }
+  });
   aedes.on('clientError', (client, err) => log?.debug({ client: client?.id, err: err.message }, 'mqtt broker: client error'));
   aedes.on('connectionError', (_client, err) => log?.debug({ err: err.message }, 'mqtt broker: connection error'));
 
@@ -82,6 +113,10 @@ export async function startEmbeddedBroker(o: { host?: string; port?: number; log
     port,
     host,
     clients: () => aedes.connectedClients,
+    onClientDisconnect(fn) {
+      disconnectListeners.add(fn);
+      return () => disconnectListeners.delete(fn);
+    },
     connectStream() {
       const [client, server] = duplexPair();
       sockets.add(server);

@@ -88,7 +88,7 @@ export class MemoryFleetStore implements FleetStore {
       const allowed = f.sns ? new Set(f.sns) : null;
       const rows = [...this.devices.values()]
         .filter((d) => (after === null || d.sn > after) && (!allowed || allowed.has(d.sn)))
-        .filter((d) => (f.kind === undefined || d.kind === f.kind) && (f.online === undefined || d.online === f.online) && (f.model_key === undefined || d.model_key === f.model_key))
+        .filter((d) => (f.kind === undefined || d.kind === f.kind) && (f.online === undefined || d.online === f.online) && (f.model_key === undefined || d.model_key === f.model_key) && (f.gateway_sn === undefined || d.gateway_sn === f.gateway_sn))
         .sort((a, b) => (a.sn < b.sn ? -1 : 1));
       const items = rows.slice(0, f.limit);
       return { items, next_cursor: rows.length > f.limit ? encodeSnCursor(items[items.length - 1]!.sn) : null };

@@ -85,6 +85,7 @@ export class PostgresFleetStore implements FleetStore {
     if (f.kind !== undefined) add((n) => `kind = ${n}`, f.kind);
     if (f.online !== undefined) add((n) => `online = ${n}`, f.online);
     if (f.model_key !== undefined) add((n) => `model_key = ${n}`, f.model_key);
+    if (f.gateway_sn !== undefined) add((n) => `gateway_sn = ${n}`, f.gateway_sn);
     if (f.sns) add((n) => `sn = ANY(${n}::text[])`, f.sns);
     values.push(f.limit + 1);
     const sql = `SELECT * FROM device_presence ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY sn COLLATE "C" LIMIT $${values.length}`;

@@ -138,6 +138,7 @@ export class SqliteFleetStore implements FleetStore {
       if (f.kind !== undefined) (where.push('kind = ?'), values.push(f.kind));
       if (f.online !== undefined) (where.push('online = ?'), values.push(f.online ? 1 : 0));
       if (f.model_key !== undefined) (where.push('model_key = ?'), values.push(f.model_key));
+      if (f.gateway_sn !== undefined) (where.push('gateway_sn = ?'), values.push(f.gateway_sn));
       if (f.sns) (where.push(`sn IN (SELECT value FROM json_each(?))`), values.push(JSON.stringify(f.sns)));
       const sql = `SELECT * FROM device_presence ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY sn LIMIT ?`;
       const rows = (this.e.rd(sql).all(...values, f.limit + 1) as Row[]).map(rowToFleetDevice);

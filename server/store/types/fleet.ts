@@ -81,6 +81,8 @@ export interface FleetDeviceFilter {
   kind?: DeviceKind;
   online?: boolean;
   model_key?: string;
+  /** Aircraft of this dock. */
+  gateway_sn?: string;
   /** Restrict to these SNs (a credential's allow-list); null = all. */
   sns?: string[] | null;
   limit: number;
