@@ -28,6 +28,7 @@ import type { Store } from '../server/store/types.js';
 import { SCOPES, type Scope } from '../spec/api.js';
 import { Fleet } from './simulator/fleet.js';
 import type { SimulatedDock } from './simulator/dock.js';
+import type { TelemetryOptions } from './simulator/telemetry.js';
 import { DOCK_SN, mockRoutes } from './routes.js';
 import { formatScenario, parsePrefer, PreferError, ScenarioRegistry, toRule, type Scenario } from './scenarios.js';
 
@@ -72,6 +73,8 @@ export function mockConfig(argv: readonly string[] = [], env: Record<string, str
 export interface MockOptions {
   /** Pause between a dock's progress events, ms (default 0). */
   progressIntervalMs?: number;
+  /** The simulated docks' telemetry (osd every 2 s by default; mock/simulator/telemetry.ts); `false`: no periodic osd. */
+  telemetry?: TelemetryOptions | false;
   /** How long an injected device request waits for its requests_reply on the dock (default 15 min). */
   requestReplyTimeoutMs?: number;
   /** Most simulated docks at once (each is an MQTT client); past it new device_ids get no dock (default 1000). */
@@ -136,6 +139,7 @@ export async function startMock(config: Config, o: MockOptions = {}): Promise<Mo
       progressIntervalMs: o.progressIntervalMs ?? 0,
       // The mock provisions its docks itself, as an operator would with `npm run devices -- add`.
       ...(embedded?.internalLogin ? { login: (sn: string) => provisionMockDock(() => store, sn) } : {}),
+      telemetry: o.telemetry,
       // The per-request scenario, found from the command the gateway stored before publishing it.
       resolveRule: async ({ tid }) => {
         // No request has asked for a scenario: nothing to look up (the common case, and a store

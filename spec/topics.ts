@@ -126,3 +126,27 @@ export function parseDownlinkTopic(topic: string): ParsedTopic<DownlinkKind> | n
   const p = parseTopic(topic);
   return p && (DOWNLINK_KINDS as readonly string[]).includes(p.kind) ? (p as ParsedTopic<DownlinkKind>) : null;
 }
+
+/**
+ * Telemetry kinds (a subset of the uplink kinds) a device publishes under its OWN SN — the dock
+ * under the dock SN, the aircraft under the aircraft SN, both with `gateway` = the dock SN in the
+ * envelope: `osd` (push mode 0, periodic, every 2 s in normal operation) and `state` (push mode 1,
+ * on change). DJI Cloud API, "Topic Definition" (link above).
+ */
+export const TELEMETRY_KINDS = ['osd', 'state'] as const satisfies readonly UplinkKind[];
+/** `osd` or `state`. */
+export type TelemetryKind = (typeof TELEMETRY_KINDS)[number];
+
+/** `thing/product/{device_sn}/osd|state`. Throws when `sn` is not a valid topic SN. */
+export function telemetryTopic(sn: string, kind: TelemetryKind): string {
+  return topicOf(sn, kind);
+}
+
+/** Wildcard filters for every device's telemetry, e.g. `thing/product/+/osd`. */
+export const TELEMETRY_FILTERS: Readonly<Record<TelemetryKind, string>> = { osd: UPLINK_FILTERS.osd, state: UPLINK_FILTERS.state };
+
+/** `{device_sn, kind}` of a telemetry topic; null for anything else (including SNs outside `SN_PATTERN`). */
+export function parseTelemetryTopic(topic: string): { device_sn: string; kind: TelemetryKind } | null {
+  const p = parseTopic(topic);
+  return p && (TELEMETRY_KINDS as readonly string[]).includes(p.kind) ? { device_sn: p.gateway_sn, kind: p.kind as TelemetryKind } : null;
+}
