@@ -45,7 +45,7 @@ export const SANDBOX_CREDENTIAL: SandboxCredential = { api_id: 'sandbox', api_ke
 export const SANDBOX_READONLY_CREDENTIAL: SandboxCredential = {
   api_id: 'sandbox-readonly',
   api_key: 'sandbox-readonly-secret',
-  scopes: ['open:command:read', 'open:device-request:read'],
+  scopes: ['open:command:read', 'open:device-request:read', 'open:device:read'],
 };
 
 /** Write scopes only: 403 FORBIDDEN on the read operations. */
