@@ -88,6 +88,8 @@ export interface MockServer {
   url: string;
   /** Broker the gateway and the simulated docks use. */
   mqttUrl: string;
+  /** The embedded broker's internal login (for an observer client such as a test's "cloud"); null on an external broker. */
+  mqttLogin: { username: string; password: string } | null;
   /** Temp dir of the throwaway SQLite store (deleted by `close`). */
   dataDir: string;
   gateway: Gateway;
@@ -194,6 +196,7 @@ export async function startMock(config: Config, o: MockOptions = {}): Promise<Mo
     return {
       url: gateway.url,
       mqttUrl,
+      mqttLogin: embedded?.internalLogin ?? null,
       dataDir,
       gateway,
       fleet,

@@ -16,7 +16,7 @@ describe('mock telemetry endpoints', () => {
   const DRONE = `${SN}-DRONE`;
   beforeAll(async () => {
     m = await startMock(mockConfig([], { PORT: '0', MQTT_PORT: '0', LOG_LEVEL: 'silent' }), { telemetry: { osdIntervalMs: 50 } });
-    cloud = await Cloud.connect(m.mqttUrl, [SN, DRONE]);
+    cloud = await Cloud.connect(m.mqttUrl, [SN, DRONE], m.mqttLogin);
   });
   afterAll(async () => {
     await cloud?.close();
