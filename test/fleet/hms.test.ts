@@ -51,3 +51,14 @@ describe('parseHmsReport', () => {
     expect(parseHmsReport({ list: Array.from({ length: 21 }, (_, i) => ({ code: `0x${i}` })) })).toMatch(/at most 20/);
   });
 });
+
+describe('alarm view (API)', () => {
+  it('fills message from the configured file in ?lang, leaves out fields the dock did not send', async () => {
+    const { alarmView } = await import('../../server/handlers/devices.js');
+    const a = { alarm_id: 'a1', sn: 'DOCK1', key: 'k', code: '0x16100083', level: 2, module: null, in_the_sky: 0, imminent: null, device_type: '3-3-0', args: { sensor_index: 0 }, raised_at: '2026-04-22T12:00:00.000Z', cleared_at: null };
+    const m = HmsMessages.load(fixture);
+    expect(alarmView(a, m, 'en')).toEqual({ alarm_id: 'a1', sn: 'DOCK1', level: 2, in_the_sky: 0, code: '0x16100083', device_type: '3-3-0', args: { sensor_index: 0 }, raised_at: a.raised_at, cleared_at: null, message: 'Test text: dock sensor 1 is abnormal' });
+    expect(alarmView(a, m, 'zh').message).toBe('测试文案：机场传感器 1 异常');
+    expect(alarmView(a, HmsMessages.none(), 'en').message).toBeNull();
+  });
+});
