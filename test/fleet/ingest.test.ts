@@ -168,3 +168,29 @@ describe('fleet ingest', () => {
     expect((await r.store.fleet.listAlarms({ sn, state: 'active', limit: 10 })).items).toHaveLength(1);
   });
 });
+
+describe('fleet ingest with two instances', () => {
+  it('both receive every message; each presence change is recorded once (store compare-and-set)', async () => {
+    const a = await rig();
+    // Instance b uses a's database, as two gateways on one database would.
+    const shared = await openSqliteStore(join(a.dir, 'dockgate.sqlite'));
+    cleanups.push(() => shared.close());
+    const coreB = await startMqttCore({
+      store: shared, url: a.broker.url, stream: () => a.broker.connectStream(), logger: testLogger().logger, instanceId: `fleet-b-${Math.random()}`,
+      fleet: { silenceSeconds: 60, flushMs: 60_000, sweepMs: 60_000, now: () => a.clock.ms },
+    });
+    cleanups.push(() => coreB.close());
+    const sn = uniqueSn('DOCK');
+    const dock = await dockClient(a.broker.url);
+    await dock.publishAsync(`thing/product/${sn}/osd`, osd({ cover_state: 0 }), { qos: 1 });
+    await eventually(() => a.core.stats().telemetry_messages === 1 && coreB.stats().telemetry_messages === 1);
+    await Promise.all([a.core.flushFleet(), coreB.flushFleet()]);
+    a.clock.ms += 61_000;
+    await Promise.all([a.core.sweepSilence(), coreB.sweepSilence()]);
+    const history = await a.store.fleet.presenceHistory(sn, 10);
+    expect(history.map((h) => `${h.online ? 'on' : 'off'}:${h.reason}`)).toEqual(['off:silence', 'on:message']);
+    expect(a.core.stats().presence_changes + coreB.stats().presence_changes).toBe(2);
+    // Both merged the same report: the snapshot holds it (version counts both writes).
+    expect((await shared.fleet.getState(sn))?.properties).toEqual({ cover_state: 0 });
+  });
+});
