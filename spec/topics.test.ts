@@ -29,6 +29,8 @@ describe('DJI topics', () => {
       requests: 'thing/product/DOCK1/requests',
       'drc/up': 'thing/product/DOCK1/drc/up',
       status: 'sys/product/DOCK1/status',
+      osd: 'thing/product/DOCK1/osd',
+      state: 'thing/product/DOCK1/state',
     });
     expect(servicesTopic('4TADKAQ000002J')).toBe('thing/product/4TADKAQ000002J/services');
     expect(statusReplyTopic('DOCK1')).toBe('sys/product/DOCK1/status_reply');
@@ -57,7 +59,7 @@ describe('DJI topics', () => {
 
   it('rejects other topics', () => {
     for (const t of [
-      'thing/product/DOCK1/osd',
+      'sys/product/DOCK1/osd', // telemetry lives under thing/
       'thing/product/DOCK1/status', // topology lives under sys/
       'sys/product/DOCK1/services_reply',
       'thing/device/DOCK1/events',
@@ -78,6 +80,8 @@ describe('DJI topics', () => {
       requests: 'thing/product/+/requests',
       'drc/up': 'thing/product/+/drc/up',
       status: 'sys/product/+/status',
+      osd: 'thing/product/+/osd',
+      state: 'thing/product/+/state',
     });
     expect(shareFilter(UPLINK_FILTERS.events, null)).toBe('thing/product/+/events');
     expect(shareFilter(UPLINK_FILTERS.status, 'gw')).toBe('$share/gw/sys/product/+/status');

@@ -22,6 +22,17 @@ defineContractSuite('production', startProductionTarget, (ctx) => {
     expect((await ctx.api().waitForCommand(created.data!.command_id, { timeoutMs: 10_000 })).status).toBe('SUCCEEDED');
   });
 
+  it('devices: a credential with an allow-list sees only those devices and their aircraft (404 for the others)', async () => {
+    const t = ctx.target();
+    const [mine, other] = t.docks;
+    const limited = t.client({ cred: await t.limitedCred!([mine.sn]) });
+    const list = await limited.listDevices({ limit: 500 });
+    expect(new Set(list.data?.items.map((d) => d.sn))).toEqual(new Set([mine.sn, mine.droneSn]));
+    expect((await limited.getDevice(mine.droneSn)).data?.dock_sn).toBe(mine.sn);
+    const hidden = await limited.getDevice(other.sn);
+    expect([hidden.response.status, errorCode(hidden)]).toEqual([404, 'DEVICE_NOT_FOUND']);
+  });
+
   it('503 SERVICE_UNAVAILABLE when the store is unreachable (last: it breaks the store)', async () => {
     const t = ctx.target();
     await t.breakStore!();
@@ -29,5 +40,8 @@ defineContractSuite('production', startProductionTarget, (ctx) => {
     expect([create.response.status, errorCode(create)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
     const reply = await ctx.api().replyDeviceRequest('00000000-0000-4000-8000-000000000000', { reply_code: '0' });
     expect([reply.response.status, errorCode(reply)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    for (const r of [await ctx.api().listDevices(), await ctx.api().getDevice(t.docks[0].sn), await ctx.api().listDeviceAlarms(t.docks[0].sn)]) {
+      expect([r.response.status, errorCode(r)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
+    }
   });
 });

@@ -64,6 +64,17 @@ export function errorCode(r: ApiResult<unknown>): string | undefined {
   return (r.error as { code?: string } | undefined)?.code;
 }
 
+/** Poll `fn` until it returns non-null, or throw naming `what` after `ms`. */
+export async function poll<T>(fn: () => Promise<T | null>, ms: number, what: string): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== null) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** What target-specific tests get from the suite. */
 export interface SuiteContext {
   target(): Target;
@@ -260,6 +271,65 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
       }
     });
 
+    it('devices: list with filters and cursor, detail with presence, topology, state and alarms; alarms raised and cleared; 404 and 400', async () => {
+      const dock = t.docks[2];
+      // Presence and topology: every dock of the run announced itself (update_topo) with its aircraft.
+      const docks = await poll(async () => {
+        const r = await api.listDevices({ kind: 'dock', online: true, limit: LIMITS.listLimit.max });
+        const sns = new Set(r.data?.items.map((d) => d.sn));
+        return t.docks.every((d) => sns.has(d.sn)) ? r.data!.items : null;
+      }, 10_000, 'docks listed online');
+      expect(docks.every((d) => d.kind === 'dock' && d.online)).toBe(true);
+      const p1 = await api.listDevices({ limit: 1 });
+      expect(p1.data?.items).toHaveLength(1);
+      const p2 = await api.listDevices({ limit: 1, cursor: p1.data!.next_cursor! });
+      expect(p2.data?.items[0]?.sn).not.toBe(p1.data?.items[0]?.sn);
+      const aircraft = await api.listDevices({ kind: 'aircraft', limit: LIMITS.listLimit.max });
+      expect(aircraft.data?.items.find((d) => d.sn === dock.droneSn)).toMatchObject({ kind: 'aircraft', dock_sn: dock.sn });
+      expect((await api.listDevices({ model: '9-9-9' })).data?.items).toEqual([]);
+
+      // Detail: online, history, topology, and (once the first osd is written) a state snapshot.
+      const detail = await poll(async () => {
+        const r = await api.getDevice(dock.sn);
+        return r.data?.state ? r.data : null;
+      }, 10_000, 'state snapshot of the dock');
+      expect(detail).toMatchObject({ sn: dock.sn, kind: 'dock', online: true, aircraft: [dock.droneSn] });
+      expect(detail.presence_history[0]).toMatchObject({ online: true });
+      expect(detail.state!.version).toBeGreaterThanOrEqual(1);
+
+      // HMS: raise two, clear one: active and cleared lists follow the dock's complete reports.
+      await t.raiseHms(dock.sn, ['0x16100083', '0x16100084']);
+      await poll(async () => ((await api.listDeviceAlarms(dock.sn)).data?.items.length === 2 ? true : null), 10_000, 'two active alarms');
+      await t.clearHms(dock.sn, ['0x16100083']);
+      const cleared = await poll(async () => {
+        const r = await api.listDeviceAlarms(dock.sn, { state: 'cleared' });
+        return r.data?.items.length ? r.data.items : null;
+      }, 10_000, 'a cleared alarm');
+      expect(cleared[0]).toMatchObject({ code: '0x16100083', sn: dock.sn, cleared_at: expect.any(String) });
+      const active = await api.listDeviceAlarms(dock.sn, { state: 'active', limit: 1, lang: 'zh' });
+      expect(active.data?.items.map((a) => a.code)).toEqual(['0x16100084']);
+      expect(active.data?.items[0]).toMatchObject({ cleared_at: null, message: null });
+      expect((await api.getDevice(dock.sn)).data?.active_alarms.map((a) => a.code)).toEqual(['0x16100084']);
+      expect((await api.listDeviceAlarms(dock.sn, { state: 'cleared', since: '2999-01-01T00:00:00Z' })).data?.items).toEqual([]);
+
+      const none = await api.getDevice(`NODEVICE${run}`);
+      expect([none.response.status, errorCode(none)]).toEqual([404, 'DEVICE_NOT_FOUND']);
+      const noAlarms = await api.listDeviceAlarms(`NODEVICE${run}`);
+      expect([noAlarms.response.status, errorCode(noAlarms)]).toEqual([404, 'DEVICE_NOT_FOUND']);
+      const bad: [string, Promise<ApiResult<unknown>>][] = [
+        ['listDevices kind', api.listDevices({ kind: 'drone' as never })],
+        ['listDevices cursor', api.listDevices({ cursor: 'not-a-cursor' })],
+        ['getDevice sn', api.getDevice('bad/sn')],
+        ['getDevice lang', api.getDevice(dock.sn, { lang: 'not a language' })],
+        ['listDeviceAlarms state', api.listDeviceAlarms(dock.sn, { state: 'gone' as never })],
+        ['listDeviceAlarms since', api.listDeviceAlarms(dock.sn, { since: 'yesterday' })],
+      ];
+      for (const [what, p] of bad) {
+        const r = await p;
+        expect([what, r.response.status, errorCode(r)]).toEqual([what, 400, 'VALIDATION_FAILED']);
+      }
+    }, 60_000);
+
     it('authentication and scopes on every operation: 401 UNAUTHORIZED, SIGNATURE_INVALID, TIMESTAMP_EXPIRED, NONCE_REPLAYED; 403 FORBIDDEN', async () => {
       const valid = (what: string) => bodyFor('debug_mode_open', t.docks[2].sn, { idempotency_key: key(what) });
       const calls: Record<string, (c: DockgateClient) => Promise<ApiResult<unknown>>> = {
@@ -269,6 +339,9 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         listDeviceRequests: (c) => c.listDeviceRequests({ limit: 1 }),
         getDeviceRequest: (c) => c.getDeviceRequest(someRequestId),
         replyDeviceRequest: (c) => c.replyDeviceRequest(someRequestId, { reply_code: '0' }),
+        listDevices: (c) => c.listDevices({ limit: 1 }),
+        getDevice: (c) => c.getDevice(t.docks[0].sn),
+        listDeviceAlarms: (c) => c.listDeviceAlarms(t.docks[0].sn),
       };
       const stale = Math.floor(Date.now() / 1000) - 2 * LIMITS.signatureWindowSeconds;
       const cases: [string, number, string, (op: { scope: string }) => DockgateClient][] = [

@@ -70,6 +70,12 @@ export interface Target {
   injectDeviceRequest(sn: string, request_type: string, data?: unknown): Promise<{ request_id: string; tid: string }>;
   /** The `requests_reply` dock `sn` received for the request `tid` (null while none). */
   replySeenByDock(sn: string, tid: string): Promise<Record<string, unknown> | null>;
+  /** Make dock `sn` raise HMS alarms with these codes (its report then holds them with the ones already active). */
+  raiseHms(sn: string, codes: string[]): Promise<void>;
+  /** Make dock `sn` clear these HMS alarms (its next report no longer holds them). */
+  clearHms(sn: string, codes: string[]): Promise<void>;
+  /** Production only: a credential with all scopes limited to `devices`. */
+  limitedCred?(devices: string[]): Promise<Cred>;
   /** Production only: make the store unreachable (last step: 503s). */
   breakStore?(): Promise<void>;
   close(): Promise<void>;
@@ -169,6 +175,14 @@ export async function startMockTarget(contract: Contract): Promise<Target> {
       if (res.status !== 201) throw new Error(`inject ${request_type} on ${sn}: ${res.status} ${JSON.stringify(body)}`);
       return { request_id: body.request_id, tid: body.tid };
     },
+    async raiseHms(sn, codes) {
+      const res = await fetch(`${mock.url}/mock/v1/docks/${sn}/hms`, { method: 'POST', body: JSON.stringify({ alarms: codes.map((code) => ({ code })) }) });
+      if (res.status !== 200) throw new Error(`raise HMS on ${sn}: ${res.status} ${await res.text()}`);
+    },
+    async clearHms(sn, codes) {
+      const res = await fetch(`${mock.url}/mock/v1/docks/${sn}/hms/clear`, { method: 'POST', body: JSON.stringify({ codes }) });
+      if (res.status !== 200) throw new Error(`clear HMS on ${sn}: ${res.status} ${await res.text()}`);
+    },
     async replySeenByDock(sn, tid) {
       const res = await fetch(`${mock.url}/mock/v1/docks/${sn}`);
       if (res.status !== 200) return null;
@@ -199,7 +213,7 @@ export async function startProductionTarget(contract: Contract): Promise<Target>
       return { apiId: c.api_id, apiKey: c.api_key };
     };
     const cred = await mk();
-    const readCred = await mk(['open:command:read', 'open:device-request:read']);
+    const readCred = await mk(['open:command:read', 'open:device-request:read', 'open:device:read']);
     const writeCred = await mk(['open:command:create', 'open:device-request:create']);
     let scenarioDocks = 0;
     const t: Target = {
@@ -233,6 +247,16 @@ export async function startProductionTarget(contract: Contract): Promise<Target>
         const tid = String(sent.message.tid);
         const stored = await poll(async () => (await g.store.listDeviceRequests({ allowed_devices: null, device_id: sn, limit: 50 })).items.find((r) => r.tid === tid), 5000, `${request_type} of ${sn} stored`);
         return { request_id: stored.request_id, tid };
+      },
+      async raiseHms(sn, codes) {
+        await (await f.ensureDock(sn)).raiseHms(codes.map((code) => ({ code })));
+      },
+      async clearHms(sn, codes) {
+        await (await f.ensureDock(sn)).clearHms(codes);
+      },
+      async limitedCred(devices) {
+        const c = await createCredential(g.store, { name: 'contract-limited', allowed_devices: devices });
+        return { apiId: c.api_id, apiKey: c.api_key };
       },
       async replySeenByDock(sn, tid) {
         return f.get(sn)?.requests.find((r) => r.message.tid === tid)?.reply ?? null;

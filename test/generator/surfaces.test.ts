@@ -133,6 +133,18 @@ const handlers: Handlers = {
     const code: string = body.reply_code;
     return { status: 202, body: { request_id: params.request_id, reply_code: code } };
   },
+  async listDevices(_c, { query }) {
+    const online: boolean | undefined = query.online;
+    return { status: 200, body: { items: [], next_cursor: null, online } };
+  },
+  async getDevice(_c, { params }) {
+    const sn: string = params.device_sn;
+    return { status: 200, body: { sn } };
+  },
+  async listDeviceAlarms(_c, { params, query }) {
+    const state: 'active' | 'cleared' | undefined = query.state;
+    return { status: 200, body: { items: [], next_cursor: null, sn: params.device_sn, state } };
+  },
 };
 const app = new Hono();
 registerRoutes(app, handlers, { readBody: (c) => c.req.json(), onInvalid: (c, code, issues) => c.json({ code, details: issues }, 400) });
@@ -192,6 +204,9 @@ describe('client ↔ routes over real HTTP with signatures', () => {
         listDeviceRequests: async (_c: Context, input: unknown) => (rec('listDeviceRequests', input), { status: 200, body: { items: [], next_cursor: null } }),
         getDeviceRequest: async (_c: Context, input: any) => (rec('getDeviceRequest', input), { status: 404, body: { code: 'DEVICE_REQUEST_NOT_FOUND', message: 'none', request_id: 'r' } }),
         replyDeviceRequest: async (_c: Context, input: any) => (rec('replyDeviceRequest', input), { status: 202, body: { request_id: input.params.request_id, reply_code: input.body.reply_code, reply_message: null, reply_source: 'manual', replied_at: now() } }),
+        listDevices: async (_c: Context, input: unknown) => (rec('listDevices', input), { status: 200, body: { items: [], next_cursor: null } }),
+        getDevice: async (_c: Context, input: any) => (rec('getDevice', input), { status: 404, body: { code: 'DEVICE_NOT_FOUND', message: 'none', request_id: 'r' } }),
+        listDeviceAlarms: async (_c: Context, input: unknown) => (rec('listDeviceAlarms', input), { status: 200, body: { items: [], next_cursor: null } }),
       },
       {
         readBody: async (c: Context) => JSON.parse(new TextDecoder().decode(c.get('raw'))),

@@ -24,7 +24,8 @@ describe('topics', () => {
     expect(parseUplinkTopic('thing/product/DOCK1/services_reply')).toEqual({ gateway_sn: 'DOCK1', kind: 'services_reply' });
     expect(parseUplinkTopic('thing/product/DOCK1/drc/up')).toEqual({ gateway_sn: 'DOCK1', kind: 'drc/up' });
     expect(parseUplinkTopic('sys/product/DOCK1/status')).toEqual({ gateway_sn: 'DOCK1', kind: 'status' });
-    expect(parseUplinkTopic('thing/product/DOCK1/osd')).toBeNull();
+    expect(parseUplinkTopic('thing/product/DOCK1/osd')).toEqual({ gateway_sn: 'DOCK1', kind: 'osd' });
+    expect(parseUplinkTopic('thing/product/DOCK1/property/set')).toBeNull();
     expect(parseUplinkTopic('sys/product/DOCK1/status_reply')).toBeNull();
     expect(parseUplinkTopic('thing/device/DOCK1/events')).toBeNull();
     expect(parseUplinkTopic('thing/product/DO CK/events')).toBeNull();
