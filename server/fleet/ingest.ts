@@ -94,10 +94,19 @@ export class FleetIngest {
     this.state.report(sn, this.known.get(sn)?.kind ?? 'dock', data, this.iso(at));
   }
 
-  /** Facts of `sn`: from update_topo when seen in this process, else the topology table (aircraft when it has a gateway). */
+  /**
+   * Facts of `sn`: from update_topo when seen in this process, else the device registry, else the
+   * topology table (aircraft when it has a gateway).
+   */
   private async facts(sn: string): Promise<DeviceFacts> {
     const k = this.known.get(sn);
     if (k) return k;
+    const reg = await this.o.store.devices.get(sn);
+    if (reg) {
+      const f: Known = { kind: reg.kind, model_key: reg.model_key, gateway_sn: reg.dock_sn };
+      this.known.set(sn, f);
+      return f;
+    }
     const gw = await this.o.store.gatewayOf(sn);
     const f: Known = { kind: gw && gw !== sn ? 'aircraft' : 'dock', model_key: null, gateway_sn: gw && gw !== sn ? gw : null };
     this.known.set(sn, f);

@@ -10,6 +10,7 @@ import { describeFleetContract } from './contract-fleet.js';
 import { withPatch } from '../../server/commands/transitions.js';
 import { MAX_COMMAND_MESSAGES, timeoutReason } from '../../server/store/rows.js';
 import type { CommandRecord, Credential, DeviceRequestRecord, Store } from '../../server/store/types.js';
+import { describeDeviceContract } from './contract-devices.js';
 
 /** A fixed instant the fixtures count from (ms). */
 const T0 = Date.parse('2026-04-22T12:00:00.000Z');
@@ -124,6 +125,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
     });
     if (cleanup) afterAll(cleanup);
     describeFleetContract(() => store);
+    describeDeviceContract(() => store);
 
     describe('lifecycle', () => {
       it('pings, and migrate() again is a no-op that keeps data', async () => {

@@ -48,6 +48,7 @@ import {
   type RecordedMessage,
   type Store,
 } from '../types.js';
+import { SqliteDevices } from './devices.js';
 import { SqliteEngine } from './engine.js';
 
 export const NONCE_PURGE_EVERY = 1000;
@@ -166,12 +167,14 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly fleet: SqliteFleetStore;
   private readonly e: SqliteEngine;
+  readonly devices: SqliteDevices;
   private nonceInserts = 0;
 
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
     this.e = new SqliteEngine(file);
     this.fleet = new SqliteFleetStore(this.e);
+    this.devices = new SqliteDevices(this.e);
   }
 
   migrate(): Promise<void> {
