@@ -16,7 +16,8 @@ describe('mock telemetry endpoints', () => {
   const DRONE = `${SN}-DRONE`;
   beforeAll(async () => {
     m = await startMock(mockConfig([], { PORT: '0', MQTT_PORT: '0', LOG_LEVEL: 'silent' }), { telemetry: { osdIntervalMs: 50 } });
-    cloud = await Cloud.connect(m.mqttUrl, [SN, DRONE]);
+    // The mock's broker authenticates: the "map" watches with the broker's internal login.
+    cloud = await Cloud.connect(m.mqttUrl, [SN, DRONE], m.gateway.broker?.internalLogin);
   });
   afterAll(async () => {
     await cloud?.close();
