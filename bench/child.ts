@@ -115,7 +115,8 @@ async function gateway(o: { env: Record<string, string> }): Promise<void> {
   const cred = await createCredential(gw.store, { name: 'bench' });
   counts = () => gw.store.countCommandsByStatus();
   stats = () => gw.mqtt.stats();
-  send({ type: 'ready', url: gw.url, mqttUrl: gw.mqttUrl, api_id: cred.api_id, api_key: cred.api_key });
+  // With its embedded broker's logins on, bench MQTT clients (osd publishers, probes) use the internal login.
+  send({ type: 'ready', url: gw.url, mqttUrl: gw.mqttUrl, mqttLogin: gw.broker?.internalLogin ?? null, api_id: cred.api_id, api_key: cred.api_key });
 }
 
 async function mqttRequester(o: { url?: string; embedded?: boolean; noDelay: boolean; sns: string[] }): Promise<void> {
