@@ -82,10 +82,18 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       // nothing, and one process needs none.
       shareGroup: embedded !== null ? null : config.mqttShareGroup,
       persistentSession: config.mqttPersistentSession,
+      // With the embedded broker the uplink comes through its hook (broker.ts), so the dock's
+      // PUBACK waits until the message is stored.
+      subscribeUplink: embedded === null,
+      testIngestDelayMs: config.testIngestDelayMs,
       ...brokerLogin(config),
       autoReply: { config: { ...config.djiConfig } },
     });
     cleanups.push(() => mqtt.close());
+    if (embedded !== null) {
+      embedded.setUplinkHandler((topic, payload) => mqtt.ingest(topic, payload));
+      cleanups.push(async () => embedded.setUplinkHandler(null));
+    }
 
     const metrics = createMetrics({ store, mqtt });
     cleanups.push(async () => metrics.close());

@@ -2,11 +2,21 @@
  * Embedded MQTT broker (aedes over TCP) so `npm start` needs no external broker (issue 3 §1).
  * MQTT 3.1.1, in-memory sessions, no shared subscriptions (use an external broker for several
  * gateway instances).
+ *
+ * Acknowledged after stored (issue 11 §8): aedes writes a QoS 1 PUBACK to the publisher right after
+ * `authorizePublish` calls back and before it delivers the message to any subscriber
+ * (lib/handlers/publish.js, aedes 1.2), so a subscriber cannot hold the dock's PUBACK. The gateway
+ * therefore takes its uplink here, in `authorizePublish` (aedes' public, asynchronous hook, see its
+ * docs/Aedes.md): the uplink handler (`setUplinkHandler`, the MQTT core's `ingest`) stores the
+ * message's effect, and only then is the publish authorised, acknowledged and delivered to other
+ * subscribers. A gateway killed in between never acknowledged it; the dock's client sends it again
+ * when it reconnects.
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
+import { parseUplinkTopic } from '../../spec/topics.js';
 import { duplexPair } from './in-process.js';
 
 /** A running embedded broker. */
@@ -22,6 +32,12 @@ export interface EmbeddedBroker {
    * this broker serves. Give it to mqtt.js as its stream builder; call again to reconnect.
    */
   connectStream(): Duplex;
+  /**
+   * Route every client PUBLISH on an uplink topic (spec/topics.ts `parseUplinkTopic`) through
+   * `handler` before aedes acknowledges and delivers it; `handler` settles once the message's effect
+   * is stored (it must not reject). null: acknowledge at once, as aedes does by default.
+   */
+  setUplinkHandler(handler: ((topic: string, payload: Buffer) => Promise<void>) | null): void;
   /** Stop accepting, disconnect every client, release the port. Idempotent. */
   close(): Promise<void>;
 }
@@ -60,6 +76,18 @@ export async function startEmbeddedBroker(o: { host?: string; port?: number; log
     socket.on('error', () => {});
     aedes.handle(socket);
   });
+  let uplink: ((topic: string, payload: Buffer) => Promise<void>) | null = null;
+  aedes.authorizePublish = (client, packet, callback) => {
+    // aedes' default refuses $SYS/ publishes from clients (aedes issue #597); keep that.
+    if (packet.topic.startsWith('$SYS/')) return callback(new Error('$SYS/ topic is reserved'));
+    const handler = uplink;
+    if (!client || !handler || parseUplinkTopic(packet.topic) === null) return callback(null);
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    handler(packet.topic, payload).then(
+      () => callback(null),
+      () => callback(null),
+    );
+  };
   aedes.on('clientError', (client, err) => log?.debug({ client: client?.id, err: err.message }, 'mqtt broker: client error'));
   aedes.on('connectionError', (_client, err) => log?.debug({ err: err.message }, 'mqtt broker: connection error'));
 
@@ -82,6 +110,9 @@ export async function startEmbeddedBroker(o: { host?: string; port?: number; log
     port,
     host,
     clients: () => aedes.connectedClients,
+    setUplinkHandler(handler) {
+      uplink = handler;
+    },
     connectStream() {
       const [client, server] = duplexPair();
       sockets.add(server);

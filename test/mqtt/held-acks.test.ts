@@ -1,0 +1,159 @@
+/**
+ * Acknowledged only after stored (issue 11 §8), at the two places a PUBACK leaves:
+ *
+ * - the gateway's mqtt.js client (server/mqtt/held-acks.ts wraps mqtt.js's internal `_sendPacket`):
+ *   this is also the guard that fails when mqtt.js moves those internals (PUBACK sent before the
+ *   handler settled, or the packet pump blocked by a held PUBACK);
+ * - the embedded broker's hook (server/mqtt/broker.ts `setUplinkHandler`, aedes `authorizePublish`):
+ *   the dock's PUBACK waits for the uplink handler.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
+import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/broker.js';
+import { holdPubacks } from '../../server/mqtt/held-acks.js';
+import { uniqueSn } from './harness.js';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+async function connect(url: string, o: IClientOptions = {}): Promise<MqttClient> {
+  const c = mqtt.connect(url, { reconnectPeriod: 200, protocolVersion: 4, ...o });
+  c.on('error', () => {});
+  await new Promise<void>((r) => c.once('connect', () => r()));
+  return c;
+}
+
+async function eventually(fn: () => boolean, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!fn()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await sleep(20);
+  }
+}
+
+describe('PUBACK after stored', () => {
+  let broker: EmbeddedBroker | null = null;
+  const clients: MqttClient[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.endAsync(true).catch(() => {})));
+    await broker?.close();
+    broker = null;
+  });
+
+  it('mqtt.js client: holds each PUBACK until its handler settled, keeps reading packets, acks in order', async () => {
+    broker = await startEmbeddedBroker();
+    const sub = mqtt.connect(broker.url, { clientId: `held-${uniqueSn()}`, clean: false, reconnectPeriod: 200, protocolVersion: 4 });
+    sub.on('error', () => {});
+    clients.push(sub);
+    const acks = holdPubacks(sub);
+    const sent: number[] = [];
+    sub.on('packetsend', (p: Packet) => {
+      if (p.cmd === 'puback') sent.push(p.messageId!);
+    });
+    const gates: { id: number; gate: ReturnType<typeof deferred>; topic: string }[] = [];
+    sub.on('message', (topic, _payload, packet) => {
+      const gate = deferred();
+      gates.push({ id: packet.messageId!, gate, topic });
+      acks.hold(packet.messageId!, gate.promise);
+    });
+    await new Promise<void>((r) => sub.once('connect', () => r()));
+    await sub.subscribeAsync('held/#', { qos: 1 });
+
+    const pub = await connect(broker.url);
+    clients.push(pub);
+    await pub.publishAsync('held/1', 'one', { qos: 1 });
+    await pub.publishAsync('held/2', 'two', { qos: 1 });
+    // Both delivered although the first is not acknowledged: the pump was not blocked.
+    await eventually(() => gates.length === 2);
+    await sleep(100);
+    expect(sent).toEqual([]);
+    expect(acks.pending()).toBe(2);
+
+    // The second settles first: its PUBACK still waits for the first (arrival order).
+    gates[1]!.gate.resolve();
+    await sleep(100);
+    expect(sent).toEqual([]);
+    gates[0]!.gate.resolve();
+    await eventually(() => sent.length === 2);
+    expect(sent).toEqual([gates[0]!.id, gates[1]!.id]);
+    expect(acks.pending()).toBe(0);
+  });
+
+  it('mqtt.js client: a connection lost before the handler settled sends no PUBACK, and the broker redelivers', async () => {
+    broker = await startEmbeddedBroker();
+    const clientId = `held-${uniqueSn()}`;
+    const sub = mqtt.connect(broker.url, { clientId, clean: false, reconnectPeriod: 200, protocolVersion: 4 });
+    sub.on('error', () => {});
+    clients.push(sub);
+    const acks = holdPubacks(sub);
+    const pubacks: number[] = [];
+    sub.on('packetsend', (p: Packet) => {
+      if (p.cmd === 'puback') pubacks.push(p.messageId!);
+    });
+    const received: { payload: string; dup: boolean; gate: ReturnType<typeof deferred> }[] = [];
+    sub.on('message', (_topic, payload, packet) => {
+      const gate = deferred();
+      received.push({ payload: payload.toString(), dup: packet.dup, gate });
+      acks.hold(packet.messageId!, gate.promise);
+    });
+    await new Promise<void>((r) => sub.once('connect', () => r()));
+    await sub.subscribeAsync('held/#', { qos: 1 });
+
+    const pub = await connect(broker.url);
+    clients.push(pub);
+    await pub.publishAsync('held/x', 'kept', { qos: 1 });
+    await eventually(() => received.length === 1);
+    // The "crash": the connection drops while the message is being stored.
+    (sub.stream as unknown as { destroy(): void }).destroy();
+    await new Promise<void>((r) => sub.once('close', () => r()));
+    received[0]!.gate.resolve();
+    await eventually(() => received.length === 2);
+    expect(pubacks).toEqual([]);
+    // (aedes resends without the DUP flag; Mosquitto sets it.)
+    expect(received[1]!.payload).toBe('kept');
+    received[1]!.gate.resolve();
+    await eventually(() => pubacks.length === 1);
+    await sleep(300);
+    // Acknowledged now: no third copy.
+    expect(received).toHaveLength(2);
+  });
+
+  it('embedded broker: the dock gets its PUBACK only after the uplink handler settled', async () => {
+    broker = await startEmbeddedBroker();
+    const gates: { topic: string; payload: string; gate: ReturnType<typeof deferred> }[] = [];
+    broker.setUplinkHandler((topic, payload) => {
+      const gate = deferred();
+      gates.push({ topic, payload: payload.toString(), gate });
+      return gate.promise;
+    });
+    const watcher = await connect(broker.url);
+    clients.push(watcher);
+    const seen: string[] = [];
+    watcher.on('message', (topic) => seen.push(topic));
+    await watcher.subscribeAsync('#', { qos: 1 });
+
+    const sn = uniqueSn();
+    const dock = await connect(broker.url, { clientId: `dock-${sn}` });
+    clients.push(dock);
+    let acked = false;
+    const topic = `thing/product/${sn}/services_reply`;
+    const published = dock.publishAsync(topic, '{"tid":"t"}', { qos: 1 }).then(() => (acked = true));
+    await eventually(() => gates.length === 1);
+    expect(gates[0]).toMatchObject({ topic, payload: '{"tid":"t"}' });
+    await sleep(150);
+    expect(acked).toBe(false);
+    expect(seen).toEqual([]);
+    gates[0]!.gate.resolve();
+    await published;
+    await eventually(() => seen.includes(topic));
+
+    // Not an uplink topic: not handed to the handler, acknowledged at once.
+    await dock.publishAsync(`thing/product/${sn}/services`, '{}', { qos: 1 });
+    expect(gates).toHaveLength(1);
+  });
+});
