@@ -298,7 +298,11 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
       const delay = o.testIngestDelayMs ?? 0;
       return inbound
         .run(p.gateway_sn, async () => {
-          if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+          if (delay > 0) {
+            // Test-only path (TEST_INGEST_DELAY_MS): the crash test waits for this line to kill in the gap.
+            log.warn({ topic, delay_ms: delay }, 'TEST_INGEST_DELAY_MS: message received, storing it after the delay');
+            await new Promise((r) => setTimeout(r, delay));
+          }
           await handle(p, topic, payload);
         })
         .catch((err) => {
