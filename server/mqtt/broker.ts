@@ -77,16 +77,20 @@ export async function startEmbeddedBroker(o: { host?: string; port?: number; log
     aedes.handle(socket);
   });
   let uplink: ((topic: string, payload: Buffer) => Promise<void>) | null = null;
+  // Composed on top of whatever authorizePublish aedes was created with (its default refuses $SYS/
+  // topics; an access-control hook refuses other docks' topics): only an authorised uplink message
+  // goes to the handler.
+  const authorize = aedes.authorizePublish;
   aedes.authorizePublish = (client, packet, callback) => {
-    // aedes' default refuses $SYS/ publishes from clients (aedes issue #597); keep that.
-    if (packet.topic.startsWith('$SYS/')) return callback(new Error('$SYS/ topic is reserved'));
-    const handler = uplink;
-    if (!client || !handler || parseUplinkTopic(packet.topic) === null) return callback(null);
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
-    handler(packet.topic, payload).then(
-      () => callback(null),
-      () => callback(null),
-    );
+    authorize.call(aedes, client, packet, (err) => {
+      const handler = uplink;
+      if (err || !client || !handler || parseUplinkTopic(packet.topic) === null) return callback(err ?? null);
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      handler(packet.topic, payload).then(
+        () => callback(null),
+        () => callback(null),
+      );
+    });
   };
   aedes.on('clientError', (client, err) => log?.debug({ client: client?.id, err: err.message }, 'mqtt broker: client error'));
   aedes.on('connectionError', (_client, err) => log?.debug({ err: err.message }, 'mqtt broker: connection error'));
