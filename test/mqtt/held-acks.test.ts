@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/broker.js';
 import { holdPubacks } from '../../server/mqtt/held-acks.js';
-import { uniqueSn } from './harness.js';
+import { MOSQUITTO_URL, uniqueSn } from './harness.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -155,5 +155,31 @@ describe('PUBACK after stored', () => {
     // Not an uplink topic: not handed to the handler, acknowledged at once.
     await dock.publishAsync(`thing/product/${sn}/services`, '{}', { qos: 1 });
     expect(gates).toHaveLength(1);
+  });
+
+  it('Mosquitto share group: a message a crashed member did not acknowledge is not handed to another member (the limit docs/operations.md states)', async () => {
+    const group = `held${uniqueSn().toLowerCase()}`;
+    const a = await connect(MOSQUITTO_URL, { clientId: `held-a-${group}`, clean: true, reconnectPeriod: 0 });
+    const b = await connect(MOSQUITTO_URL, { clientId: `held-b-${group}`, clean: true, reconnectPeriod: 0 });
+    const pub = await connect(MOSQUITTO_URL, { reconnectPeriod: 0 });
+    clients.push(a, b, pub);
+    const acks = holdPubacks(a);
+    const gotA: string[] = [];
+    const gotB: string[] = [];
+    a.on('message', (_t, payload, packet) => {
+      gotA.push(payload.toString());
+      acks.hold(packet.messageId!, new Promise(() => {})); // never stored: the member "crashes"
+    });
+    b.on('message', (_t, payload) => gotB.push(payload.toString()));
+    await a.subscribeAsync(`$share/${group}/${group}/#`, { qos: 1 });
+    await b.subscribeAsync(`$share/${group}/${group}/#`, { qos: 1 });
+    for (let i = 0; i < 6; i++) await pub.publishAsync(`${group}/x`, `m${i}`, { qos: 1 });
+    await eventually(() => gotA.length + gotB.length === 6);
+    expect(gotA.length).toBeGreaterThan(0);
+    (a.stream as unknown as { destroy(): void }).destroy();
+    await sleep(1_000);
+    // What A held is gone: B got only its own share.
+    expect(gotA.length + gotB.length).toBe(6);
+    expect(gotB.some((m) => gotA.includes(m))).toBe(false);
   });
 });
