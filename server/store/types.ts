@@ -10,6 +10,7 @@
 import type { components } from '../../generated/types.js';
 import type { CommandStatus, FailureCode, Scope } from '../../spec/api.js';
 import type { Transport } from '../../spec/types.js';
+import type { DeviceRegistry } from './types/devices.js';
 
 /** Thrown when the database is unreachable; callers answer 503 and retry later. */
 export class StoreUnavailableError extends Error {
@@ -186,6 +187,8 @@ export type DeviceRequestReply = Pick<
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres' | 'memory';
+  /** Registered docks and their aircraft (./types/devices.ts). */
+  readonly devices: DeviceRegistry;
   /** Create tables / run migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

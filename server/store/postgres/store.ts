@@ -48,6 +48,7 @@ import {
   type RecordedMessage,
   type Store,
 } from '../types.js';
+import { PostgresDevices } from './devices.js';
 import { PostgresEngine, type PostgresStoreOptions } from './engine.js';
 
 export type { PostgresStoreOptions } from './engine.js';
@@ -133,11 +134,13 @@ class Params {
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly e: PostgresEngine;
+  readonly devices: PostgresDevices;
   private nonceInserts = 0;
 
   /** Creates the pool (connects lazily); call `migrate()` before use, or use `openPostgresStore`. */
   constructor(url: string, opts: PostgresStoreOptions = {}) {
     this.e = new PostgresEngine(url, opts);
+    this.devices = new PostgresDevices(this.e);
   }
 
   /** The schema this store is confined to (null: the server's search_path). */

@@ -47,6 +47,7 @@ import {
   type RecordedMessage,
   type Store,
 } from '../types.js';
+import { SqliteDevices } from './devices.js';
 import { SqliteEngine } from './engine.js';
 
 export const NONCE_PURGE_EVERY = 1000;
@@ -164,11 +165,13 @@ const bool01 = (b: boolean) => (b ? 1 : 0);
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly e: SqliteEngine;
+  readonly devices: SqliteDevices;
   private nonceInserts = 0;
 
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
     this.e = new SqliteEngine(file);
+    this.devices = new SqliteDevices(this.e);
   }
 
   migrate(): Promise<void> {
