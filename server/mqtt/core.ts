@@ -32,6 +32,7 @@ import { Correlator } from './correlator.js';
 import { Dispatcher } from './dispatcher.js';
 import { MAX_MESSAGE_BYTES, parseDrcUp, parseEnvelope } from './envelope.js';
 import { holdPubacks } from './held-acks.js';
+import { KnownDevices } from './known-devices.js';
 import { TransitionBus, Waiters, startSweeper } from './lifecycle.js';
 import type { MqttLink } from './link.js';
 import { buildProgressIndex } from './progress.js';
@@ -209,6 +210,7 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   const topology = { store: o.store, link, logger: log, stats };
   const waiters = new Waiters(o.store, bus, o.waitPollMs ?? 200, log);
   const inbound = new KeyedSerial();
+  const knownDevices = new KnownDevices(o.store.devices);
 
   let firstReady: () => void;
   const ready = new Promise<void>((r) => (firstReady = r));
@@ -256,6 +258,9 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   };
 
   const handle = async (p: ParsedTopic, topic: string, payload: Buffer): Promise<void> => {
+    // Counted, still handled: an external broker (or an embedded one without authentication) may
+    // let unregistered docks publish, and they worked before the registry existed.
+    if (!(await knownDevices.isKnown(p.gateway_sn))) stats.inc('unknown_device_messages');
     if (payload.length > maxBytes) {
       stats.inc('oversized_messages');
       return malformed(p, topic, payload.length, `message is ${payload.length} bytes, over the ${maxBytes}-byte limit`);
