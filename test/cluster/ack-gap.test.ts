@@ -18,9 +18,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSimulatedDock, type SimulatedDock } from '../../mock/simulator/index.js';
 import { createCredential } from '../../server/cli/credentials.js';
+import { openPostgresStore } from '../../server/store/postgres/store.js';
 import { openSqliteStore } from '../../server/store/sqlite/store.js';
+import { provisionDock } from '../support/devices.js';
 import type { Credential } from '../../server/store/types.js';
-import { Api, GatewayProcess, MQTT_URL, RUN, createClusterDb, dropMqttSessions, freePort, missingPrerequisite, simpleCommand, uniqueSn, waitFor, type ClusterDb } from './harness.js';
+import { Api, GatewayProcess, MQTT_URL, PG_URL, RUN, createClusterDb, dropMqttSessions, freePort, missingPrerequisite, simpleCommand, uniqueSn, waitFor, type ClusterDb } from './harness.js';
 
 const problem = await missingPrerequisite();
 if (problem && process.env.CI === 'true') throw new Error(`cluster tests need PostgreSQL and Mosquitto (CI=true): ${problem}`);
@@ -34,6 +36,8 @@ type BrokerKind = 'mosquitto' | 'embedded';
 
 interface Setup {
   credential: Credential;
+  /** A dock registered in the store (the embedded broker checks logins) and its MQTT login. */
+  dock: { sn: string; username: string; password: string };
   env: Record<string, string>;
   databaseUrl: string;
   /** The command's status as stored, read while no gateway runs. */
@@ -44,8 +48,16 @@ interface Setup {
 async function storeSetup(kind: StoreKind, tag: string): Promise<Setup> {
   if (kind === 'postgres') {
     const db: ClusterDb = await createClusterDb(tag);
+    const store = await openPostgresStore(PG_URL, { schema: db.schema, poolSize: 1 });
+    let dock: Setup['dock'];
+    try {
+      dock = await provisionDock(store, uniqueSn('GAP'));
+    } finally {
+      await store.close();
+    }
     return {
       credential: db.credential,
+      dock,
       env: {},
       databaseUrl: db.url,
       async status(id) {
@@ -58,9 +70,11 @@ async function storeSetup(kind: StoreKind, tag: string): Promise<Setup> {
   const dir = mkdtempSync(join(tmpdir(), `dgcl-gap-${tag}-`));
   const store = await openSqliteStore(join(dir, 'dockgate.sqlite'));
   const credential = await createCredential(store, { name: `gap-${tag}` });
+  const dock = await provisionDock(store, uniqueSn('GAP'));
   await store.close();
   return {
     credential,
+    dock,
     env: { DATA_DIR: dir },
     databaseUrl: '',
     async status(id) {
@@ -109,7 +123,12 @@ describe.skipIf(problem !== null)('SIGKILL between receipt and store of a reply'
     let gw = await GatewayProcess.start(`${tag}-1`, options(GAP_MS));
     cleanups.push(() => gw.dispose());
     if (brokerKind === 'mosquitto') cleanups.push(() => dropMqttSessions(MQTT_URL, [gw.clientId]));
-    const dock: SimulatedDock = await startSimulatedDock({ brokerUrl, dockSn: uniqueSn('GAP'), dedupByTid: true });
+    const dock: SimulatedDock = await startSimulatedDock({
+      brokerUrl,
+      dockSn: setup.dock.sn,
+      dedupByTid: true,
+      ...(brokerKind === 'embedded' ? { mqtt: { username: setup.dock.username, password: setup.dock.password } } : {}),
+    });
     cleanups.push(() => dock.close());
     const api = new Api(gw.url, setup.credential);
     await waitFor('ready', async () => (await api.plain('/readyz')).status === 200, 10_000);
