@@ -5,12 +5,14 @@
  *   this is also the guard that fails when mqtt.js moves those internals (PUBACK sent before the
  *   handler settled, or the packet pump blocked by a held PUBACK);
  * - the embedded broker's hook (server/mqtt/broker.ts `setUplinkHandler`, aedes `authorizePublish`):
- *   the dock's PUBACK waits for the uplink handler.
+ *   the dock's PUBACK waits for the uplink handler, which sees only what access control allowed.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import mqtt, { type IClientOptions, type MqttClient, type Packet } from 'mqtt';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../server/mqtt/broker.js';
 import { holdPubacks } from '../../server/mqtt/held-acks.js';
+import { openMemoryStore } from '../../server/store/memory/store.js';
+import { provisionDock } from '../support/devices.js';
 import { MOSQUITTO_URL, uniqueSn } from './harness.js';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -155,6 +157,29 @@ describe('PUBACK after stored', () => {
     // Not an uplink topic: not handed to the handler, acknowledged at once.
     await dock.publishAsync(`thing/product/${sn}/services`, '{}', { qos: 1 });
     expect(gates).toHaveLength(1);
+  });
+
+  it('embedded broker with authentication: a publish refused by access control never reaches the uplink handler', async () => {
+    const store = await openMemoryStore();
+    try {
+      const a = await provisionDock(store);
+      const b = await provisionDock(store);
+      broker = await startEmbeddedBroker({ auth: { devices: store.devices } });
+      const handled: string[] = [];
+      broker.setUplinkHandler(async (topic) => {
+        handled.push(topic);
+      });
+      const dock = await connect(broker.url, { username: a.username, password: a.password, reconnectPeriod: 0 });
+      clients.push(dock);
+      // Its own topic: handed over. Another dock's: acknowledged (MQTT 3.1.1 has no refusal) but not handed over.
+      await dock.publishAsync(`thing/product/${a.sn}/events`, '{}', { qos: 1 });
+      await dock.publishAsync(`thing/product/${b.sn}/services_reply`, '{}', { qos: 1 });
+      expect(handled).toEqual([`thing/product/${a.sn}/events`]);
+    } finally {
+      await broker?.close();
+      broker = null;
+      await store.close();
+    }
   });
 
   it('Mosquitto share group: a message a crashed member did not acknowledge is not handed to another member (the limit docs/operations.md states)', async () => {
