@@ -45,7 +45,7 @@ function suback(client: mqtt.MqttClient, topics: string[]): Promise<number[]> {
     const on = (p: mqtt.Packet) => {
       if (p.cmd !== 'suback') return;
       client.off('packetreceive', on);
-      resolve((p as mqtt.ISubackPacket).granted as number[]);
+      resolve((p as unknown as { granted: number[] }).granted);
     };
     client.on('packetreceive', on);
     client.subscribe(topics, { qos: 1 }, () => {});
