@@ -48,6 +48,8 @@ export interface Config {
   devCredential: boolean;
   /** Grace period for in-flight requests on SIGTERM, ms. */
   shutdownTimeoutMs: number;
+  /** TEST ONLY: delay before handling each uplink message, ms (TEST_INGEST_DELAY_MS; 0 = none). */
+  testIngestDelayMs: number;
   /** Flat DJI `config` reply the MQTT core sends automatically to docks (`reply_source: auto`). */
   djiConfig: { ntp_server_host: string; ntp_server_port: number; app_id: string; app_key: string; app_license: string };
   /** Seconds without a message after which a device is offline (reason `silence`). */
@@ -88,6 +90,7 @@ export const OPTIONS: { env: string; default: string; description: string }[] = 
   { env: 'BODY_LIMIT', default: String(LIMITS.maxBodyBytes), description: 'Maximum request body in bytes (suffix `kb`/`mb` allowed); larger bodies get 413.' },
   { env: 'DEV_CREDENTIAL', default: 'true', description: 'On first start with no credentials, create a development credential with all scopes and print its key once.' },
   { env: 'SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long SIGTERM waits for in-flight requests before closing connections.' },
+  { env: 'TEST_INGEST_DELAY_MS', default: '0', description: 'TEST ONLY, never in production: wait this many ms after receiving each uplink MQTT message before storing it, so a crash test can kill the process between receipt and store (test/cluster/ack-gap.test.ts).' },
   { env: 'DJI_NTP_SERVER_HOST', default: 'pool.ntp.org', description: '`ntp_server_host` of the flat reply the gateway sends automatically to the docks\' `config` requests.' },
   { env: 'DJI_NTP_SERVER_PORT', default: '123', description: '`ntp_server_port` of the automatic `config` reply.' },
   { env: 'DJI_APP_ID', default: '(empty)', description: '`app_id` of the automatic `config` reply (DJI developer app).' },
@@ -196,6 +199,7 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
     bodyLimit: bytes('BODY_LIMIT', get('BODY_LIMIT') ?? String(LIMITS.maxBodyBytes)),
     devCredential: bool('DEV_CREDENTIAL', get('DEV_CREDENTIAL') ?? 'true'),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', get('SHUTDOWN_TIMEOUT_MS') ?? '10000', 0, 600_000),
+    testIngestDelayMs: int('TEST_INGEST_DELAY_MS', get('TEST_INGEST_DELAY_MS') ?? '0', 0, 60_000),
     djiConfig,
     deviceSilenceSeconds: int('DEVICE_SILENCE_SECONDS', get('DEVICE_SILENCE_SECONDS') ?? '60', 5, 86_400),
     hmsMessagesFile: get('HMS_MESSAGES_FILE') ?? null,

@@ -98,6 +98,10 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       // nothing, and one process needs none.
       shareGroup: embedded !== null ? null : config.mqttShareGroup,
       persistentSession: config.mqttPersistentSession,
+      // With the embedded broker the uplink comes through its hook (broker.ts), so the dock's
+      // PUBACK waits until the message is stored.
+      subscribeUplink: embedded === null,
+      testIngestDelayMs: config.testIngestDelayMs,
       // The embedded broker knows dockgate by the login it made at start-up; an external one by the configured one.
       ...(embedded?.internalLogin ? { ...embedded.internalLogin } : embedded !== null ? {} : brokerLogin(config)),
       autoReply: { config: { ...config.djiConfig } },
@@ -107,6 +111,8 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
     if (embedded !== null) {
       const off = embedded.onClientDisconnect(({ sns }) => void mqtt.devicesDisconnected(sns));
       cleanups.push(async () => off());
+      embedded.setUplinkHandler((topic, payload) => mqtt.ingest(topic, payload));
+      cleanups.push(async () => embedded.setUplinkHandler(null));
     }
 
     const metrics = createMetrics({ store, mqtt, broker: embedded });

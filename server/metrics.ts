@@ -179,6 +179,8 @@ export function createMetrics(o: MetricsOptions): Metrics {
       unmatched_replies: 'Replies whose tid matched but whose method or gateway did not (command → UNMATCHED_RESPONSE).',
       unknown_tid: 'services_reply messages whose tid belongs to no command.',
       malformed_messages: 'Uplink messages dropped as malformed (not JSON, missing tid, wrong types, oversized).',
+      oversized_messages: 'Uplink messages over the size limit (64 KiB), dropped; also counted in malformed_messages.',
+      unknown_device_messages: 'Uplink messages from an SN not in the device registry (still handled).',
       late_replies: 'Replies or events that arrived after the command was terminal (recorded, not applied).',
       duplicate_replies: 'Exact duplicates of an already applied reply (ignored).',
     };

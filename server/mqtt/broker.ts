@@ -3,15 +3,24 @@
  * MQTT 3.1.1, in-memory sessions, no shared subscriptions (use an external broker for several
  * gateway instances). With `auth` only registered docks and dockgate's own clients may connect,
  * each dock to its own topics (broker-auth.ts); with `tls` it also listens for docks over TLS.
+ *
+ * Acknowledged after stored (issue 11 §8): aedes writes a QoS 1 PUBACK to the publisher right after
+ * `authorizePublish` calls back and before it delivers the message to any subscriber
+ * (lib/handlers/publish.js, aedes 1.2), so a subscriber cannot hold the dock's PUBACK. The gateway
+ * therefore takes its uplink here, in `authorizePublish` (aedes' public, asynchronous hook, see its
+ * docs/Aedes.md): the uplink handler (`setUplinkHandler`, the MQTT core's `ingest`) stores the
+ * message's effect, and only then is the publish authorised, acknowledged and delivered to other
+ * subscribers. A gateway killed in between never acknowledged it; the dock's client sends it again
+ * when it reconnects.
  */
 import net from 'node:net';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { Aedes } from 'aedes';
 import type { Logger } from 'pino';
+import { parseUplinkTopic } from '../../spec/topics.js';
 import { createBrokerAuth, type BrokerAuthOptions, type RefusalReason } from './broker-auth.js';
 import { duplexPair } from './in-process.js';
-import { parseUplinkTopic } from '../../spec/topics.js';
 
 /** A running embedded broker. */
 export interface EmbeddedBroker {
@@ -41,6 +50,12 @@ export interface EmbeddedBroker {
    * marks those devices offline (reason `disconnect`). Returns an unsubscribe function.
    */
   onClientDisconnect(fn: (info: { clientId: string; sns: string[] }) => void): () => void;
+  /**
+   * Route every client PUBLISH on an uplink topic (spec/topics.ts `parseUplinkTopic`) through
+   * `handler` before aedes acknowledges and delivers it; `handler` settles once the message's effect
+   * is stored (it must not reject). null: acknowledge at once, as aedes does by default.
+   */
+  setUplinkHandler(handler: ((topic: string, payload: Buffer) => Promise<void>) | null): void;
   /** Stop accepting, disconnect every client, release the port. Idempotent. */
   close(): Promise<void>;
 }
@@ -125,6 +140,22 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions = {}): Promis
       }
     }
   });
+  let uplink: ((topic: string, payload: Buffer) => Promise<void>) | null = null;
+  // Composed on top of whatever authorizePublish aedes was created with (its default refuses $SYS/
+  // topics; an access-control hook refuses other docks' topics): only an authorised uplink message
+  // goes to the handler.
+  const authorize = aedes.authorizePublish;
+  aedes.authorizePublish = (client, packet, callback) => {
+    authorize.call(aedes, client, packet, (err) => {
+      const handler = uplink;
+      if (err || !client || !handler || parseUplinkTopic(packet.topic) === null) return callback(err ?? null);
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      handler(packet.topic, payload).then(
+        () => callback(null),
+        () => callback(null),
+      );
+    });
+  };
   aedes.on('clientError', (client, err) => log?.debug({ client: client?.id, err: err.message }, 'mqtt broker: client error'));
   aedes.on('connectionError', (_client, err) => log?.debug({ err: err.message }, 'mqtt broker: connection error'));
 
@@ -163,6 +194,9 @@ export async function startEmbeddedBroker(o: EmbeddedBrokerOptions = {}): Promis
     onClientDisconnect(fn) {
       disconnectListeners.add(fn);
       return () => disconnectListeners.delete(fn);
+    },
+    setUplinkHandler(handler) {
+      uplink = handler;
     },
     internalLogin: auth ? { ...auth.internal } : null,
     refused: () => auth?.refused() ?? {},

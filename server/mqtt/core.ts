@@ -15,6 +15,11 @@
  * Inbound messages are handled concurrently across gateways and in arrival order per gateway (so a
  * dock's services_reply is applied before its later progress events). No handler error or bad
  * message can escape: each is logged and counted.
+ *
+ * Acknowledged after stored: the PUBACK of a QoS 1 uplink message leaves only once its handler
+ * settled (held-acks.ts), so a crash in between leaves it unacknowledged and the broker redelivers
+ * it (kept session, or another share-group member). With the embedded broker the messages come
+ * through `ingest` from the broker's hook instead, before the dock gets its PUBACK (broker.ts).
  */
 import type { Duplex } from 'node:stream';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
@@ -26,6 +31,8 @@ import type { CommandRecord, DeviceRequestRecord, DispatchClaim, Store } from '.
 import { Correlator } from './correlator.js';
 import { Dispatcher } from './dispatcher.js';
 import { MAX_MESSAGE_BYTES, parseDrcUp, parseEnvelope } from './envelope.js';
+import { holdPubacks } from './held-acks.js';
+import { KnownDevices } from './known-devices.js';
 import { TransitionBus, Waiters, startSweeper } from './lifecycle.js';
 import type { MqttLink } from './link.js';
 import { buildProgressIndex } from './progress.js';
@@ -62,13 +69,23 @@ export interface MqttCoreOptions {
   waitPollMs?: number;
   /** How long `startMqttCore` waits for the first connection before resolving anyway, ms (default 3000). */
   connectWaitMs?: number;
-  /** Inbound message size limit, bytes (default 256 KiB). */
+  /** Inbound message size limit, bytes (default envelope.ts MAX_MESSAGE_BYTES, 64 KiB). */
   maxMessageBytes?: number;
   /** Broker credentials, if the broker wants them. */
   username?: string;
   password?: string;
   /** TLS material for `mqtts://`/`wss://` (PEM contents): private CA, client certificate and key (mutual TLS). */
   tls?: { ca?: string; cert?: string; key?: string };
+  /**
+   * false: subscribe to no uplink topic; messages arrive through `MqttCore.ingest` instead (the
+   * embedded broker's hook, so the dock's PUBACK waits for the store). Default true.
+   */
+  subscribeUplink?: boolean;
+  /**
+   * TEST ONLY: wait this long (ms) after receiving each uplink message before handling it, so a test
+   * can kill the process between receipt and store (test/cluster/ack-gap.test.ts). Default 0.
+   */
+  testIngestDelayMs?: number;
   /** Catalog override (default `spec/catalog.ts` `commandsByType`). */
   catalog?: ReadonlyMap<string, CommandDef>;
   /** Device request catalog override (default `spec/requests.ts` `deviceRequestsByType`). */
@@ -97,6 +114,12 @@ export interface MqttCore {
   waitForTerminal(command_id: string, timeoutMs: number, known?: CommandRecord): Promise<CommandRecord | null>;
   /** Listen to every transition this instance makes; returns an unsubscribe function. */
   onTransition(fn: (rec: CommandRecord) => void): () => void;
+  /**
+   * Handle an uplink message that did not come through this client's subscriptions (the embedded
+   * broker hands them over before it acknowledges the dock: broker.ts). Settles, never rejects,
+   * once the message's effect is stored or it was dropped (and counted).
+   */
+  ingest(topic: string, payload: Buffer): Promise<void>;
   /** Connected to the broker and subscribed. */
   connected(): boolean;
   /** The MQTT client id in use. */
@@ -146,7 +169,7 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   const catalog = o.catalog ?? commandsByType;
   const requestDefs = o.requestDefs ?? deviceRequestsByType;
   const maxBytes = o.maxMessageBytes ?? MAX_MESSAGE_BYTES;
-  const filters = Object.values(UPLINK_FILTERS).map((f) => shareFilter(f, o.shareGroup));
+  const filters = o.subscribeUplink === false ? [] : Object.values(UPLINK_FILTERS).map((f) => shareFilter(f, o.shareGroup));
   const stats = new Stats();
   const bus = new TransitionBus();
   const clientId = `dockgate-${o.instanceId}`.slice(0, 128);
@@ -198,6 +221,7 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   const waiters = new Waiters(o.store, bus, o.waitPollMs ?? 200, log);
   const inbound = new KeyedSerial();
   const fleet = new FleetIngest({ store: o.store, logger: log, stats, ...o.fleet });
+  const knownDevices = new KnownDevices(o.store.devices);
 
   let firstReady: () => void;
   const ready = new Promise<void>((r) => (firstReady = r));
@@ -207,6 +231,12 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
     if (everConnected) stats.inc('reconnects');
     everConnected = true;
     log.info({ url: o.url, clientId, sessionPresent: connack.sessionPresent }, 'mqtt connected');
+    if (filters.length === 0) {
+      subscribed = true;
+      firstReady();
+      dispatcher.wake();
+      return;
+    }
     client.subscribe(filters, { qos: 1 }, (err, granted) => {
       if (err) {
         log.error({ err }, 'mqtt subscribe failed');
@@ -239,6 +269,13 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   };
 
   const handle = async (p: ParsedTopic, topic: string, payload: Buffer): Promise<void> => {
+    // Counted, still handled: an external broker (or an embedded one without authentication) may
+    // let unregistered docks publish, and they worked before the registry existed.
+    if (!(await knownDevices.isKnown(p.gateway_sn))) stats.inc('unknown_device_messages');
+    if (payload.length > maxBytes) {
+      stats.inc('oversized_messages');
+      return malformed(p, topic, payload.length, `message is ${payload.length} bytes, over the ${maxBytes}-byte limit`);
+    }
     if (p.kind === 'drc/up') {
       const r = parseDrcUp(payload, { maxBytes });
       if (!r.ok) return malformed(p, topic, payload.length, r.reason);
@@ -276,20 +313,29 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
     }
   };
 
-  client.on('message', (topic, payload) => {
+  /** Handle one uplink message; settles (never rejects) once its effect is stored or it was dropped. */
+  const ingest = (topic: string, payload: Buffer): Promise<void> => {
     try {
       const p = parseUplinkTopic(topic);
       if (!p) {
         stats.inc('ignored_messages');
-        return;
+        return Promise.resolve();
       }
       if (inbound.size >= MAX_INBOUND_BACKLOG) {
         stats.inc('overload_dropped');
         if (stats.get('overload_dropped') % 1000 === 1) log.error({ backlog: inbound.size }, 'inbound MQTT backlog full; dropping messages');
-        return;
+        return Promise.resolve();
       }
-      inbound
-        .run(p.gateway_sn, () => handle(p, topic, payload))
+      const delay = o.testIngestDelayMs ?? 0;
+      return inbound
+        .run(p.gateway_sn, async () => {
+          if (delay > 0) {
+            // Test-only path (TEST_INGEST_DELAY_MS): the crash test waits for this line to kill in the gap.
+            log.warn({ topic, delay_ms: delay }, 'TEST_INGEST_DELAY_MS: message received, storing it after the delay');
+            await new Promise((r) => setTimeout(r, delay));
+          }
+          await handle(p, topic, payload);
+        })
         .catch((err) => {
           stats.inc('handler_errors');
           log.error({ err, topic }, 'MQTT message handler failed');
@@ -297,7 +343,14 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
     } catch (err) {
       stats.inc('handler_errors');
       log.error({ err, topic }, 'MQTT message handler failed');
+      return Promise.resolve();
     }
+  };
+
+  const acks = holdPubacks(client);
+  client.on('message', (topic, payload, packet) => {
+    const settled = ingest(topic, payload);
+    if (packet.qos === 1 && packet.messageId !== undefined) acks.hold(packet.messageId, settled);
   });
 
   dispatcher.start();
@@ -324,6 +377,7 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
     dispatchClaim: () => dispatcher.claimForAccept(),
     dispatchAccepted: (rec) => dispatcher.dispatchClaimed(rec),
     publishRequestReply: (req, data) => requests.publishReply(req, data),
+    ingest,
     waitForTerminal: (id, ms, known) => waiters.wait(id, ms, known),
     onTransition: (fn) => bus.onTransition(fn),
     connected: () => link.connected(),

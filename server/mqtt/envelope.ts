@@ -4,8 +4,11 @@
  * it (issue 3 §8).
  */
 
-/** Default size limit of one inbound message, bytes. */
-export const MAX_MESSAGE_BYTES = 256 * 1024;
+/**
+ * Default size limit of one inbound message, bytes: 64 KiB (issue 11 §8). A dock's largest routine
+ * messages (OSD, hms lists) are a few KiB; anything larger is dropped and counted.
+ */
+export const MAX_MESSAGE_BYTES = 64 * 1024;
 /** Longest `tid`/`bid`/`method`/`gateway` accepted, characters. */
 const MAX_ID_LENGTH = 256;
 

@@ -12,7 +12,12 @@ export const STAT_NAMES = [
   'unmatched_replies',
   /** services_reply with a tid of no known command. */
   'unknown_tid',
+  /** Uplink messages dropped as malformed (not JSON, missing tid, wrong types, oversized). */
   'malformed_messages',
+  /** The oversized ones among `malformed_messages` (over envelope.ts MAX_MESSAGE_BYTES). */
+  'oversized_messages',
+  /** Uplink messages whose topic SN is not in the device registry (counted, still handled). */
+  'unknown_device_messages',
   'late_replies',
   'duplicate_replies',
   /** drc/up replies with no pending DRC command (pushes such as osd_info_push are not counted). */

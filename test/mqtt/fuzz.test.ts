@@ -82,6 +82,8 @@ describe.each(BROKERS)('malformed MQTT messages (%s)', (broker) => {
     }
     await h.eventually(() => h.core.stats().malformed_messages >= expected, 20_000);
     expect(h.core.stats().malformed_messages).toBe(expected);
+    // The 300 KiB one on each topic is also counted as oversized.
+    expect(h.core.stats().oversized_messages).toBe(topics.length);
 
     // Well-formed messages with unknown methods or ids are not errors: ignored, counted, or stored.
     await dock.sendEvent('some_future_event', { x: 1 }, { needReply: true });

@@ -72,7 +72,7 @@ describe('envelope', () => {
 
   it('enforces the size limit before parsing', () => {
     const big = JSON.stringify({ ...ok, data: { blob: 'x'.repeat(300 * 1024) } });
-    expect(reason(big)).toMatch(/over the 262144-byte limit/);
+    expect(reason(big)).toMatch(/over the 65536-byte limit/);
     expect(parseEnvelope(JSON.stringify(ok), { maxBytes: 10 }).ok).toBe(false);
   });
 
