@@ -30,12 +30,9 @@ const DEVICE_PROPERTIES: Record<string, JsonSchema> = {
   online: { type: 'boolean', description: 'Whether the device is online (see `presence_reason`).' },
   last_seen_at: nullableDateTime('Last message heard from the device (recorded at most about once per second).'),
   presence_changed_at: dateTime('When `online` last changed.'),
-  presence_reason: {
-    type: 'string',
-    enum: Object.keys(PRESENCE_REASONS),
-    description: `Why \`online\` last changed.\n\n${Object.entries(PRESENCE_REASONS).map(([k, v]) => `- \`${k}\`: ${v}`).join('\n')}`,
-    'x-enumDescriptions': { ...PRESENCE_REASONS },
-  },
+  // A component of its own, not a ref into Device's properties: generators such as orval resolve
+  // only refs to whole components.
+  presence_reason: ref('PresenceReason'),
 };
 const DEVICE_REQUIRED = Object.keys(DEVICE_PROPERTIES);
 
@@ -53,12 +50,18 @@ function page(item: string, description: string): JsonSchema {
 
 /** The device shapes, in emitted order (spread into `SHAPES`). */
 export const DEVICE_SHAPES: Record<string, JsonSchema> = {
+  PresenceReason: {
+    type: 'string',
+    enum: Object.keys(PRESENCE_REASONS),
+    description: `Why \`online\` last changed.\n\n${Object.entries(PRESENCE_REASONS).map(([k, v]) => `- \`${k}\`: ${v}`).join('\n')}`,
+    'x-enumDescriptions': { ...PRESENCE_REASONS },
+  },
   Device: { type: 'object', description: 'A device and its presence.', required: DEVICE_REQUIRED, properties: DEVICE_PROPERTIES, additionalProperties: false },
   DeviceList: page('Device', 'Devices ordered by SN.'),
   PresenceChange: {
     type: 'object',
     required: ['online', 'reason', 'at'],
-    properties: { online: { type: 'boolean', description: 'Online after the change.' }, reason: { $ref: '#/components/schemas/Device/properties/presence_reason' }, at: dateTime('When it changed.') },
+    properties: { online: { type: 'boolean', description: 'Online after the change.' }, reason: ref('PresenceReason'), at: dateTime('When it changed.') },
     additionalProperties: false,
   },
   DeviceState: {
