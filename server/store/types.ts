@@ -10,6 +10,7 @@
 import type { components } from '../../generated/types.js';
 import type { CommandStatus, FailureCode, Scope } from '../../spec/api.js';
 import type { Transport } from '../../spec/types.js';
+import type { WebhookStore } from './types/webhooks.js';
 
 /** Thrown when the database is unreachable; callers answer 503 and retry later. */
 export class StoreUnavailableError extends Error {
@@ -191,6 +192,8 @@ export interface Store {
   close(): Promise<void>;
   /** Cheap liveness check for /readyz. */
   ping(): Promise<boolean>;
+  /** Webhook endpoints, subscriptions, deliveries and attempts (server/store/types/webhooks.ts). */
+  readonly webhooks: WebhookStore;
 
   // credentials
   createCredential(c: Credential): Promise<void>;

@@ -9,6 +9,7 @@ import { InvalidCursorError } from '../../server/store/cursor.js';
 import { withPatch } from '../../server/commands/transitions.js';
 import { MAX_COMMAND_MESSAGES, timeoutReason } from '../../server/store/rows.js';
 import type { CommandRecord, Credential, DeviceRequestRecord, Store } from '../../server/store/types.js';
+import { describeWebhookContract } from './contract-webhooks.js';
 
 /** A fixed instant the fixtures count from (ms). */
 const T0 = Date.parse('2026-04-22T12:00:00.000Z');
@@ -122,6 +123,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
       await store?.close();
     });
     if (cleanup) afterAll(cleanup);
+    describeWebhookContract(() => store);
 
     describe('lifecycle', () => {
       it('pings, and migrate() again is a no-op that keeps data', async () => {

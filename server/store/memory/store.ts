@@ -25,6 +25,7 @@ import {
   type DeviceRequestFilter, type DeviceRequestRecord, type DeviceRequestReply, type DispatchClaim, type Page,
   type RecordedMessage, type Store,
 } from '../types.js';
+import { MemoryWebhooks } from './webhooks.js';
 
 /** As in the SQL stores: every this-many `rememberNonce` calls also drop up to `NONCE_PURGE_BATCH` expired nonces. */
 const NONCE_PURGE_EVERY = 1000;
@@ -77,6 +78,10 @@ const isOpen = (r: Row) => OPEN_STATUSES.includes(r.status as CommandStatus);
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private closed = false;
+  /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
+  readonly webhooks = new MemoryWebhooks(() => {
+    if (this.closed) throw new StoreUnavailableError('memory store is closed');
+  });
   private readonly credentials = new Map<string, Row>();
   /** key(api_id, nonce) → expires_at. */
   private readonly nonces = new Map<string, string>();
@@ -115,6 +120,7 @@ export class MemoryStore implements Store {
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      this.webhooks.clear();
       for (const m of [this.credentials, this.nonces, this.commands, this.byIdempotencyKey, this.byTid, this.drcSeq, this.deviceRequests, this.deviceRequestByTid, this.topology]) m.clear();
     }
     return Promise.resolve();

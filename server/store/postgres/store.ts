@@ -49,6 +49,7 @@ import {
   type Store,
 } from '../types.js';
 import { PostgresEngine, type PostgresStoreOptions } from './engine.js';
+import { PostgresWebhooks } from './webhooks.js';
 
 export type { PostgresStoreOptions } from './engine.js';
 
@@ -134,10 +135,13 @@ export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   private readonly e: PostgresEngine;
   private nonceInserts = 0;
+  /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
+  readonly webhooks: PostgresWebhooks;
 
   /** Creates the pool (connects lazily); call `migrate()` before use, or use `openPostgresStore`. */
   constructor(url: string, opts: PostgresStoreOptions = {}) {
     this.e = new PostgresEngine(url, opts);
+    this.webhooks = new PostgresWebhooks(this.e);
   }
 
   /** The schema this store is confined to (null: the server's search_path). */

@@ -48,6 +48,7 @@ import {
   type Store,
 } from '../types.js';
 import { SqliteEngine } from './engine.js';
+import { SqliteWebhooks } from './webhooks.js';
 
 export const NONCE_PURGE_EVERY = 1000;
 export const NONCE_PURGE_BATCH = 5000;
@@ -165,10 +166,13 @@ export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   private readonly e: SqliteEngine;
   private nonceInserts = 0;
+  /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
+  readonly webhooks: SqliteWebhooks;
 
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
     this.e = new SqliteEngine(file);
+    this.webhooks = new SqliteWebhooks(this.e);
   }
 
   migrate(): Promise<void> {
