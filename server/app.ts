@@ -17,6 +17,8 @@ import { staticFiles } from './http/static.js';
 import { commandHandlers } from './handlers/commands.js';
 import type { MqttForHttp } from './handlers/deps.js';
 import { deviceRequestHandlers } from './handlers/device-requests.js';
+import { webhookHandlers } from './handlers/webhooks.js';
+import type { WebhookDeps } from './webhooks/endpoints.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
@@ -36,6 +38,8 @@ export interface AppDeps {
   extend?: (app: Hono, deps: { store: Store; mqtt: MqttForHttp; logger: Logger }) => void;
   /** Prometheus metrics (server/metrics.ts): counts every request and serves `GET /metrics`. */
   metrics?: Pick<Metrics, 'middleware' | 'handler'>;
+  /** Webhook settings and the delivery worker's wake-up (server/webhooks/); default: private addresses refused, no worker. */
+  webhooks?: WebhookDeps;
 }
 
 /** The route hooks: cached JSON body and the error envelope for invalid input. */
@@ -49,7 +53,7 @@ export const routeHooks: RouteHooks = {
 };
 
 /** Build the Hono app of the gateway. */
-export function createApp({ config, store, mqtt, logger, extend, metrics }: AppDeps): Hono {
+export function createApp({ config, store, mqtt, logger, extend, metrics, webhooks }: AppDeps): Hono {
   const app = new Hono();
   app.onError(onError(logger));
   app.notFound(notFound);
@@ -80,7 +84,9 @@ export function createApp({ config, store, mqtt, logger, extend, metrics }: AppD
   app.get('/docs/*', (c) => docs(c, c.req.path.slice('/docs/'.length)));
 
   app.use('/api/v1/open/*', rawBody(config.bodyLimit), authenticate({ store, routes: routeTable }));
-  const handlers: Handlers = { ...commandHandlers({ store, mqtt, logger }), ...deviceRequestHandlers({ store, mqtt, logger }) };
+  const handlers: Handlers = { ...commandHandlers({ store, mqtt, logger }), ...deviceRequestHandlers({ store, mqtt, logger }),
+    ...webhookHandlers({ store }, webhooks ?? { allowPrivate: false, kick: () => {} }),
+  };
   extend?.(app, { store, mqtt, logger });
   registerRoutes(app, handlers, routeHooks);
   return app;

@@ -20,6 +20,7 @@ import { createMetrics } from './metrics.js';
 import { startMqttCore, type MqttCore } from './mqtt/core.js';
 import { closeOnSignals } from './shutdown.js';
 import { openStore } from './store/index.js';
+import { WebhookWorker } from './webhooks/worker.js';
 import type { Store } from './store/types.js';
 
 /** A running gateway. */
@@ -89,7 +90,10 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
 
     const metrics = createMetrics({ store, mqtt });
     cleanups.push(async () => metrics.close());
-    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics });
+    const webhooks = new WebhookWorker({ store, owner: config.instanceId, allowPrivate: config.webhookAllowPrivate, logger });
+    webhooks.start();
+    cleanups.push(() => webhooks.stop());
+    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics, webhooks: { allowPrivate: config.webhookAllowPrivate, kick: () => webhooks.kick() } });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     // serve() listens immediately; wait for it (or its error) before reporting the URL.
     const port = server.listening ? (server.address() as AddressInfo).port : await new Promise<number>((resolve, reject) => {

@@ -10,6 +10,7 @@ import type { Tag } from './document.js';
 import { LIMITS } from './limits.js';
 import type { Scope } from './scopes.js';
 import { COMMAND_UNION, ref, type JsonSchema } from './shapes.js';
+import { webhookOperations } from './webhooks.js';
 
 /** A path or query parameter (emitted as an OpenAPI Parameter Object, keys in this order). */
 export interface ParameterDef {
@@ -37,7 +38,7 @@ export interface ResponseDef {
 
 export interface OperationDef {
   operationId: string;
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   summary: string;
   /** Markdown; the required scope is stated after it. */
@@ -199,4 +200,5 @@ export const OPERATIONS: OperationDef[] = [
     },
     errors: ['INVALID_REQUEST_BODY', 'VALIDATION_FAILED', 'DEVICE_REQUEST_NOT_FOUND', 'DEVICE_REQUEST_ALREADY_REPLIED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SERVICE_UNAVAILABLE'],
   },
+  ...webhookOperations(),
 ];

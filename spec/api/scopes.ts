@@ -6,6 +6,8 @@ export const SCOPES = {
   'open:command:read': 'Read and list downlink commands.',
   'open:device-request:read': 'Read and list device requests.',
   'open:device-request:create': 'Reply to device requests.',
+  'open:callback:read': 'Read webhook endpoints, subscriptions and delivery attempts.',
+  'open:callback:manage': 'Create and change webhook endpoints and subscriptions; redeliver, recover, send test events.',
 } as const;
 export type Scope = keyof typeof SCOPES;
 
