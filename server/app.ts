@@ -17,6 +17,7 @@ import { staticFiles } from './http/static.js';
 import { commandHandlers } from './handlers/commands.js';
 import type { MqttForHttp } from './handlers/deps.js';
 import { deviceRequestHandlers } from './handlers/device-requests.js';
+import { eventHandlers } from './handlers/events.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
@@ -80,7 +81,7 @@ export function createApp({ config, store, mqtt, logger, extend, metrics }: AppD
   app.get('/docs/*', (c) => docs(c, c.req.path.slice('/docs/'.length)));
 
   app.use('/api/v1/open/*', rawBody(config.bodyLimit), authenticate({ store, routes: routeTable }));
-  const handlers: Handlers = { ...commandHandlers({ store, mqtt, logger }), ...deviceRequestHandlers({ store, mqtt, logger }) };
+  const handlers: Handlers = { ...commandHandlers({ store, mqtt, logger }), ...deviceRequestHandlers({ store, mqtt, logger }), ...eventHandlers({ store, mqtt, logger }) };
   extend?.(app, { store, mqtt, logger });
   registerRoutes(app, handlers, routeHooks);
   return app;

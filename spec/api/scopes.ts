@@ -6,6 +6,8 @@ export const SCOPES = {
   'open:command:read': 'Read and list downlink commands.',
   'open:device-request:read': 'Read and list device requests.',
   'open:device-request:create': 'Reply to device requests.',
+  'open:event:read': 'Read, list and stream events (of the credential\'s own commands and allowed devices).',
+  'open:callback:manage': 'Manage webhook endpoints and subscriptions, and their deliveries.',
 } as const;
 export type Scope = keyof typeof SCOPES;
 
