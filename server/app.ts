@@ -19,6 +19,7 @@ import type { MqttForHttp } from './handlers/deps.js';
 import { deviceRequestHandlers } from './handlers/device-requests.js';
 import { webhookHandlers } from './handlers/webhooks.js';
 import type { WebhookDeps } from './webhooks/endpoints.js';
+import { eventHandlers } from './handlers/events.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
@@ -84,7 +85,10 @@ export function createApp({ config, store, mqtt, logger, extend, metrics, webhoo
   app.get('/docs/*', (c) => docs(c, c.req.path.slice('/docs/'.length)));
 
   app.use('/api/v1/open/*', rawBody(config.bodyLimit), authenticate({ store, routes: routeTable }));
-  const handlers: Handlers = { ...commandHandlers({ store, mqtt, logger }), ...deviceRequestHandlers({ store, mqtt, logger }),
+  const handlers: Handlers = {
+    ...commandHandlers({ store, mqtt, logger }),
+    ...deviceRequestHandlers({ store, mqtt, logger }),
+    ...eventHandlers({ store, mqtt, logger }),
     ...webhookHandlers({ store }, webhooks ?? { allowPrivate: false, kick: () => {} }),
   };
   extend?.(app, { store, mqtt, logger });

@@ -20,6 +20,7 @@ import { createMetrics } from './metrics.js';
 import { startMqttCore, type MqttCore } from './mqtt/core.js';
 import { closeOnSignals } from './shutdown.js';
 import { openStore } from './store/index.js';
+import { WebhookFanout } from './webhooks/fanout.js';
 import { WebhookWorker } from './webhooks/worker.js';
 import type { Store } from './store/types.js';
 
@@ -93,6 +94,9 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
     const webhooks = new WebhookWorker({ store, owner: config.instanceId, allowPrivate: config.webhookAllowPrivate, logger });
     webhooks.start();
     cleanups.push(() => webhooks.stop());
+    const fanout = new WebhookFanout({ store, onEnqueued: () => webhooks.kick(), logger });
+    fanout.start();
+    cleanups.push(() => fanout.stop());
     const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics, webhooks: { allowPrivate: config.webhookAllowPrivate, kick: () => webhooks.kick() } });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     // serve() listens immediately; wait for it (or its error) before reporting the URL.

@@ -72,7 +72,7 @@ export function webhookHandlers({ store }: Pick<HandlerDeps, 'store'>, d: Webhoo
       return { status: 202, body: { count } };
     },
     async sendWebhookTest(c, input) {
-      return { status: 202, body: await sendTest(w, d, api(c), input.params.endpoint_id) };
+      return { status: 202, body: await sendTest(w, store.events, d, api(c), input.params.endpoint_id) };
     },
   };
 }

@@ -10,6 +10,7 @@
 import type { components } from '../../generated/types.js';
 import type { CommandStatus, FailureCode, Scope } from '../../spec/api.js';
 import type { Transport } from '../../spec/types.js';
+import type { EventLog } from './types/events.js';
 import type { WebhookStore } from './types/webhooks.js';
 
 /** Thrown when the database is unreachable; callers answer 503 and retry later. */
@@ -187,6 +188,8 @@ export type DeviceRequestReply = Pick<
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres' | 'memory';
+  /** The event log (issue 13): write methods below add their events in the same transaction. */
+  readonly events: EventLog;
   /** Create tables / run migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -6,10 +6,10 @@ import type { WebhookAttemptRecord, WebhookDeliveryRecord, WebhookEndpointPatch,
 
 export const ENDPOINT_COLUMNS = [
   'endpoint_id', 'api_id', 'name', 'url', 'status', 'disabled_reason', 'timeout_seconds', 'secret', 'previous_secret',
-  'previous_secret_expires_at', 'failing_since', 'created_at', 'updated_at',
+  'previous_secret_expires_at', 'fanout_position', 'failing_since', 'created_at', 'updated_at',
 ] as const;
 export const ENDPOINT_PATCH_COLUMNS = [
-  'name', 'url', 'status', 'disabled_reason', 'timeout_seconds', 'secret', 'previous_secret', 'previous_secret_expires_at', 'failing_since', 'updated_at',
+  'name', 'url', 'status', 'disabled_reason', 'timeout_seconds', 'secret', 'previous_secret', 'previous_secret_expires_at', 'fanout_position', 'failing_since', 'updated_at',
 ] as const;
 export const SUBSCRIPTION_COLUMNS = ['subscription_id', 'endpoint_id', 'event_type', 'status', 'created_at'] as const;
 export const DELIVERY_COLUMNS = ['delivery_id', 'endpoint_id', 'event_id', 'event_type', 'body', 'status', 'attempts', 'next_attempt_at', 'created_at', 'updated_at'] as const;

@@ -7,7 +7,9 @@
 import { randomUUID } from 'node:crypto';
 import type { components } from '../../generated/types.js';
 import { WEBHOOK_LIMITS } from '../../spec/api/webhooks.js';
+import { uuidv7 } from '../commands/accept.js';
 import { ApiError } from '../http/errors.js';
+import type { EventLog } from '../store/types/events.js';
 import type { WebhookAttemptRecord, WebhookEndpointRecord, WebhookStore, WebhookSubscriptionRecord } from '../store/types/webhooks.js';
 import { urlProblem } from './guard.js';
 import { enqueueEvent } from './publish.js';
@@ -57,7 +59,7 @@ export async function createEndpoint(w: WebhookStore, d: WebhookDeps, api_id: st
   const e: WebhookEndpointRecord = {
     endpoint_id: randomUUID(), api_id, name: body.name, url: body.url, status: 'ACTIVE', disabled_reason: null,
     timeout_seconds: body.timeout_seconds ?? WEBHOOK_LIMITS.timeoutSeconds.default, secret: newSecret(), previous_secret: null,
-    previous_secret_expires_at: null, failing_since: null, created_at: at, updated_at: at,
+    previous_secret_expires_at: null, fanout_position: null, failing_since: null, created_at: at, updated_at: at,
   };
   await w.createEndpoint(e);
   return { ...endpointView(e), secret: e.secret };
@@ -93,10 +95,11 @@ export async function subscribe(w: WebhookStore, d: WebhookDeps, api_id: string,
 }
 
 /** Makes a `webhook.test` event due for the endpoint alone; returns its id. */
-export async function sendTest(w: WebhookStore, d: WebhookDeps, api_id: string, endpoint_id: string): Promise<{ count: number; event_id: string }> {
+export async function sendTest(w: WebhookStore, events: EventLog, d: WebhookDeps, api_id: string, endpoint_id: string): Promise<{ count: number; event_id: string }> {
   const e = await ownEndpoint(w, api_id, endpoint_id);
-  const id = `evt_test_${randomUUID()}`;
-  const count = await enqueueEvent(w, { id, type: 'webhook.test', timestamp: nowIso(d), device_id: null, sequence: null, data: { endpoint_id: e.endpoint_id, message: 'dockgate webhook test' } }, [api_id], endpoint_id);
+  // Logged like any event (so it is listed and streamed to its credential), delivered only here.
+  const [ev] = await events.append([{ id: uuidv7(), type: 'webhook.test', timestamp: nowIso(d), device_id: null, api_id, data: { endpoint_id: e.endpoint_id, message: 'dockgate webhook test' } }]);
+  const count = await enqueueEvent(w, ev!, [api_id], endpoint_id);
   d.kick();
-  return { count, event_id: id };
+  return { count, event_id: ev!.id };
 }

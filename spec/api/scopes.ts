@@ -6,8 +6,9 @@ export const SCOPES = {
   'open:command:read': 'Read and list downlink commands.',
   'open:device-request:read': 'Read and list device requests.',
   'open:device-request:create': 'Reply to device requests.',
+  'open:event:read': 'Read, list and stream events (of the credential\'s own commands and allowed devices).',
   'open:callback:read': 'Read webhook endpoints, subscriptions and delivery attempts.',
-  'open:callback:manage': 'Create and change webhook endpoints and subscriptions; redeliver, recover, send test events.',
+  'open:callback:manage': 'Manage webhook endpoints and subscriptions, and their deliveries (redeliver, recover, test events).',
 } as const;
 export type Scope = keyof typeof SCOPES;
 

@@ -167,6 +167,7 @@ export const SHAPES: Record<string, JsonSchema> = {
     additionalProperties: false,
   },
   DeviceRequestList: listPage('DeviceRequest', 'Device requests, newest first.'),
+  EventList: listPage('DockgateEvent', 'Events, oldest first (log order); `DockgateEvent` is built from the event catalog (spec/api/events.ts).'),
   DeviceRequestReplyRequest: {
     type: 'object',
     required: ['reply_code'],

@@ -15,7 +15,7 @@ export function endpoint(o: Partial<WebhookEndpointRecord> = {}): WebhookEndpoin
   return {
     endpoint_id: randomUUID(), api_id: 'api-1', name: 'hook', url: 'https://example.com/hook', status: 'ACTIVE', disabled_reason: null,
     timeout_seconds: 15, secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0', previous_secret: null, previous_secret_expires_at: null,
-    failing_since: null, created_at: at(0), updated_at: at(0), ...o,
+    fanout_position: null, failing_since: null, created_at: at(0), updated_at: at(0), ...o,
   };
 }
 
@@ -43,6 +43,10 @@ export function describeWebhookContract(store: () => Store): void {
       const u = await w.updateEndpoint(a.endpoint_id, { status: 'DISABLED', disabled_reason: 'gone', updated_at: at(5) });
       expect(u).toEqual({ ...a, status: 'DISABLED', disabled_reason: 'gone', updated_at: at(5) });
       expect(await w.updateEndpoint('nope', { updated_at: at(5) })).toBeNull();
+      expect((await w.listActiveEndpoints()).map((e) => e.endpoint_id)).not.toContain(a.endpoint_id);
+      expect((await w.listActiveEndpoints()).map((e) => e.endpoint_id)).toContain(b.endpoint_id);
+      const moved = await w.updateEndpoint(b.endpoint_id, { fanout_position: 'p-1', updated_at: at(6) });
+      expect(moved?.fanout_position).toBe('p-1');
     });
 
     it('keeps one subscription per (endpoint, type), lists and deletes', async () => {

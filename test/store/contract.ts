@@ -9,6 +9,7 @@ import { InvalidCursorError } from '../../server/store/cursor.js';
 import { withPatch } from '../../server/commands/transitions.js';
 import { MAX_COMMAND_MESSAGES, timeoutReason } from '../../server/store/rows.js';
 import type { CommandRecord, Credential, DeviceRequestRecord, Store } from '../../server/store/types.js';
+import { describeEventsContract } from './contract-events.js';
 import { describeWebhookContract } from './contract-webhooks.js';
 
 /** A fixed instant the fixtures count from (ms). */
@@ -686,5 +687,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
         expect(await store.gatewayOf('AC-2')).toBeNull();
       });
     });
+    describeEventsContract(() => store);
   });
 }

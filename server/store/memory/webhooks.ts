@@ -76,6 +76,10 @@ export class MemoryWebhooks implements WebhookStore {
     });
   }
 
+  listActiveEndpoints(): Promise<WebhookEndpointRecord[]> {
+    return this.run(() => [...this.endpoints.values()].filter((e) => e.status === 'ACTIVE').sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0)).map((e) => structuredClone(e)));
+  }
+
   createSubscription(s: WebhookSubscriptionRecord): Promise<WebhookSubscriptionRecord> {
     return this.run(() => {
       const existing = [...this.subscriptions.values()].find((x) => x.endpoint_id === s.endpoint_id && x.event_type === s.event_type);

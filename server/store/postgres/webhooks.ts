@@ -25,6 +25,7 @@ const SQL = {
   getEndpoint: 'SELECT * FROM webhook_endpoints WHERE endpoint_id = $1',
   listEndpoints: `SELECT * FROM webhook_endpoints WHERE api_id = $1 AND ($2::timestamptz IS NULL OR (created_at, endpoint_id) < ($2::timestamptz, $3::text))
     ORDER BY created_at DESC, endpoint_id DESC LIMIT $4`,
+  activeEndpoints: "SELECT * FROM webhook_endpoints WHERE status = 'ACTIVE' ORDER BY created_at, endpoint_id",
   insertSubscription: `INSERT INTO webhook_subscriptions (${SUBSCRIPTION_COLUMNS.join(', ')}) VALUES (${ps(SUBSCRIPTION_COLUMNS.length)})
     ON CONFLICT (endpoint_id, event_type) DO NOTHING`,
   subscriptionByType: 'SELECT * FROM webhook_subscriptions WHERE endpoint_id = $1 AND event_type = $2',
@@ -81,6 +82,10 @@ export class PostgresWebhooks implements WebhookStore {
     const sql = `UPDATE webhook_endpoints SET ${columns.map((c, i) => `${c} = $${i + 1}`).join(', ')} WHERE endpoint_id = $${columns.length + 1} RETURNING *`;
     const [r] = await this.e.q(sql, [...values, endpoint_id]);
     return r ? rowToEndpoint(r) : null;
+  }
+
+  async listActiveEndpoints(): Promise<WebhookEndpointRecord[]> {
+    return (await this.e.q(SQL.activeEndpoints)).map(rowToEndpoint);
   }
 
   async createSubscription(s: WebhookSubscriptionRecord): Promise<WebhookSubscriptionRecord> {

@@ -23,6 +23,7 @@ const SQL = {
   getEndpoint: 'SELECT * FROM webhook_endpoints WHERE endpoint_id = ?',
   listEndpoints: `SELECT * FROM webhook_endpoints WHERE api_id = @api_id AND (@at IS NULL OR created_at < @at OR (created_at = @at AND endpoint_id < @id))
     ORDER BY created_at DESC, endpoint_id DESC LIMIT @limit`,
+  activeEndpoints: "SELECT * FROM webhook_endpoints WHERE status = 'ACTIVE' ORDER BY created_at, endpoint_id",
   insertSubscription: `INSERT INTO webhook_subscriptions (${SUBSCRIPTION_COLUMNS.join(', ')}) VALUES (${qs(SUBSCRIPTION_COLUMNS.length)})
     ON CONFLICT (endpoint_id, event_type) DO NOTHING`,
   subscriptionByType: 'SELECT * FROM webhook_subscriptions WHERE endpoint_id = ? AND event_type = ?',
@@ -88,6 +89,10 @@ export class SqliteWebhooks implements WebhookStore {
       const r = this.e.st(sql).get(...values, endpoint_id) as Row | undefined;
       return r ? rowToEndpoint(r) : null;
     });
+  }
+
+  listActiveEndpoints(): Promise<WebhookEndpointRecord[]> {
+    return this.e.run(() => (this.e.rd(SQL.activeEndpoints).all() as Row[]).map(rowToEndpoint));
   }
 
   createSubscription(s: WebhookSubscriptionRecord): Promise<WebhookSubscriptionRecord> {

@@ -23,6 +23,11 @@ export interface WebhookEndpointRecord {
   /** The secret before the last rotation, still signing beside `secret` until `previous_secret_expires_at`. */
   previous_secret: string | null;
   previous_secret_expires_at: string | null;
+  /**
+   * Event-log position (store.events) up to which the fan-out has made this endpoint's deliveries;
+   * null = none yet (the fan-out then starts at `created_at`).
+   */
+  fanout_position: string | null;
   /** Start of the current run of failed attempts; null after a success. */
   failing_since: string | null;
   created_at: string;
@@ -30,7 +35,7 @@ export interface WebhookEndpointRecord {
 }
 
 export type WebhookEndpointPatch = Partial<
-  Pick<WebhookEndpointRecord, 'name' | 'url' | 'status' | 'disabled_reason' | 'timeout_seconds' | 'secret' | 'previous_secret' | 'previous_secret_expires_at' | 'failing_since'>
+  Pick<WebhookEndpointRecord, 'name' | 'url' | 'status' | 'disabled_reason' | 'timeout_seconds' | 'secret' | 'previous_secret' | 'previous_secret_expires_at' | 'failing_since' | 'fanout_position'>
 > & { updated_at: string };
 
 export interface WebhookSubscriptionRecord {
@@ -109,6 +114,8 @@ export interface WebhookStore {
   /** A credential's endpoints, newest first. */
   listEndpoints(api_id: string, limit: number, cursor?: string): Promise<Page<WebhookEndpointRecord>>;
   updateEndpoint(endpoint_id: string, patch: WebhookEndpointPatch): Promise<WebhookEndpointRecord | null>;
+  /** Every ACTIVE endpoint of every credential (the fan-out's work list), oldest first. */
+  listActiveEndpoints(): Promise<WebhookEndpointRecord[]>;
 
   /** Adds a subscription; an existing one for the same (endpoint, event_type) is returned instead. */
   createSubscription(s: WebhookSubscriptionRecord): Promise<WebhookSubscriptionRecord>;

@@ -10,6 +10,7 @@ CREATE TABLE webhook_endpoints (
   secret text NOT NULL,
   previous_secret text,
   previous_secret_expires_at timestamptz,
+  fanout_position text,
   failing_since timestamptz,
   created_at timestamptz NOT NULL,
   updated_at timestamptz NOT NULL

@@ -10,6 +10,7 @@ CREATE TABLE webhook_endpoints (
   secret TEXT NOT NULL,
   previous_secret TEXT,
   previous_secret_expires_at TEXT,
+  fanout_position TEXT,
   failing_since TEXT,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
