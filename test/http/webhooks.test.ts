@@ -132,3 +132,29 @@ describe('webhook URLs without WEBHOOK_ALLOW_PRIVATE', () => {
     }
   });
 });
+
+describe('events to webhooks', () => {
+  it('delivers command.accepted, command.delivered and command.completed of a command, signed, in per-device sequence', async () => {
+    const r2 = await startReceiver();
+    try {
+      const c = await t.cred();
+      const ep = await t.call(c, 'POST', EP, { body: { name: 'cmds', url: r2.url } });
+      await t.call(c, 'POST', `${EP}/${ep.body.endpoint_id}/subscriptions`, { body: { event_type: 'command.*' } });
+      const other = await t.cred();
+      const res = await t.call(other, 'POST', '/api/v1/open/downlink/commands', { body: { vendor: 'dji', device_id: 'DOCK-OTHER', command_type: 'air_conditioner_mode_switch', payload: { action: 1 }, idempotency_key: 'k-other', timeout_seconds: 0 } });
+      expect(res.status).toBe(202);
+      const sent = await t.call(c, 'POST', '/api/v1/open/downlink/commands', { body: { vendor: 'dji', device_id: 'DOCK-WH', command_type: 'air_conditioner_mode_switch', payload: { action: 1 }, idempotency_key: 'k-wh', timeout_seconds: 0 } });
+      expect(sent.status).toBe(202);
+      await until(async () => r2.received.some((x) => JSON.parse(x.body).type === 'command.completed') && true, 8000);
+      const wh = new Webhook(ep.body.secret);
+      const bodies = r2.received.map((x) => wh.verify(x.body, hdrs(x.headers)) as { type: string; id: string; sequence: number; data: { command_id: string } });
+      // Only this credential's command: the other credential's events are not delivered here.
+      expect(bodies.every((b) => b.data.command_id === sent.body.command_id)).toBe(true);
+      const types = bodies.sort((a, b) => a.sequence - b.sequence).map((b) => b.type);
+      expect(types).toEqual(['command.accepted', 'command.delivered', 'command.completed']);
+      expect(r2.received.map((x) => x.headers['webhook-id'])).toEqual(r2.received.map((x) => JSON.parse(x.body).id));
+    } finally {
+      await r2.close();
+    }
+  });
+});
