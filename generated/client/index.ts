@@ -8,6 +8,7 @@ export type { components, operations, paths } from '../types.js';
 export type { DockgateClientOptions } from '../../client/create.js';
 export { DockgateApiError, type ApiResult } from '../../client/errors.js';
 export { signingMiddleware } from '../../client/signing.js';
+export { verifyWebhook, WebhookVerificationError, type VerifyWebhookOptions } from '../../client/webhooks.js';
 /** 200 response body of `listCommands`. */
 export type CommandList = components['schemas']['CommandList'];
 /** Query parameters of `listCommands`. */

@@ -92,6 +92,7 @@ function clientFile(ctx: GenerateContext): string {
     { kind: StructureKind.ExportDeclaration, isTypeOnly: true, moduleSpecifier: `${RUNTIME}/create.js`, namedExports: ['DockgateClientOptions'] },
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/errors.js`, namedExports: ['DockgateApiError', { name: 'ApiResult', isTypeOnly: true }] },
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/signing.js`, namedExports: ['signingMiddleware'] },
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/webhooks.js`, namedExports: ['verifyWebhook', 'WebhookVerificationError', 'type VerifyWebhookOptions'] },
     ...named.map((t): StatementStructures => ({ kind: StructureKind.TypeAlias, isExported: true, name: t.name, type: t.type, docs: [t.docs] })),
   ];
 
