@@ -26,9 +26,10 @@ import { runAccept } from './scenarios/accept.js';
 import { runE2e } from './scenarios/e2e.js';
 import { runMemory } from './scenarios/memory.js';
 import { runMock } from './scenarios/mock.js';
+import { runWebhooks } from './scenarios/webhooks.js';
 
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
-const SCENARIOS = ['generator', 'accept', 'e2e', 'mock', 'memory'] as const;
+const SCENARIOS = ['generator', 'accept', 'e2e', 'mock', 'memory', 'webhooks'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
   await run('e2e', () => runE2e({ profile: args.profile, brokers: ['embedded', 'mosquitto', 'mosquitto-nodelay'], cpuProf: args.cpuProf, log, nagle: true }));
   await run('mock', () => runMock({ profile: args.profile, cpuProf: args.cpuProf, log }));
   await run('memory', () => runMemory({ profile: args.profile, log }));
+  await run('webhooks', () => runWebhooks({ profile: args.profile, log }));
 
   machine.loadAtEnd = Math.round(loadavg()[0] * 100) / 100;
   res.totalSeconds = (performance.now() - started) / 1000;

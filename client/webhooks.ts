@@ -30,7 +30,7 @@ function header(h: HeaderBag, name: string): string {
   return s;
 }
 
-function fromBase64(s: string): Uint8Array {
+function fromBase64(s: string): Uint8Array<ArrayBuffer> {
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -66,7 +66,7 @@ export async function verifyWebhook<T = unknown>(secret: string, body: string | 
   if (Math.abs(now - t) > (o.toleranceSeconds ?? 300)) throw new WebhookVerificationError('webhook-timestamp outside the tolerance');
   const raw = typeof body === 'string' ? new TextEncoder().encode(body) : body;
   const prefix = new TextEncoder().encode(`${id}.${ts}.`);
-  const signed = new Uint8Array(prefix.length + raw.length);
+  const signed: Uint8Array<ArrayBuffer> = new Uint8Array(prefix.length + raw.length);
   signed.set(prefix);
   signed.set(raw, prefix.length);
   const key = await crypto.subtle.importKey('raw', fromBase64(secret.startsWith('whsec_') ? secret.slice(6) : secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);

@@ -5,6 +5,7 @@
 import type { AcceptResult } from '../scenarios/accept.js';
 import type { E2eResult } from '../scenarios/e2e.js';
 import type { MemoryResult } from '../scenarios/memory.js';
+import type { WebhooksResult } from '../scenarios/webhooks.js';
 import type { MockResult } from '../scenarios/mock.js';
 import type { LoadResult } from './load.js';
 import type { Machine } from './machine.js';
@@ -34,6 +35,7 @@ export interface BenchResults {
   mock?: MockResult | { error: string };
   generator?: GeneratorSection | { error: string };
   memory?: MemoryResult | { error: string };
+  webhooks?: WebhooksResult | { error: string };
   targets: TargetCheck[];
 }
 
@@ -106,6 +108,11 @@ export function checkTargets(b: Omit<BenchResults, 'targets'>): TargetCheck[] {
   }
   if (b.memory && !isErr(b.memory)) {
     t.push({ name: `Gateway RSS with ${b.memory.pending.toLocaleString('en-US')} commands pending`, measured: `${b.memory.pendingMb} MB`, goal: '≤ 300 MB', pass: b.memory.pendingMb <= 300 });
+  }
+  if (b.webhooks && !isErr(b.webhooks)) {
+    const w = b.webhooks;
+    t.push({ name: 'Webhook fan-out / bare keep-alive POST loop', measured: `${w.deliveredPerSecond}/s of ${w.barePerSecond}/s = ${w.ratio}`, goal: '≥ 0.3', pass: w.ratio >= 0.3 });
+    t.push({ name: `Webhook delivery latency p99 at ${w.latency.rate} events/s`, measured: `${w.latency.p99} ms`, goal: '≤ 50 ms', pass: w.latency.p99 <= 50 });
   }
   return t;
 }
