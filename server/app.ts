@@ -18,6 +18,7 @@ import { commandHandlers } from './handlers/commands.js';
 import type { MqttForHttp } from './handlers/deps.js';
 import { deviceRequestHandlers } from './handlers/device-requests.js';
 import { eventHandlers } from './handlers/events.js';
+import type { StreamOptions } from './events/stream.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
@@ -35,6 +36,8 @@ export interface AppDeps {
    * and logger. Production passes nothing.
    */
   extend?: (app: Hono, deps: { store: Store; mqtt: MqttForHttp; logger: Logger }) => void;
+  /** Timing of `GET /api/v1/open/events/stream` (heartbeat, poll); tests shorten it. */
+  eventStream?: StreamOptions;
   /** Prometheus metrics (server/metrics.ts): counts every request and serves `GET /metrics`. */
   metrics?: Pick<Metrics, 'middleware' | 'handler'>;
 }
@@ -50,7 +53,7 @@ export const routeHooks: RouteHooks = {
 };
 
 /** Build the Hono app of the gateway. */
-export function createApp({ config, store, mqtt, logger, extend, metrics }: AppDeps): Hono {
+export function createApp({ config, store, mqtt, logger, extend, metrics, eventStream }: AppDeps): Hono {
   const app = new Hono();
   app.onError(onError(logger));
   app.notFound(notFound);
@@ -81,7 +84,7 @@ export function createApp({ config, store, mqtt, logger, extend, metrics }: AppD
   app.get('/docs/*', (c) => docs(c, c.req.path.slice('/docs/'.length)));
 
   app.use('/api/v1/open/*', rawBody(config.bodyLimit), authenticate({ store, routes: routeTable }));
-  const handlers: Handlers = { ...commandHandlers({ store, mqtt, logger }), ...deviceRequestHandlers({ store, mqtt, logger }), ...eventHandlers({ store, mqtt, logger }) };
+  const handlers: Handlers = { ...commandHandlers({ store, mqtt, logger }), ...deviceRequestHandlers({ store, mqtt, logger }), ...eventHandlers({ store, mqtt, logger }, eventStream) };
   extend?.(app, { store, mqtt, logger });
   registerRoutes(app, handlers, routeHooks);
   return app;

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createApp, type AppDeps } from './app.js';
+import { startEventPruner } from './events/retention.js';
 import { createCredential } from './cli/credentials.js';
 import { ConfigError, loadConfig, optionsTable, type Config } from './config.js';
 import { createLogger } from './http/logger.js';
@@ -46,7 +47,7 @@ function urlHost(host: string): string {
  * `extendApp` is `AppDeps.extend` (the mock server's hook); `broker`: an embedded broker the caller
  * started and closes (the mock's), used instead of `config.mqttUrl` and joined in process.
  */
-export async function startGateway(config: Config, o: { logger?: Logger; extendApp?: AppDeps['extend']; broker?: EmbeddedBroker } = {}): Promise<Gateway> {
+export async function startGateway(config: Config, o: { logger?: Logger; extendApp?: AppDeps['extend']; broker?: EmbeddedBroker; eventStream?: AppDeps['eventStream'] } = {}): Promise<Gateway> {
   const logger = o.logger ?? createLogger(config.logLevel);
   const cleanups: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -87,9 +88,12 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
     });
     cleanups.push(() => mqtt.close());
 
+    const pruner = startEventPruner({ store, retentionDays: config.eventRetentionDays, logger });
+    cleanups.push(() => pruner.stop());
+
     const metrics = createMetrics({ store, mqtt });
     cleanups.push(async () => metrics.close());
-    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics });
+    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics, eventStream: o.eventStream });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     // serve() listens immediately; wait for it (or its error) before reporting the URL.
     const port = server.listening ? (server.address() as AddressInfo).port : await new Promise<number>((resolve, reject) => {
