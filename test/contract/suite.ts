@@ -269,6 +269,16 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         listDeviceRequests: (c) => c.listDeviceRequests({ limit: 1 }),
         getDeviceRequest: (c) => c.getDeviceRequest(someRequestId),
         replyDeviceRequest: (c) => c.replyDeviceRequest(someRequestId, { reply_code: '0' }),
+        listEvents: (c) => c.listEvents({ limit: 1 }),
+        // The stream iterator throws on a 4xx; its first step is the call.
+        streamEvents: (c) =>
+          c
+            .streamEvents({}, { lastEventId: someCommandId })
+            .next()
+            .then(
+              () => ({ response: new Response(null, { status: 200 }) }) as never,
+              (err: { status: number; error: never }) => ({ response: new Response(null, { status: err.status }), error: err.error }),
+            ),
       };
       const stale = Math.floor(Date.now() / 1000) - 2 * LIMITS.signatureWindowSeconds;
       const cases: [string, number, string, (op: { scope: string }) => DockgateClient][] = [
