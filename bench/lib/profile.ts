@@ -18,6 +18,8 @@ export interface Profile {
   generator: { sizes: number[] };
   /** Memory: commands left pending. */
   memory: { pending: number; concurrency: number };
+  /** Event streams: concurrent SSE subscribers, events measured. */
+  streams: { streams: number; events: number };
 }
 
 export const FULL: Profile = {
@@ -27,6 +29,7 @@ export const FULL: Profile = {
   mock: { concurrency: 32, warmupMs: 1000, durationMs: 4000, maxCount: 200_000, rounds: 3 },
   generator: { sizes: [83, 1000] },
   memory: { pending: 10_000, concurrency: 32 },
+  streams: { streams: 1000, events: 10 },
 };
 
 export const SMOKE: Profile = {
@@ -36,4 +39,5 @@ export const SMOKE: Profile = {
   mock: { concurrency: 4, warmupMs: 200, durationMs: 800, maxCount: 500, rounds: 1 },
   generator: { sizes: [20] },
   memory: { pending: 200, concurrency: 8 },
+  streams: { streams: 20, events: 2 },
 };
