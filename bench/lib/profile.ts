@@ -18,6 +18,8 @@ export interface Profile {
   generator: { sizes: number[] };
   /** Memory: commands left pending. */
   memory: { pending: number; concurrency: number };
+  /** Event streams: concurrent SSE subscribers, events measured. */
+  streams: { streams: number; events: number };
   /** Webhooks: deliveries to one endpoint and the concurrency (per-endpoint cap = bare loop connections); latency events at `rate`/s. */
   webhooks: { deliveries: number; concurrency: number; rate: number; latencyEvents: number };
 }
@@ -29,6 +31,7 @@ export const FULL: Profile = {
   mock: { concurrency: 32, warmupMs: 1000, durationMs: 4000, maxCount: 200_000, rounds: 3 },
   generator: { sizes: [83, 1000] },
   memory: { pending: 10_000, concurrency: 32 },
+  streams: { streams: 1000, events: 10 },
   webhooks: { deliveries: 5000, concurrency: 4, rate: 200, latencyEvents: 2000 },
 };
 
@@ -39,5 +42,6 @@ export const SMOKE: Profile = {
   mock: { concurrency: 4, warmupMs: 200, durationMs: 800, maxCount: 500, rounds: 1 },
   generator: { sizes: [20] },
   memory: { pending: 200, concurrency: 8 },
+  streams: { streams: 20, events: 2 },
   webhooks: { deliveries: 100, concurrency: 4, rate: 50, latencyEvents: 25 },
 };

@@ -5,6 +5,7 @@
 import type { AcceptResult } from '../scenarios/accept.js';
 import type { E2eResult } from '../scenarios/e2e.js';
 import type { MemoryResult } from '../scenarios/memory.js';
+import type { StreamsResult } from '../scenarios/streams.js';
 import type { WebhooksResult } from '../scenarios/webhooks.js';
 import type { MockResult } from '../scenarios/mock.js';
 import type { LoadResult } from './load.js';
@@ -35,6 +36,7 @@ export interface BenchResults {
   mock?: MockResult | { error: string };
   generator?: GeneratorSection | { error: string };
   memory?: MemoryResult | { error: string };
+  streams?: StreamsResult | { error: string };
   webhooks?: WebhooksResult | { error: string };
   targets: TargetCheck[];
 }
@@ -253,6 +255,19 @@ export function renderMarkdown(b: BenchResults): string {
     L.push('| idle RSS | RSS with commands pending | peak RSS | commands by status | fill rate |');
     L.push('|---:|---:|---:|---|---:|');
     L.push(`| ${x.idleMb} MB | ${x.pendingMb} MB | ${x.peakMb} MB | ${Object.entries(x.statuses).map(([s, c]) => `${s} ${c}`).join(', ')} | ${n0(x.fillPerSecond)}/s |`);
+  }
+  L.push('');
+  L.push('## 6. Event streams');
+  L.push('');
+  if (!b.streams) L.push('Not run.');
+  else if (isErr(b.streams)) L.push(`Failed: ${b.streams.error}`);
+  else {
+    const x = b.streams;
+    L.push(`${x.streams.toLocaleString('en-US')} concurrent \`GET /api/v1/open/events/stream\` subscribers on one gateway process (SQLite, embedded broker); latency from the create request to the last (first) subscriber's receipt of \`command.accepted\`.`);
+    L.push('');
+    L.push('| idle RSS | RSS with streams | per stream | last subscriber, median | last subscriber, each event | first subscriber, each event |');
+    L.push('|---:|---:|---:|---:|---|---|');
+    L.push(`| ${x.idleMb} MB | ${x.streamsMb} MB | ${x.perStreamKb} KB | ${x.medianLastMs} ms | ${x.lastSubscriberMs.join(', ')} ms | ${x.firstSubscriberMs.join(', ')} ms |`);
   }
   L.push('');
   return L.join('\n');

@@ -253,6 +253,7 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         ['listDeviceRequests limit=501', api.listDeviceRequests({ limit: LIMITS.listLimit.max + 1 })],
         ['getDeviceRequest id', api.getDeviceRequest('not-a-uuid')],
         ['replyDeviceRequest body', api.replyDeviceRequest(someRequestId, {} as never)],
+        ['listEvents cursor', api.listEvents({ cursor: 'not-a-cursor' })],
       ];
       for (const [what, p] of bad) {
         const r = await p;
@@ -269,6 +270,16 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         listDeviceRequests: (c) => c.listDeviceRequests({ limit: 1 }),
         getDeviceRequest: (c) => c.getDeviceRequest(someRequestId),
         replyDeviceRequest: (c) => c.replyDeviceRequest(someRequestId, { reply_code: '0' }),
+        listEvents: (c) => c.listEvents({ limit: 1 }),
+        // The stream iterator throws on a 4xx; its first step is the call.
+        streamEvents: (c) =>
+          c
+            .streamEvents({}, { lastEventId: someCommandId })
+            .next()
+            .then(
+              () => ({ response: new Response(null, { status: 200 }) }) as never,
+              (err: { status: number; error: never }) => ({ response: new Response(null, { status: err.status }), error: err.error }),
+            ),
       };
       const stale = Math.floor(Date.now() / 1000) - 2 * LIMITS.signatureWindowSeconds;
       const cases: [string, number, string, (op: { scope: string }) => DockgateClient][] = [
@@ -292,6 +303,27 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         }
       }
       expect(failures).toEqual([]);
+    });
+
+    it('events: the accepted command\'s command.accepted is listed and streamed (resumed after the event before it)', async () => {
+      const dock = t.docks[2].sn;
+      const created = await api.createCommand(bodyFor('debug_mode_open', dock, { idempotency_key: key('events') }) as never);
+      expect(created.response.status).toBe(202);
+      const id = (created.data as { command_id: string }).command_id;
+      const listed = await api.listEvents({ type: 'command.accepted', device_id: dock, limit: 500 });
+      expect(listed.response.status).toBe(200);
+      const items = listed.data!.items;
+      const mine = items.findIndex((e) => (e.data as { command_id?: string }).command_id === id);
+      expect(mine).toBeGreaterThanOrEqual(0);
+      const resume = mine > 0 ? { lastEventId: items[mine - 1]!.id } : {};
+      const ctl = new AbortController();
+      const it = api.streamEvents({ type: 'command.accepted', device_id: dock }, { ...resume, signal: ctl.signal });
+      if (mine > 0) {
+        const first = await it.next();
+        expect((first.value as { id: string }).id).toBe(items[mine]!.id);
+      }
+      ctl.abort();
+      await it.return(undefined);
     });
 
     it('scenario outcomes: succeeded, failed with a DJI code, timeout, unmatched, delay', async () => {
