@@ -173,6 +173,9 @@ const handlers: Handlers = {
   async sendWebhookTest() {
     return { status: 200, body: {} };
   },
+  async streamEvents() {
+    return { status: 200, body: '' };
+  },
 };
 const app = new Hono();
 registerRoutes(app, handlers, { readBody: (c) => c.req.json(), onInvalid: (c, code, issues) => c.json({ code, details: issues }, 400) });
@@ -244,6 +247,7 @@ describe('client ↔ routes over real HTTP with signatures', () => {
         redeliverWebhookEvent: async (_c: Context, input: unknown) => (rec('redeliverWebhookEvent', input), { status: 200, body: {} }),
         recoverWebhookDeliveries: async (_c: Context, input: unknown) => (rec('recoverWebhookDeliveries', input), { status: 200, body: {} }),
         sendWebhookTest: async (_c: Context, input: unknown) => (rec('sendWebhookTest', input), { status: 200, body: {} }),
+        streamEvents: async (_c: Context, input: unknown) => (rec('streamEvents', input), { status: 200, body: '' }),
       },
       {
         readBody: async (c: Context) => JSON.parse(new TextDecoder().decode(c.get('raw'))),
