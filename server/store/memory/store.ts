@@ -83,9 +83,7 @@ export class MemoryStore implements Store {
   /** The event log; write methods add their events in the same synchronous step. */
   readonly events = new MemoryEventLog(() => this.closed);
   /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
-  readonly webhooks = new MemoryWebhooks(() => {
-    if (this.closed) throw new StoreUnavailableError('memory store is closed');
-  });
+  readonly webhooks = new MemoryWebhooks(() => this.closed);
   private readonly credentials = new Map<string, Row>();
   /** key(api_id, nonce) → expires_at. */
   private readonly nonces = new Map<string, string>();
