@@ -5,6 +5,8 @@
 import type { AcceptResult } from '../scenarios/accept.js';
 import type { E2eResult } from '../scenarios/e2e.js';
 import type { MemoryResult } from '../scenarios/memory.js';
+import type { StreamsResult } from '../scenarios/streams.js';
+import type { WebhooksResult } from '../scenarios/webhooks.js';
 import type { MockResult } from '../scenarios/mock.js';
 import type { TelemetryResult } from '../scenarios/telemetry.js';
 import type { LoadResult } from './load.js';
@@ -36,6 +38,8 @@ export interface BenchResults {
   generator?: GeneratorSection | { error: string };
   memory?: MemoryResult | { error: string };
   telemetry?: TelemetryResult | { error: string };
+  streams?: StreamsResult | { error: string };
+  webhooks?: WebhooksResult | { error: string };
   targets: TargetCheck[];
 }
 
@@ -118,6 +122,11 @@ export function checkTargets(b: Omit<BenchResults, 'targets'>): TargetCheck[] {
     const f = x.freshness;
     t.push({ name: `Freshness of GET /devices/{id} at ${f.rate.toLocaleString('en-US')} osd/s, p99`, measured: f.p99 === null ? (f.skipped ? 'skipped' : '–') : `${ms(f.p99)} ms (${f.seen}/${f.probes} seen)`, goal: '≤ 1,500 ms', pass: f.p99 === null ? null : f.p99 <= 1500 && f.seen === f.probes });
     t.push({ name: `Gateway RSS with ${x.memory.devices.toLocaleString('en-US')} devices reporting`, measured: x.memory.skipped ? 'skipped' : `${x.memory.rssMb} MB (peak ${x.memory.peakMb})`, goal: '≤ 400 MB', pass: x.memory.skipped ? null : x.memory.rssMb <= 400 });
+  }
+  if (b.webhooks && !isErr(b.webhooks)) {
+    const w = b.webhooks;
+    t.push({ name: 'Webhook fan-out / bare keep-alive POST loop', measured: `${w.deliveredPerSecond}/s of ${w.barePerSecond}/s = ${w.ratio}`, goal: '≥ 0.3', pass: w.ratio >= 0.3 });
+    t.push({ name: `Webhook delivery latency p99 at ${w.latency.rate} events/s`, measured: `${w.latency.p99} ms`, goal: '≤ 50 ms', pass: w.latency.p99 <= 50 });
   }
   return t;
 }
@@ -280,6 +289,20 @@ export function renderMarkdown(b: BenchResults): string {
     L.push(`Freshness (embedded broker), osd publish → visible in \`GET /api/v1/open/devices/{id}\` at ${f.rate.toLocaleString('en-US')} osd/s over ${f.devices.toLocaleString('en-US')} devices: ${f.skipped ? `skipped: ${f.skipped}` : `p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms, max ${ms(f.max)} ms; ${f.seen}/${f.probes} probes seen; publisher ${n0(f.publisher?.perSecond)}/s`}.`);
     L.push('');
     L.push(`Memory: gateway RSS ${x.memory.skipped ? `skipped: ${x.memory.skipped}` : `${x.memory.rssMb} MB (peak ${x.memory.peakMb} MB) after ${x.memory.devices.toLocaleString('en-US')} devices reported ${n0(x.memory.messages)} osd`}.`);
+  }
+  L.push('');
+
+  L.push('## 7. Event streams');
+  L.push('');
+  if (!b.streams) L.push('Not run.');
+  else if (isErr(b.streams)) L.push(`Failed: ${b.streams.error}`);
+  else {
+    const x = b.streams;
+    L.push(`${x.streams.toLocaleString('en-US')} concurrent \`GET /api/v1/open/events/stream\` subscribers on one gateway process (SQLite, embedded broker); latency from the create request to the last (first) subscriber's receipt of \`command.accepted\`.`);
+    L.push('');
+    L.push('| idle RSS | RSS with streams | per stream | last subscriber, median | last subscriber, each event | first subscriber, each event |');
+    L.push('|---:|---:|---:|---:|---|---|');
+    L.push(`| ${x.idleMb} MB | ${x.streamsMb} MB | ${x.perStreamKb} KB | ${x.medianLastMs} ms | ${x.lastSubscriberMs.join(', ')} ms | ${x.firstSubscriberMs.join(', ')} ms |`);
   }
   L.push('');
   return L.join('\n');
