@@ -7,6 +7,7 @@ import { uuidv7 } from '../commands/accept.js';
 import { commandView, deviceRequestView } from '../handlers/views.js';
 import type { CommandPatch, CommandRecord, DeviceRequestRecord } from '../store/types.js';
 import type { NewEvent } from '../store/types/events.js';
+import type { components } from '../../generated/types.js';
 
 function commandEvent(type: EventType, rec: CommandRecord): NewEvent {
   return { id: uuidv7(), type, timestamp: rec.updated_at, device_id: rec.device_id, api_id: rec.api_id, data: commandView(rec) };
@@ -48,3 +49,22 @@ export function typeMatches(f: string | undefined, type: string): boolean {
   if (!f) return true;
   return f.endsWith('.*') ? type.startsWith(f.slice(0, -1)) : type === f;
 }
+
+type EventData<C extends keyof components['schemas']> = components['schemas'][C] extends { data: infer D } ? D : never;
+
+function deviceEvent(type: EventType, sn: string, at: string, data: unknown): NewEvent {
+  return { id: uuidv7(), type, timestamp: at, device_id: sn, api_id: null, data };
+}
+
+/**
+ * Device events for the fleet store (issue 11): build them and write them in the transaction of the
+ * presence / HMS change, with the store kind's writer (`SqliteEventLog.writeEvents(evs)` inside the
+ * write's savepoint, `PostgresEventLog.writeEvents(client, evs)` then `committed()`,
+ * `MemoryEventLog.writeEvents(evs)`). Visible to credentials allowed the device.
+ */
+export const deviceEvents = {
+  online: (d: EventData<'DeviceOnlineEvent'>): NewEvent => deviceEvent('device.online', d.sn, d.online_at, d),
+  offline: (d: EventData<'DeviceOfflineEvent'>): NewEvent => deviceEvent('device.offline', d.sn, d.offline_at, d),
+  hmsRaised: (d: EventData<'DeviceHmsRaisedEvent'>): NewEvent => deviceEvent('device.hms_raised', d.sn, d.raised_at, d),
+  hmsCleared: (d: EventData<'DeviceHmsClearedEvent'>): NewEvent => deviceEvent('device.hms_cleared', d.sn, d.cleared_at, d),
+};
