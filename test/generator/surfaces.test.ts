@@ -137,6 +137,10 @@ const handlers: Handlers = {
     const type: string | undefined = query.type;
     return { status: 200, body: { items: [], next_cursor: null, type } };
   },
+  async streamEvents(_c, { query }) {
+    const after: string | undefined = query.last_event_id;
+    return { status: 200, body: undefined, response: new Response(after ?? '') };
+  },
 };
 const app = new Hono();
 registerRoutes(app, handlers, { readBody: (c) => c.req.json(), onInvalid: (c, code, issues) => c.json({ code, details: issues }, 400) });
@@ -197,6 +201,7 @@ describe('client ↔ routes over real HTTP with signatures', () => {
         getDeviceRequest: async (_c: Context, input: any) => (rec('getDeviceRequest', input), { status: 404, body: { code: 'DEVICE_REQUEST_NOT_FOUND', message: 'none', request_id: 'r' } }),
         replyDeviceRequest: async (_c: Context, input: any) => (rec('replyDeviceRequest', input), { status: 202, body: { request_id: input.params.request_id, reply_code: input.body.reply_code, reply_message: null, reply_source: 'manual', replied_at: now() } }),
         listEvents: async (_c: Context, input: unknown) => (rec('listEvents', input), { status: 200, body: { items: [], next_cursor: null } }),
+        streamEvents: async (_c: Context, input: unknown) => (rec('streamEvents', input), { status: 200, body: undefined, response: new Response('', { headers: { 'Content-Type': 'text/event-stream' } }) }),
       },
       {
         readBody: async (c: Context) => JSON.parse(new TextDecoder().decode(c.get('raw'))),
