@@ -39,6 +39,8 @@ export function describeEventsContract(get: () => Store): void {
       expect(await store.applyTransition(c.command_id, ['ACCEPTED'], { status: 'DELIVERED', delivered_at: at(3), updated_at: at(3) })).toBe(false);
       const progress = { percent: 40, step: 'x', dji_status: 'in_progress', updated_at: at(4) };
       await store.transitionCommand(c.command_id, ['DELIVERED'], { status: 'DELIVERED', progress, delivered_at: at(2), updated_at: at(4) });
+      // The same progress again (a later time only): no event.
+      expect(await store.applyTransition(c.command_id, ['DELIVERED'], { status: 'DELIVERED', progress: { ...progress, updated_at: at(4.5) }, delivered_at: at(2), updated_at: at(4.5) })).toBe(true);
       await store.transitionCommand(c.command_id, ['DELIVERED'], { status: 'SUCCEEDED', completed_at: at(5), updated_at: at(5) });
       const evs = await events(store);
       expect(evs.map((e) => [e.type, e.sequence])).toEqual([
