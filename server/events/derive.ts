@@ -5,8 +5,9 @@
 import { TERMINAL_STATUSES, type EventType } from '../../spec/api.js';
 import { uuidv7 } from '../commands/accept.js';
 import { commandView, deviceRequestView } from '../handlers/views.js';
-import type { CommandPatch, CommandRecord, DeviceRequestRecord } from '../store/types.js';
+import type { CommandPatch, CommandProgress, CommandRecord, DeviceRequestRecord } from '../store/types.js';
 import type { NewEvent } from '../store/types/events.js';
+import type { components } from '../../generated/types.js';
 
 function commandEvent(type: EventType, rec: CommandRecord): NewEvent {
   return { id: uuidv7(), type, timestamp: rec.updated_at, device_id: rec.device_id, api_id: rec.api_id, data: commandView(rec) };
@@ -20,17 +21,23 @@ export function acceptedEvents(rec: CommandRecord): NewEvent[] {
 /**
  * The events of an applied transition: `command.delivered` when it set `delivered_at` to its own
  * time (server/commands/transitions.ts keeps an earlier `delivered_at`, so only the first delivery
- * does; read from the patch, the SQL needs no read of the old row), `command.progress` when it set a non-terminal `progress`,
+ * does; read from the patch, the SQL needs no read of the old row), `command.progress` when it set
+ * a non-terminal `progress` that differs from `before` (the stored one; a repeat emits nothing),
  * `command.completed` when the status became terminal. A patch touching none (e.g. the DRC `seq`)
  * emits nothing.
  */
-export function transitionEvents(patch: CommandPatch, rec: CommandRecord): NewEvent[] {
+export function transitionEvents(patch: CommandPatch, rec: CommandRecord, before?: CommandProgress | null): NewEvent[] {
   const out: NewEvent[] = [];
   const terminal = (TERMINAL_STATUSES as readonly string[]).includes(rec.status);
   if (patch.delivered_at && patch.delivered_at === patch.updated_at) out.push(commandEvent('command.delivered', rec));
-  if (patch.progress != null && !terminal) out.push(commandEvent('command.progress', rec));
+  if (patch.progress != null && !terminal && !sameProgress(before, patch.progress)) out.push(commandEvent('command.progress', rec));
   if (patch.status !== undefined && terminal) out.push(commandEvent('command.completed', rec));
   return out;
+}
+
+/** Whether a progress event repeats the stored progress (percent, step, DJI status; not its time). */
+function sameProgress(a: CommandProgress | null | undefined, b: CommandProgress): boolean {
+  return a != null && a.percent === b.percent && a.step === b.step && a.dji_status === b.dji_status;
 }
 
 /** `device_request.received` of a newly stored request. */
@@ -48,3 +55,22 @@ export function typeMatches(f: string | undefined, type: string): boolean {
   if (!f) return true;
   return f.endsWith('.*') ? type.startsWith(f.slice(0, -1)) : type === f;
 }
+
+type EventData<C extends keyof components['schemas']> = components['schemas'][C] extends { data: infer D } ? D : never;
+
+function deviceEvent(type: EventType, sn: string, at: string, data: unknown): NewEvent {
+  return { id: uuidv7(), type, timestamp: at, device_id: sn, api_id: null, data };
+}
+
+/**
+ * Device events for the fleet store (issue 11): build them and write them in the transaction of the
+ * presence / HMS change, with the store kind's writer (`SqliteEventLog.writeEvents(evs)` inside the
+ * write's savepoint, `PostgresEventLog.writeEvents(client, evs)` then `committed()`,
+ * `MemoryEventLog.writeEvents(evs)`). Visible to credentials allowed the device.
+ */
+export const deviceEvents = {
+  online: (d: EventData<'DeviceOnlineEvent'>): NewEvent => deviceEvent('device.online', d.sn, d.online_at, d),
+  offline: (d: EventData<'DeviceOfflineEvent'>): NewEvent => deviceEvent('device.offline', d.sn, d.offline_at, d),
+  hmsRaised: (d: EventData<'DeviceHmsRaisedEvent'>): NewEvent => deviceEvent('device.hms_raised', d.sn, d.raised_at, d),
+  hmsCleared: (d: EventData<'DeviceHmsClearedEvent'>): NewEvent => deviceEvent('device.hms_cleared', d.sn, d.cleared_at, d),
+};

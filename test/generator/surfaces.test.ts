@@ -185,8 +185,9 @@ const handlers: Handlers = {
   async sendWebhookTest() {
     return { status: 200, body: {} };
   },
-  async streamEvents() {
-    return { status: 200, body: '' };
+  async streamEvents(_c, { query }) {
+    const after: string | undefined = query.last_event_id;
+    return { status: 200, body: undefined, response: new Response(after ?? '') };
   },
 };
 const app = new Hono();
@@ -262,7 +263,7 @@ describe('client ↔ routes over real HTTP with signatures', () => {
         redeliverWebhookEvent: async (_c: Context, input: unknown) => (rec('redeliverWebhookEvent', input), { status: 200, body: {} }),
         recoverWebhookDeliveries: async (_c: Context, input: unknown) => (rec('recoverWebhookDeliveries', input), { status: 200, body: {} }),
         sendWebhookTest: async (_c: Context, input: unknown) => (rec('sendWebhookTest', input), { status: 200, body: {} }),
-        streamEvents: async (_c: Context, input: unknown) => (rec('streamEvents', input), { status: 200, body: '' }),
+        streamEvents: async (_c: Context, input: unknown) => (rec('streamEvents', input), { status: 200, body: undefined, response: new Response('', { headers: { 'Content-Type': 'text/event-stream' } }) }),
       },
       {
         readBody: async (c: Context) => JSON.parse(new TextDecoder().decode(c.get('raw'))),

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../server/commands/accept.js';
+import { deviceEvents } from '../../server/events/derive.js';
 import type { EventFilter } from '../../server/store/types/events.js';
 import type { Store } from '../../server/store/types.js';
 import { at, command, deviceRequest } from './contract.js';
@@ -38,6 +39,8 @@ export function describeEventsContract(get: () => Store): void {
       expect(await store.applyTransition(c.command_id, ['ACCEPTED'], { status: 'DELIVERED', delivered_at: at(3), updated_at: at(3) })).toBe(false);
       const progress = { percent: 40, step: 'x', dji_status: 'in_progress', updated_at: at(4) };
       await store.transitionCommand(c.command_id, ['DELIVERED'], { status: 'DELIVERED', progress, delivered_at: at(2), updated_at: at(4) });
+      // The same progress again (a later time only): no event.
+      expect(await store.applyTransition(c.command_id, ['DELIVERED'], { status: 'DELIVERED', progress: { ...progress, updated_at: at(4.5) }, delivered_at: at(2), updated_at: at(4.5) })).toBe(true);
       await store.transitionCommand(c.command_id, ['DELIVERED'], { status: 'SUCCEEDED', completed_at: at(5), updated_at: at(5) });
       const evs = await events(store);
       expect(evs.map((e) => [e.type, e.sequence])).toEqual([
@@ -113,7 +116,8 @@ export function describeEventsContract(get: () => Store): void {
     it('append (the hook for changes stored elsewhere) continues the device sequence; prune deletes old events in bounded batches', async () => {
       const store = get();
       await store.createCommand(command());
-      const [dev] = await store.events.append([{ id: uuidv7(), type: 'device.online', timestamp: at(1), device_id: 'DOCK-1', api_id: null, data: { sn: 'DOCK-1' } }]);
+      const [dev] = await store.events.append([deviceEvents.online({ sn: 'DOCK-1', kind: 'dock', dock_sn: null, online_at: at(1) })]);
+      expect([dev!.type, dev!.device_id, dev!.api_id, dev!.timestamp]).toEqual(['device.online', 'DOCK-1', null, at(1)]);
       expect(dev!.sequence).toBe(2);
       await store.events.append([{ id: uuidv7(), type: 'webhook.test', timestamp: at(2), device_id: null, api_id: 'api-1', data: {} }]);
       expect((await events(store)).map((e) => [e.type, e.sequence])).toEqual([['command.accepted', 1], ['device.online', 2], ['webhook.test', null]]);

@@ -294,7 +294,7 @@ export class MemoryStore implements Store {
     const next: Row = { ...r, ...Object.fromEntries(cols) };
     if (m !== undefined) next.messages = appendMessage(r.messages, m);
     this.commands.set(command_id, next);
-    this.events.writeEvents(transitionEvents(patch, rowToCommand(next)));
+    this.events.writeEvents(transitionEvents(patch, rowToCommand(next), rowToCommand(r).progress));
     return next;
   }
 

@@ -40,6 +40,7 @@ import {
 import {
   type CommandFilter,
   type CommandPatch,
+  type CommandProgress,
   type CommandRecord,
   type CreateOutcome,
   type DispatchClaim,
@@ -293,9 +294,14 @@ export class PostgresStore implements Store {
     const sets = commandPatchColumns(patch).map(([c, v]) => `${c} = ${p.add(v)}`);
     if (message !== undefined) sets.push(`messages = ${appendMessageSql(p.add(recordedMessageJson(message)))}`);
     const sql = `UPDATE commands SET ${sets.join(', ')} WHERE command_id = ${p.add(command_id)} AND status = ANY(${p.add([...from])}::text[]) RETURNING *`;
+    let before: CommandProgress | null | undefined;
     return this.withEvents(
-      async (c) => ((r) => (r ? rowToCommand(r) : null))((await c.query(sql, p.values)).rows[0]),
-      (rec) => (rec ? transitionEvents(patch, rec) : []),
+      async (c) => {
+        // The stored progress, locked, when the patch sets one: a repeated progress emits no event.
+        if (patch.progress != null) before = ((x) => (x ? JSON.parse(x) : null))((await c.query('SELECT progress FROM commands WHERE command_id = $1 FOR UPDATE', [command_id])).rows[0]?.progress);
+        return ((r) => (r ? rowToCommand(r) : null))((await c.query(sql, p.values)).rows[0]);
+      },
+      (rec) => (rec ? transitionEvents(patch, rec, before) : []),
     );
   }
 

@@ -38,6 +38,7 @@ import {
 import {
   type CommandFilter,
   type CommandPatch,
+  type CommandProgress,
   type CommandRecord,
   type CreateOutcome,
   type DispatchClaim,
@@ -132,6 +133,13 @@ export class SqliteStore implements Store {
     this.devices = new SqliteDevices(this.e);
     this.webhooks = new SqliteWebhooks(this.e);
     this.events = new SqliteEventLog(this.e);
+  }
+
+  /** The stored progress when `patch` sets one (a repeated progress emits no event), inside the write. */
+  private progressBefore(command_id: string, patch: CommandPatch): CommandProgress | null | undefined {
+    if (patch.progress == null) return undefined;
+    const p = this.e.st('SELECT progress FROM commands WHERE command_id = ?').pluck().get(command_id) as string | null | undefined;
+    return p ? (JSON.parse(p) as CommandProgress) : null;
   }
 
   /** Run `fn` in a savepoint of the open batch, so a change and its events commit or fail together. */
@@ -284,8 +292,9 @@ export class SqliteStore implements Store {
         values.push(m, m);
       }
       return this.atomic(() => {
+        const before = this.progressBefore(command_id, patch);
         const rec = this.one(this.e.st(sql), ...values, command_id);
-        if (rec) this.events.writeEvents(transitionEvents(patch, rec));
+        if (rec) this.events.writeEvents(transitionEvents(patch, rec, before));
         return rec;
       });
     });
@@ -299,8 +308,9 @@ export class SqliteStore implements Store {
         return this.e.st(transitionSql(cols.map(([c]) => c), from, false)).run(...cols.map(([, v]) => v), command_id).changes === 1;
       }
       return this.atomic(() => {
+        const before = this.progressBefore(command_id, patch);
         const rec = this.one(this.e.st(transitionSql(cols.map(([c]) => c), from, true)), ...cols.map(([, v]) => v), command_id);
-        if (rec) this.events.writeEvents(transitionEvents(patch, rec));
+        if (rec) this.events.writeEvents(transitionEvents(patch, rec, before));
         return rec !== null;
       });
     });
