@@ -64,7 +64,7 @@ describe('@dockgate/client from its packed tarball', () => {
     const esm = await partner.node('exports.mjs');
     const cjs = await partner.node('exports.cjs');
     expect(esm.stderr).toBe('');
-    expect(esm.stdout.trim()).toBe('COMMAND_TYPES DockgateApiError createDockgateClient signFetchRequest 83');
+    expect(esm.stdout.trim()).toBe('COMMAND_TYPES DockgateApiError WebhookVerificationError createDockgateClient signFetchRequest verifyWebhook 83');
     expect(cjs).toEqual(esm);
   });
 

@@ -131,14 +131,21 @@ export class PostgresEngine {
     } catch (err) {
       throw mapError(err);
     }
+    // pg emits 'error' on a checked-out client whose connection breaks between queries (the pool
+    // listens only while it is idle); unheard, that event would end the process. The broken
+    // connection then fails the transaction's next query, which is what the caller sees.
+    const onError = () => {};
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       const out = await fn(client);
       await client.query('COMMIT');
+      client.off('error', onError);
       client.release();
       return out;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
+      client.off('error', onError);
       // A broken connection must not go back to the pool.
       client.release(isConnectionError(err) ? (err as Error) : undefined);
       throw mapError(err);
