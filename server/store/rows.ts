@@ -311,3 +311,10 @@ export function page<T>(rows: Row[], limit: number, map: (r: Row) => T, at: (r: 
   const last = items[items.length - 1];
   return { items: items.map(map), next_cursor: more && last ? encodeCursor({ at: at(last), id: id(last) }) : null };
 }
+
+/**
+ * Nonce purge, the same in every store: every `NONCE_PURGE_EVERY`-th `rememberNonce` also deletes
+ * up to `NONCE_PURGE_BATCH` expired nonces (bounded work, well above the insert rate).
+ */
+export const NONCE_PURGE_EVERY = 1000;
+export const NONCE_PURGE_BATCH = 5000;

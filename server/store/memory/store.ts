@@ -20,7 +20,7 @@ import {
   COMMAND_INSERT_COLUMNS, CREDENTIAL_COLUMNS, DEVICE_REQUEST_INSERT_COLUMNS, DEVICE_REQUEST_REPLY_COLUMNS,
   byAcceptance, commandPatchColumns, commandValues, credentialPatchColumns, credentialValues,
   deviceRequestReplyValues, deviceRequestValues, iso, newCommand, page, positiveLimit, recordedMessageJson, rowToCommand,
-  rowToCredential, rowToDeviceRequest, statusCounts, timeoutReason, type Row,
+  rowToCredential, rowToDeviceRequest, statusCounts, timeoutReason, NONCE_PURGE_BATCH, NONCE_PURGE_EVERY, type Row,
 } from '../rows.js';
 import {
   StoreUnavailableError, type CommandFilter, type CommandPatch, type CommandRecord, type CreateOutcome, type Credential,
@@ -31,9 +31,6 @@ import { MemoryDevices } from './devices.js';
 import { MemoryWebhooks } from './webhooks.js';
 import { appendMessage, beforeCursor, key, newestFirst, oldestFirst, rowOf } from './rows.js';
 
-/** As in the SQL stores: every this-many `rememberNonce` calls also drop up to `NONCE_PURGE_BATCH` expired nonces. */
-const NONCE_PURGE_EVERY = 1000;
-const NONCE_PURGE_BATCH = 5000;
 
 const isOpen = (r: Row) => OPEN_STATUSES.includes(r.status as CommandStatus);
 

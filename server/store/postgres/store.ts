@@ -36,6 +36,8 @@ import {
   statusCounts,
   EXPIRE_FAILURE_SQL,
   type Row,
+  NONCE_PURGE_BATCH,
+  NONCE_PURGE_EVERY,
 } from '../rows.js';
 import {
   type CommandFilter,
@@ -62,8 +64,6 @@ import { PostgresWebhooks } from './webhooks.js';
 
 export type { PostgresStoreOptions } from './engine.js';
 
-export const NONCE_PURGE_EVERY = 1000;
-export const NONCE_PURGE_BATCH = 5000;
 
 const $ = (from: number, n: number) => Array.from({ length: n }, (_, i) => `$${from + i}`).join(', ');
 
