@@ -88,7 +88,7 @@ export const EVENTS: EventDef[] = [
       kind: KIND,
       dock_sn: DOCK_SN,
       online_at: time('When it came online.'),
-      reason: { ...ref('PresenceReason') },
+      reason: { ...ref('PresenceReason'), description: 'Why: `message` (first heard, or heard again) or `update_topo` (an aircraft listed by its dock).' },
     }),
     example: { sn: EXAMPLE_DEVICE, kind: 'dock', dock_sn: null, online_at: EXAMPLE_TIME, reason: 'message' },
   },
