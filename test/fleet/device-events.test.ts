@@ -3,7 +3,8 @@
  * embedded aedes broker and a SQLite store; a dock (plain mqtt.js client with its registry login)
  * comes online, raises and clears an HMS alarm and disconnects. `GET /api/v1/open/events` lists
  * device.online → device.hms_raised → device.hms_cleared → device.offline with the per-device
- * sequence, and a loopback webhook endpoint subscribed to `device.*` receives them, signed.
+ * sequence, and a loopback webhook endpoint subscribed to `device.*` receives them, signed; a
+ * credential sees them through its allow-list, a registry grant, or the dock of an aircraft.
  */
 import { randomUUID } from 'node:crypto';
 import mqtt from 'mqtt';
@@ -11,6 +12,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestCred, type TestGateway } from '../http/harness.js';
 import { uniqueSn } from '../mqtt/harness.js';
+import { provisionDock } from '../support/devices.js';
 import { startReceiver, type Receiver } from '../webhooks/receiver.js';
 
 const EP = '/api/v1/open/callbacks/endpoints';
@@ -89,10 +91,41 @@ describe('device events end to end', () => {
     expect(delivered.filter((d) => d.data.sn === sn).map((d) => d.type).sort()).toEqual(['device.hms_cleared', 'device.hms_raised', 'device.offline', 'device.online']);
   });
 
-  it('a credential whose allow-list does not admit the dock sees none of its events', async () => {
+  it('visibility: the allow-list, the registry grant (devices.credentials) and the aircraft of a visible dock', async () => {
+    const granted = await t.cred({ devices: [] });
+    const sn = uniqueSn('DOCK');
+    const ac = uniqueSn('AC');
+    const listed = await t.cred({ devices: [sn] });
     const other = await t.cred({ devices: ['SOMEONE-ELSE'] });
-    const r = await t.call(other, 'GET', '/api/v1/open/events', { query: `type=${encodeURIComponent('device.*')}` });
-    expect(r.status).toBe(200);
-    expect(r.body.items).toEqual([]);
+    const login = await provisionDock(t.gw.store, sn, { credentials: [granted.api_id] });
+    const ep = await t.call(granted, 'POST', EP, { body: { name: 'granted', url: rx.url } });
+    expect((await t.call(granted, 'POST', `${EP}/${ep.body.endpoint_id}/subscriptions`, { body: { event_type: 'device.*' } })).status).toBe(201);
+    const dock = await mqtt.connectAsync(t.gw.mqttUrl, { clientId: `dock-${sn}`, reconnectPeriod: 0, protocolVersion: 4, username: login.username, password: login.password });
+    try {
+      await dock.publishAsync(`sys/product/${sn}/status`, msg('update_topo', { domain: 3, type: 3, sub_type: 0, sub_devices: [{ sn: ac, domain: 0, type: 100, sub_type: 0, index: 'A' }] }), { qos: 1 });
+      const seen = async (c: TestCred) => {
+        const r = await t.call(c, 'GET', '/api/v1/open/events', { query: `type=${encodeURIComponent('device.online')}` });
+        expect(r.status).toBe(200);
+        return (r.body.items as { device_id: string }[]).map((e) => e.device_id).filter((d) => d === sn || d === ac).sort();
+      };
+      await until(async () => (await seen(cred)).length === 2);
+      expect(await seen(granted)).toEqual([sn, ac].sort());
+      expect(await seen(listed)).toEqual([sn, ac].sort());
+      expect(await seen(other)).toEqual([]);
+      // The granted credential's endpoint receives them too (fan-out resolves the same visibility).
+      const wh = new Webhook(ep.body.secret);
+      const mine = () => rx.received.flatMap((r) => {
+        try {
+          const h = r.headers;
+          return [wh.verify(r.body, { 'webhook-id': String(h['webhook-id']), 'webhook-timestamp': String(h['webhook-timestamp']), 'webhook-signature': String(h['webhook-signature']) }) as { type: string; data: { sn: string } }];
+        } catch {
+          return []; // another endpoint's delivery (other secret)
+        }
+      });
+      await until(async () => mine().filter((d) => d.type === 'device.online').length === 2, 10_000);
+      expect(mine().filter((d) => d.type === 'device.online').map((d) => d.data.sn).sort()).toEqual([sn, ac].sort());
+    } finally {
+      await dock.endAsync(true);
+    }
   });
 });
