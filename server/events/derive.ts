@@ -1,6 +1,7 @@
 /**
  * Which events a stored change emits (issue 13 item 2), shared by the three stores so they write
- * the same events: command acceptance and transitions, device requests received and replied.
+ * the same events: command acceptance and transitions, device requests received and replied, device
+ * presence changes and HMS alarms raised / cleared.
  */
 import { TERMINAL_STATUSES, type EventType } from '../../spec/api.js';
 import { uuidv7 } from '../commands/accept.js';
