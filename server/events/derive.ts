@@ -1,12 +1,14 @@
 /**
  * Which events a stored change emits (issue 13 item 2), shared by the three stores so they write
- * the same events: command acceptance and transitions, device requests received and replied.
+ * the same events: command acceptance and transitions, device requests received and replied, device
+ * presence changes and HMS alarms raised / cleared.
  */
 import { TERMINAL_STATUSES, type EventType } from '../../spec/api.js';
 import { uuidv7 } from '../commands/accept.js';
 import { commandView, deviceRequestView } from '../handlers/views.js';
 import type { CommandPatch, CommandProgress, CommandRecord, DeviceRequestRecord } from '../store/types.js';
 import type { NewEvent } from '../store/types/events.js';
+import type { AlarmRecord, PresenceChange } from '../store/types/fleet.js';
 import type { components } from '../../generated/types.js';
 
 function commandEvent(type: EventType, rec: CommandRecord): NewEvent {
@@ -74,3 +76,33 @@ export const deviceEvents = {
   hmsRaised: (d: EventData<'DeviceHmsRaisedEvent'>): NewEvent => deviceEvent('device.hms_raised', d.sn, d.raised_at, d),
   hmsCleared: (d: EventData<'DeviceHmsClearedEvent'>): NewEvent => deviceEvent('device.hms_cleared', d.sn, d.cleared_at, d),
 };
+
+/** Where a device sits, for the presence events: its kind and (aircraft) dock. */
+export interface DevicePlace {
+  kind: 'dock' | 'aircraft';
+  gateway_sn: string | null;
+}
+
+/** `device.online` / `device.offline` of a stored presence change (the fleet stores call it in the change's transaction). */
+export function presenceEvents(c: PresenceChange, d: DevicePlace): NewEvent[] {
+  const dock_sn = d.kind === 'aircraft' ? d.gateway_sn : null;
+  if (c.online) return [deviceEvents.online({ sn: c.sn, kind: d.kind, dock_sn, online_at: c.at, reason: c.reason })];
+  if (c.reason === 'message') throw new Error('an offline change has no reason "message"');
+  return [deviceEvents.offline({ sn: c.sn, kind: d.kind, dock_sn, offline_at: c.at, reason: c.reason })];
+}
+
+/** The `hms` of an alarm event (null fields as the dock left them; `in_the_sky` as a boolean). */
+function hmsView(a: AlarmRecord): EventData<'DeviceHmsRaisedEvent'>['hms'] {
+  return {
+    alarm_id: a.alarm_id, key: a.code, level: a.level, module: a.module,
+    in_the_sky: a.in_the_sky === null ? null : a.in_the_sky !== 0, device_type: a.device_type, args: a.args,
+  };
+}
+
+/** One `device.hms_raised` per raised alarm, one `device.hms_cleared` per cleared alarm of an applied HMS report. */
+export function hmsEvents(diff: { raised: AlarmRecord[]; cleared: AlarmRecord[] }): NewEvent[] {
+  return [
+    ...diff.raised.map((a) => deviceEvents.hmsRaised({ sn: a.sn, hms: hmsView(a), raised_at: a.raised_at })),
+    ...diff.cleared.map((a) => deviceEvents.hmsCleared({ sn: a.sn, hms: hmsView(a), raised_at: a.raised_at, cleared_at: a.cleared_at ?? a.raised_at })),
+  ];
+}

@@ -11,6 +11,7 @@ import type { components } from '../../generated/types.js';
 import { LIMITS } from '../../spec/api.js';
 import { modelsByKey } from '../../spec/uplink/index.js';
 import { HmsMessages } from '../fleet/hms.js';
+import { visibleDevices } from '../fleet/visibility.js';
 import { ApiError } from '../http/errors.js';
 import '../http/context.js';
 import type { Credential, Store } from '../store/types.js';
@@ -63,27 +64,11 @@ export function alarmView(a: AlarmRecord, messages: HmsMessages, lang: string): 
   return v as Schemas['Alarm'];
 }
 
-/** The SNs a credential with an allow-list may see (null = every device). */
-async function visibleSns(store: Store, cred: Credential): Promise<Set<string> | null> {
-  if (cred.allowed_devices === null) return null;
-  const sns = new Set(cred.allowed_devices);
-  let cursor: string | undefined;
-  do {
-    const page = await store.devices.list({ credential: cred.api_id, limit: LIMITS.listLimit.max, cursor });
-    for (const d of page.items) sns.add(d.sn);
-    cursor = page.next_cursor ?? undefined;
-  } while (cursor);
-  for (const dock of [...sns]) {
-    for (const a of (await store.fleet.listDevices({ gateway_sn: dock, limit: LIMITS.listLimit.max })).items) sns.add(a.sn);
-  }
-  return sns;
-}
-
 /** The three device handlers, bound to the store and the HMS texts. */
 export function deviceHandlers({ store, hmsMessages = HmsMessages.none() }: DeviceHandlerDeps): Pick<Handlers, 'listDevices' | 'getDevice' | 'listDeviceAlarms'> {
   async function visibleDevice(cred: Credential, sn: string): Promise<FleetDevice> {
     const d = await store.fleet.getDevice(sn);
-    const sns = d ? await visibleSns(store, cred) : null;
+    const sns = d ? await visibleDevices(store, cred) : null;
     if (!d || (sns !== null && !sns.has(sn))) throw new ApiError('DEVICE_NOT_FOUND', `No device ${sn} is visible to this credential.`);
     return d;
   }
@@ -99,7 +84,7 @@ export function deviceHandlers({ store, hmsMessages = HmsMessages.none() }: Devi
   return {
     async listDevices(c, input) {
       const q = input.query;
-      const sns = await visibleSns(store, c.get('credential'));
+      const sns = await visibleDevices(store, c.get('credential'));
       const page = await withCursor(
         store.fleet.listDevices({ kind: q.kind, online: q.online, model_key: q.model, sns: sns ? [...sns] : null, limit: q.limit ?? LIMITS.listLimit.default, cursor: q.cursor }),
       );

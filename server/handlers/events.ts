@@ -6,7 +6,8 @@
 import type { Handlers } from '../../generated/server/routes.js';
 import { LIMITS } from '../../spec/api.js';
 import { decodeEventCursor, encodeEventCursor, eventView } from '../events/view.js';
-import type { Credential } from '../store/types.js';
+import { visibleDevices } from '../fleet/visibility.js';
+import type { Credential, Store } from '../store/types.js';
 import type { EventFilter } from '../store/types/events.js';
 import { ApiError } from '../http/errors.js';
 import { eventStreamResponse, type StreamOptions } from '../events/stream.js';
@@ -14,9 +15,15 @@ import '../http/context.js';
 import { withCursor } from './commands.js';
 import type { HandlerDeps } from './deps.js';
 
-/** The store filter of a credential and the `type` / `device_id` / `since` query (shared with the stream). */
-export function eventFilter(cred: Credential, q: { type?: string; device_id?: string; since?: string }): EventFilter {
-  return { api_id: cred.api_id, allowed_devices: cred.allowed_devices, type: q.type, device_id: q.device_id, since: q.since === undefined ? undefined : new Date(q.since).toISOString() };
+/**
+ * The store filter of a credential and the `type` / `device_id` / `since` query (shared with the
+ * stream). Its devices are those the credential may see (server/fleet/visibility.ts: allow-list,
+ * registry grants, their aircraft), resolved now: a stream sees grants made after it connected
+ * from its next reconnect.
+ */
+export async function eventFilter(store: Store, cred: Credential, q: { type?: string; device_id?: string; since?: string }): Promise<EventFilter> {
+  const devices = await visibleDevices(store, cred);
+  return { api_id: cred.api_id, allowed_devices: devices && [...devices], type: q.type, device_id: q.device_id, since: q.since === undefined ? undefined : new Date(q.since).toISOString() };
 }
 
 /** The event handlers, bound to the gateway's store. */
@@ -32,14 +39,14 @@ export function eventHandlers({ store }: HandlerDeps, stream: StreamOptions = {}
           throw new ApiError('VALIDATION_FAILED', undefined, [{ field: 'last_event_id', rule: 'format', message: `last_event_id ${resume} is not in the event log (unknown, or older than the retention)` }]);
         }
       } else position = await store.events.tail();
-      return { status: 200, body: undefined, response: eventStreamResponse(c, store.events, eventFilter(c.get('credential'), q), { position }, stream) };
+      return { status: 200, body: undefined, response: eventStreamResponse(c, store.events, await eventFilter(store, c.get('credential'), q), { position }, stream) };
     },
 
     async listEvents(c, input) {
       const q = input.query;
       const cred = c.get('credential');
       const limit = q.limit ?? LIMITS.listLimit.default;
-      const f = eventFilter(cred, q);
+      const f = await eventFilter(store, cred, q);
       const page = await withCursor((async () => store.events.read(q.cursor === undefined ? null : decodeEventCursor(q.cursor), f, limit))());
       const next = page.events.length === limit && page.position !== null ? encodeEventCursor(page.position) : null;
       return { status: 200, body: { items: page.events.map(eventView), next_cursor: next } };

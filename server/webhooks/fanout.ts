@@ -10,6 +10,7 @@
  * `webhook.test` events are delivered only to the endpoint tested (./endpoints.ts), never fanned out.
  */
 import type { Logger } from 'pino';
+import { visibleDevices } from '../fleet/visibility.js';
 import type { Store } from '../store/types.js';
 import type { EventRecord } from '../store/types/events.js';
 import { matchingPatterns, type WebhookEndpointRecord } from '../store/types/webhooks.js';
@@ -93,10 +94,12 @@ export class WebhookFanout {
     if (subs.length === 0) return 0;
     const wanted = new Set(subs.map((s) => s.event_type));
     const matches = (e: EventRecord) => e.type !== 'webhook.test' && matchingPatterns(e.type).some((p) => wanted.has(p));
+    // Resolved each pass (the registry grants and aircraft, server/fleet/visibility.ts); free without an allow-list.
+    const devices = await visibleDevices(store, cred);
     let n = 0;
     let position = ep.fanout_position;
     for (;;) {
-      const page = await store.events.read(position, { api_id: ep.api_id, allowed_devices: cred.allowed_devices, since: ep.created_at }, this.o.batch ?? 500);
+      const page = await store.events.read(position, { api_id: ep.api_id, allowed_devices: devices && [...devices], since: ep.created_at }, this.o.batch ?? 500);
       for (const e of page.events) if (matches(e)) n += await enqueueEvent(store.webhooks, e, null, ep.endpoint_id);
       if (page.position === null || page.position === position) break;
       position = page.position;

@@ -36,15 +36,18 @@ const obj = (required: string[], properties: Record<string, JsonSchema>, descrip
 
 const COMMAND_DATA: JsonSchema = { ...ref('Command') };
 const command = (patch: Record<string, unknown>) => ({ ...EXAMPLES.command, ...patch });
-const HMS: JsonSchema = obj(['key', 'level', 'module'], {
+const HMS: JsonSchema = obj(['alarm_id', 'key', 'level', 'module'], {
+  alarm_id: str('Platform alarm ID (`Alarm.alarm_id` of `GET /api/v1/open/devices/{device_sn}/alarms`).'),
   key: str('HMS code key (DJI `hms` event `code`, e.g. `0x16100083`).'),
-  level: { type: 'integer', description: 'DJI level: 0 notice, 1 caution, 2 warning.' },
-  module: { type: 'integer', description: 'DJI module: 0 flight mission, 1 device management, 2 media, 3 HMS.' },
-  in_the_sky: { type: 'boolean', description: 'Raised while the aircraft was airborne.' },
+  level: { type: ['integer', 'null'], description: 'DJI level: 0 notice, 1 caution, 2 warning; null when the dock did not send it.' },
+  module: { type: ['integer', 'null'], description: 'DJI module: 0 flight mission, 1 device management, 2 media, 3 HMS; null when the dock did not send it.' },
+  in_the_sky: { type: ['boolean', 'null'], description: 'Raised while the aircraft was airborne; null when the dock did not send it.' },
+  device_type: { type: ['string', 'null'], description: 'DJI `device_type` of the item (`{domain}-{type}-{sub_type}`), when sent.' },
   args: { type: 'object', additionalProperties: true, description: 'DJI `args` (`component_index`, `sensor_index`).' },
-  message: str('English text of the code, when known.'),
 });
-const HMS_EXAMPLE = { key: '0x16100083', level: 1, module: 3, in_the_sky: false, args: { component_index: 0, sensor_index: 0 }, message: 'Dock cover obstructed' };
+const HMS_EXAMPLE = { alarm_id: '0190f3a2-6b1c-7c3e-9a10-2b7c1d4e5f60', key: '0x16100083', level: 1, module: 3, in_the_sky: false, device_type: '3-3-0', args: { component_index: 0, sensor_index: 0 } };
+const KIND: JsonSchema = { type: 'string', enum: ['dock', 'aircraft'], description: 'Device kind.' };
+const DOCK_SN: JsonSchema = { type: ['string', 'null'], description: 'For an aircraft, its dock; null for a dock.' };
 
 /** The event types, in documentation order. */
 export const EVENTS: EventDef[] = [
@@ -79,44 +82,41 @@ export const EVENTS: EventDef[] = [
   {
     type: 'device.online',
     summary: 'A device came online',
-    emitted: 'When a dock connected to the broker, or an aircraft appeared in its dock\'s topology, after being offline or unknown.',
-    pending: 'issue 11 (presence)',
-    data: obj(['sn', 'kind', 'online_at'], {
+    emitted: 'When a device was first heard, or heard again after being offline (`reason: message`), or an aircraft appeared in its dock\'s `update_topo` (`reason: update_topo`). Written in the transaction that marks it online (compare-and-set: one event per change, even with several instances).',
+    data: obj(['sn', 'kind', 'dock_sn', 'online_at', 'reason'], {
       sn: str('Device SN.'),
-      kind: { type: 'string', enum: ['dock', 'aircraft'], description: 'Device kind.' },
-      dock_sn: { type: ['string', 'null'], description: 'For an aircraft, its dock; null for a dock.' },
+      kind: KIND,
+      dock_sn: DOCK_SN,
       online_at: time('When it came online.'),
+      reason: { ...ref('PresenceReason'), description: 'Why: `message` (first heard, or heard again) or `update_topo` (an aircraft listed by its dock).' },
     }),
-    example: { sn: EXAMPLE_DEVICE, kind: 'dock', dock_sn: null, online_at: EXAMPLE_TIME },
+    example: { sn: EXAMPLE_DEVICE, kind: 'dock', dock_sn: null, online_at: EXAMPLE_TIME, reason: 'message' },
   },
   {
     type: 'device.offline',
     summary: 'A device went offline',
-    emitted: 'When a dock disconnected or went silent past its keep-alive, or an aircraft left its dock\'s topology; `reason` says which.',
-    pending: 'issue 11 (presence)',
-    data: obj(['sn', 'kind', 'offline_at', 'reason'], {
+    emitted: 'When the broker saw a dock\'s connection close (`disconnect`), a device sent nothing within the silence limit (`silence`), or an aircraft left its dock\'s `update_topo` (`update_topo`). Written in the transaction that marks it offline.',
+    data: obj(['sn', 'kind', 'dock_sn', 'offline_at', 'reason'], {
       sn: str('Device SN.'),
-      kind: { type: 'string', enum: ['dock', 'aircraft'], description: 'Device kind.' },
-      dock_sn: { type: ['string', 'null'], description: 'For an aircraft, its dock; null for a dock.' },
+      kind: KIND,
+      dock_sn: DOCK_SN,
       offline_at: time('When it went offline.'),
-      reason: { type: 'string', enum: ['disconnected', 'keepalive_timeout', 'silent', 'topology'], description: '`disconnected`: the MQTT connection closed; `keepalive_timeout`: the broker dropped it after 1.5 × keep-alive; `silent`: no message within the silence limit; `topology`: the aircraft left its dock\'s `update_topo`.' },
+      reason: { type: 'string', enum: ['update_topo', 'disconnect', 'silence'], description: 'Why (the `PresenceReason` values other than `message`).' },
     }),
-    example: { sn: EXAMPLE_DEVICE, kind: 'dock', dock_sn: null, offline_at: EXAMPLE_TIME, reason: 'keepalive_timeout' },
+    example: { sn: EXAMPLE_DEVICE, kind: 'dock', dock_sn: null, offline_at: EXAMPLE_TIME, reason: 'silence' },
   },
   {
     type: 'device.hms_raised',
     summary: 'A health (HMS) alarm was raised',
-    emitted: 'When a DJI `hms` event lists a code that was not active on the device.',
-    pending: 'issue 11 (HMS)',
-    data: obj(['sn', 'hms', 'raised_at'], { sn: str('Device SN.'), hms: HMS, raised_at: time('When it was first reported.') }),
+    emitted: 'When a dock\'s `hms` report holds an item that was not active (one event per alarm, written in the transaction that stores the alarm). `sn` is the dock that reported it; `hms.device_type` says which device the item is about.',
+    data: obj(['sn', 'hms', 'raised_at'], { sn: str('SN of the dock that reported it.'), hms: HMS, raised_at: time('When it was first reported.') }),
     example: { sn: EXAMPLE_DEVICE, hms: HMS_EXAMPLE, raised_at: EXAMPLE_TIME },
   },
   {
     type: 'device.hms_cleared',
     summary: 'A health (HMS) alarm cleared',
-    emitted: 'When an active code is no longer listed by the device\'s `hms` events.',
-    pending: 'issue 11 (HMS)',
-    data: obj(['sn', 'hms', 'raised_at', 'cleared_at'], { sn: str('Device SN.'), hms: HMS, raised_at: time('When it was first reported.'), cleared_at: time('When it cleared.') }),
+    emitted: 'When a dock\'s `hms` report no longer holds an active alarm (one event per alarm, in the transaction that clears it).',
+    data: obj(['sn', 'hms', 'raised_at', 'cleared_at'], { sn: str('SN of the dock that reported it.'), hms: HMS, raised_at: time('When it was first reported.'), cleared_at: time('When it cleared.') }),
     example: { sn: EXAMPLE_DEVICE, hms: HMS_EXAMPLE, raised_at: EXAMPLE_TIME, cleared_at: '2026-04-22T12:05:00.000Z' },
   },
   {

@@ -116,7 +116,7 @@ export function describeEventsContract(get: () => Store): void {
     it('append (the hook for changes stored elsewhere) continues the device sequence; prune deletes old events in bounded batches', async () => {
       const store = get();
       await store.createCommand(command());
-      const [dev] = await store.events.append([deviceEvents.online({ sn: 'DOCK-1', kind: 'dock', dock_sn: null, online_at: at(1) })]);
+      const [dev] = await store.events.append([deviceEvents.online({ sn: 'DOCK-1', kind: 'dock', dock_sn: null, online_at: at(1), reason: 'message' })]);
       expect([dev!.type, dev!.device_id, dev!.api_id, dev!.timestamp]).toEqual(['device.online', 'DOCK-1', null, at(1)]);
       expect(dev!.sequence).toBe(2);
       await store.events.append([{ id: uuidv7(), type: 'webhook.test', timestamp: at(2), device_id: null, api_id: 'api-1', data: {} }]);

@@ -13,6 +13,7 @@ import type { CommandRecord, Credential, DeviceRequestRecord, Store } from '../.
 import { describeJobLimitsContract } from './contract-jobs.js';
 import { describeDeviceContract } from './contract-devices.js';
 import { describeEventsContract } from './contract-events.js';
+import { describeDeviceEventsContract } from './contract-device-events.js';
 import { describeWebhookContract } from './contract-webhooks.js';
 
 /** A fixed instant the fixtures count from (ms). */
@@ -697,5 +698,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
 
     describeJobLimitsContract(() => store);
     describeEventsContract(() => store);
+    describeDeviceEventsContract(() => store);
   });
 }

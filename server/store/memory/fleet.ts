@@ -1,14 +1,17 @@
 /**
  * `FleetStore` in memory (server/store/types/fleet.ts): plain maps, each method one synchronous,
- * atomic step. For tests and sandboxes; nothing survives the process.
+ * atomic step (a presence change or HMS diff writes its events, server/events/derive.ts, in that
+ * same step). For tests and sandboxes; nothing survives the process.
  */
 import { randomUUID } from 'node:crypto';
+import { hmsEvents, presenceEvents } from '../../events/derive.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { alarmKey, decodeSnCursor, encodeSnCursor, later, mergeGroups } from '../fleet-rows.js';
 import { StoreUnavailableError, type Page } from '../types.js';
 import type {
   AlarmFilter, AlarmRecord, DeviceFacts, FleetDevice, FleetDeviceFilter, FleetStore, HmsItem, PresenceChange, PresenceReason, StateSnapshot,
 } from '../types/fleet.js';
+import type { MemoryEventLog } from './events.js';
 
 export class MemoryFleetStore implements FleetStore {
   private readonly devices = new Map<string, FleetDevice>();
@@ -16,8 +19,8 @@ export class MemoryFleetStore implements FleetStore {
   private readonly states = new Map<string, StateSnapshot>();
   private readonly alarms = new Map<string, AlarmRecord[]>();
 
-  /** `isClosed` is the owning store's state (calls reject once it is closed). */
-  constructor(private readonly isClosed: () => boolean) {}
+  /** `isClosed` is the owning store's state (calls reject once it is closed); `events` its event log. */
+  constructor(private readonly isClosed: () => boolean, private readonly events: MemoryEventLog) {}
 
   private run<T>(fn: () => T): Promise<T> {
     try {
@@ -37,6 +40,7 @@ export class MemoryFleetStore implements FleetStore {
     const h = this.history.get(c.sn) ?? [];
     h.push(c);
     this.history.set(c.sn, h);
+    this.events.writeEvents(presenceEvents(c, this.devices.get(c.sn)!));
     return c;
   }
 
@@ -134,6 +138,7 @@ export class MemoryFleetStore implements FleetStore {
         cleared.push(a);
       }
       this.alarms.set(sn, all);
+      this.events.writeEvents(hmsEvents({ raised, cleared }));
       return { raised, cleared };
     });
   }

@@ -37,10 +37,10 @@ const isOpen = (r: Row) => OPEN_STATUSES.includes(r.status as CommandStatus);
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private closed = false;
-  readonly fleet = new MemoryFleetStore(() => this.closed);
-  readonly devices = new MemoryDevices(() => this.closed);
   /** The event log; write methods add their events in the same synchronous step. */
   readonly events = new MemoryEventLog(() => this.closed);
+  readonly fleet = new MemoryFleetStore(() => this.closed, this.events);
+  readonly devices = new MemoryDevices(() => this.closed);
   /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
   readonly webhooks = new MemoryWebhooks(() => this.closed);
   private readonly credentials = new Map<string, Row>();

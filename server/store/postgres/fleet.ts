@@ -2,10 +2,13 @@
  * `FleetStore` on PostgreSQL (server/store/types/fleet.ts), sharing the store's engine. Presence
  * compare-and-set is the `WHERE` of each UPDATE (one instance wins); a state merge is one
  * `INSERT … ON CONFLICT DO UPDATE` with jsonb `||`; an HMS diff runs in a transaction holding a
- * per-gateway advisory lock, so two instances never diff the same dock's reports at once.
+ * per-gateway advisory lock, so two instances never diff the same dock's reports at once. Presence
+ * changes and HMS diffs write their events (server/events/derive.ts) in the same transaction
+ * (`PostgresEventLog.writeEvents`), and wake local followers after the commit.
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import { hmsEvents, presenceEvents } from '../../events/derive.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { alarmKey, decodeSnCursor, encodeSnCursor } from '../fleet-rows.js';
 import { iso, type Row } from '../rows.js';
@@ -14,7 +17,9 @@ import type { Page } from '../types.js';
 import type {
   AlarmFilter, AlarmRecord, DeviceFacts, FleetDevice, FleetDeviceFilter, FleetStore, HmsItem, PresenceChange, PresenceReason, StateSnapshot,
 } from '../types/fleet.js';
+import type { NewEvent } from '../types/events.js';
 import type { PostgresEngine } from './engine.js';
+import type { PostgresEventLog } from './events.js';
 
 const SQL = {
   insertDevice: `INSERT INTO device_presence (sn, kind, model_key, gateway_sn, online, last_seen_at, changed_at, reason)
@@ -43,29 +48,48 @@ const SQL = {
 } as const;
 
 export class PostgresFleetStore implements FleetStore {
-  constructor(private readonly e: PostgresEngine) {}
+  constructor(private readonly e: PostgresEngine, private readonly events: PostgresEventLog) {}
+
+  /** Run `change` in a transaction writing the events `derive` gives for its result; followers woken after COMMIT. */
+  private async withEvents<T>(change: (c: pg.PoolClient) => Promise<T>, derive: (out: T, c: pg.PoolClient) => Promise<NewEvent[]> | NewEvent[]): Promise<T> {
+    let wrote = false;
+    const out = await this.e.tx(async (c) => {
+      const o = await change(c);
+      const evs = await derive(o, c);
+      if (evs.length) wrote = (await this.events.writeEvents(c, evs)).length > 0;
+      return o;
+    });
+    if (wrote) this.events.committed();
+    return out;
+  }
+
+  /** The history row and the events of presence change `ch` (null: none). */
+  private async recordChange(c: pg.PoolClient, ch: PresenceChange | null): Promise<NewEvent[]> {
+    if (!ch) return [];
+    await c.query(SQL.history, [ch.sn, ch.online, ch.reason, ch.at]);
+    const d = rowToFleetDevice((await c.query(SQL.device, [ch.sn])).rows[0] as Row);
+    return presenceEvents(ch, d);
+  }
 
   seen(sn: string, at: string, facts: DeviceFacts, reason: PresenceReason = 'message'): Promise<PresenceChange | null> {
     const when = iso(at, 'at');
-    return this.e.tx(async (c: pg.PoolClient) => {
+    return this.withEvents(async (c): Promise<PresenceChange | null> => {
       const ins = await c.query(SQL.insertDevice, [sn, facts.kind, facts.model_key ?? null, facts.gateway_sn ?? null, when, reason]);
       if (ins.rowCount === 0) {
         await c.query(SQL.facts, [facts.kind, facts.model_key ?? null, facts.gateway_sn ?? null, when, sn]);
         if ((await c.query(SQL.backOnline, [when, reason, sn])).rowCount === 0) return null;
       }
-      await c.query(SQL.history, [sn, true, reason, when]);
       return { sn, online: true, reason, at: when };
-    });
+    }, (ch, c) => this.recordChange(c, ch));
   }
 
   setOffline(sn: string, reason: Exclude<PresenceReason, 'message'>, at: string, seenBefore?: string): Promise<PresenceChange | null> {
     const when = iso(at, 'at');
     const before = seenBefore === undefined ? null : iso(seenBefore, 'seenBefore');
-    return this.e.tx(async (c) => {
+    return this.withEvents(async (c): Promise<PresenceChange | null> => {
       if ((await c.query(SQL.offline, [when, reason, sn, before])).rowCount === 0) return null;
-      await c.query(SQL.history, [sn, false, reason, when]);
       return { sn, online: false, reason, at: when };
-    });
+    }, (ch, c) => this.recordChange(c, ch));
   }
 
   async silentSince(before: string, limit: number): Promise<FleetDevice[]> {
@@ -110,7 +134,7 @@ export class PostgresFleetStore implements FleetStore {
 
   applyHmsReport(sn: string, items: HmsItem[], at: string): Promise<{ raised: AlarmRecord[]; cleared: AlarmRecord[] }> {
     const when = iso(at, 'at');
-    return this.e.tx(async (c) => {
+    return this.withEvents(async (c) => {
       await c.query(SQL.lock, [`hms:${sn}`]);
       const active = new Map(((await c.query(SQL.activeAlarms, [sn])).rows as Row[]).map(rowToAlarm).map((a) => [a.key, a]));
       const reported = new Map(items.map((i) => [alarmKey(i), i]));
@@ -128,7 +152,7 @@ export class PostgresFleetStore implements FleetStore {
         cleared.push({ ...a, cleared_at: when });
       }
       return { raised, cleared };
-    });
+    }, hmsEvents);
   }
 
   async listAlarms(f: AlarmFilter): Promise<Page<AlarmRecord>> {

@@ -153,10 +153,10 @@ export class PostgresStore implements Store {
   /** Creates the pool (connects lazily); call `migrate()` before use, or use `openPostgresStore`. */
   constructor(url: string, opts: PostgresStoreOptions = {}) {
     this.e = new PostgresEngine(url, opts);
-    this.fleet = new PostgresFleetStore(this.e);
+    this.events = new PostgresEventLog(this.e);
+    this.fleet = new PostgresFleetStore(this.e, this.events);
     this.devices = new PostgresDevices(this.e);
     this.webhooks = new PostgresWebhooks(this.e);
-    this.events = new PostgresEventLog(this.e);
   }
 
   /** Run `change` and write the events it derives in one transaction; wake followers after COMMIT. */

@@ -1,9 +1,12 @@
 /**
  * `FleetStore` on SQLite (server/store/types/fleet.ts), sharing the store's engine: writes in its
  * group commit, multi-statement changes in one nested transaction, so a presence change and its
- * history row, or a whole HMS diff, commit together. Compare-and-set is the `WHERE` of the UPDATE.
+ * history row, or a whole HMS diff, commit together — with their events (`device.online` /
+ * `device.offline`, `device.hms_raised` / `device.hms_cleared`, server/events/derive.ts) written
+ * by the event log in the same savepoint. Compare-and-set is the `WHERE` of the UPDATE.
  */
 import { randomUUID } from 'node:crypto';
+import { hmsEvents, presenceEvents } from '../../events/derive.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { alarmKey, decodeSnCursor, encodeSnCursor, mergeGroups } from '../fleet-rows.js';
 import { iso, type Row } from '../rows.js';
@@ -12,6 +15,7 @@ import type {
   AlarmFilter, AlarmRecord, DeviceFacts, FleetDevice, FleetDeviceFilter, FleetStore, HmsItem, PresenceChange, PresenceReason, StateSnapshot,
 } from '../types/fleet.js';
 import type { SqliteEngine } from './engine.js';
+import type { SqliteEventLog } from './events.js';
 
 const SQL = {
   insertDevice: `INSERT INTO device_presence (sn, kind, model_key, gateway_sn, online, last_seen_at, changed_at, reason)
@@ -90,7 +94,15 @@ export function alarmValues(i: HmsItem, key: string): unknown[] {
 }
 
 export class SqliteFleetStore implements FleetStore {
-  constructor(private readonly e: SqliteEngine) {}
+  constructor(private readonly e: SqliteEngine, private readonly events: SqliteEventLog) {}
+
+  /** Record presence change `c` (history row and event) in the caller's savepoint. */
+  private recordChange(c: PresenceChange): PresenceChange {
+    this.e.st(SQL.history).run(c.sn, c.online ? 1 : 0, c.reason, c.at);
+    const d = rowToFleetDevice(this.e.st(SQL.device).get(c.sn) as Row);
+    this.events.writeEvents(presenceEvents(c, d));
+    return c;
+  }
 
   seen(sn: string, at: string, facts: DeviceFacts, reason: PresenceReason = 'message'): Promise<PresenceChange | null> {
     const when = iso(at, 'at');
@@ -101,8 +113,7 @@ export class SqliteFleetStore implements FleetStore {
           this.e.st(SQL.facts).run(facts.kind, facts.model_key ?? null, facts.gateway_sn ?? null, when, when, sn);
           if (this.e.st(SQL.backOnline).run(when, reason, sn, when).changes === 0) return null;
         }
-        this.e.st(SQL.history).run(sn, 1, reason, when);
-        return { sn, online: true, reason, at: when };
+        return this.recordChange({ sn, online: true, reason, at: when });
       })(),
     );
   }
@@ -113,8 +124,7 @@ export class SqliteFleetStore implements FleetStore {
     return this.e.write(() =>
       this.e.db.transaction((): PresenceChange | null => {
         if (this.e.st(SQL.offline).run(when, reason, sn, when, before, before).changes === 0) return null;
-        this.e.st(SQL.history).run(sn, 0, reason, when);
-        return { sn, online: false, reason, at: when };
+        return this.recordChange({ sn, online: false, reason, at: when });
       })(),
     );
   }
@@ -191,6 +201,7 @@ export class SqliteFleetStore implements FleetStore {
           this.e.st(SQL.clearAlarm).run(when, a.alarm_id);
           cleared.push({ ...a, cleared_at: when });
         }
+        this.events.writeEvents(hmsEvents({ raised, cleared }));
         return { raised, cleared };
       })(),
     );

@@ -73,10 +73,10 @@ export class SqliteStore implements Store {
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
     this.e = new SqliteEngine(file);
-    this.fleet = new SqliteFleetStore(this.e);
+    this.events = new SqliteEventLog(this.e);
+    this.fleet = new SqliteFleetStore(this.e, this.events);
     this.devices = new SqliteDevices(this.e);
     this.webhooks = new SqliteWebhooks(this.e);
-    this.events = new SqliteEventLog(this.e);
   }
 
   /** The stored progress when `patch` sets one (a repeated progress emits no event), inside the write. */

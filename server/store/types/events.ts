@@ -1,8 +1,9 @@
 /**
  * The event log (issue 13 item 2): `store.events`. Each event is written by the store in the same
- * transaction as the change that causes it (docs/events.md); this interface reads the log, appends
- * events whose change lives elsewhere (device events of the fleet store call `append` through
- * their own transaction hook, `webhook.test`), and prunes it.
+ * transaction as the change that causes it (docs/events.md): command and device-request changes
+ * by the store, presence changes and HMS diffs by its fleet part (`store.fleet`), each through its
+ * store kind's `writeEvents`. This interface reads the log, appends events that have no stored
+ * change (`webhook.test`), and prunes it.
  */
 import type { EventType } from '../../../spec/api.js';
 
@@ -15,8 +16,8 @@ export interface NewEvent {
   timestamp: string;
   device_id: string | null;
   /**
-   * The credential that may see it (the command's creator); null = every credential whose
-   * `allowed_devices` admits `device_id` (device and device-request events).
+   * The credential that may see it (the command's creator); null = every credential that may see
+   * `device_id` (device and device-request events; resolved at read time, server/fleet/visibility.ts).
    */
   api_id: string | null;
   data: unknown;
@@ -34,7 +35,7 @@ export interface EventRecord extends NewEvent {
 export interface EventFilter {
   /** The reading credential. */
   api_id: string;
-  /** Its allowed devices; null = all. */
+  /** The devices it may see (server/fleet/visibility.ts: allow-list, registry grants, their aircraft); null = all. */
   allowed_devices: string[] | null;
   /** A type, or a prefix ending in `.*`. */
   type?: string;
