@@ -16,6 +16,9 @@
  *   mqtt-responder  mqtt.js client answering each request on …/services with …/services_reply
  *   docks           simulated docks (mock/simulator) on a broker
  *   mock            the mock server (mock/server.ts startMock, as `npm run mock` starts it)
+ *   osd-publisher   simulated devices publishing osd over a few connections (bench/lib/osd.ts)
+ *   osd-ceiling     bare mqtt.js subscriber parsing every osd (optionally beside an embedded broker)
+ *   gateway also answers {type:'stats'} with its MQTT core counters → {type:'stats', stats}
  */
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +35,7 @@ const stoppers: (() => Promise<void>)[] = [];
 process.on('message', (m: Msg) => {
   if (m.type === 'rss') send({ type: 'rss', rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed });
   else if (m.type === 'stop') void stop();
+  else if (m.type === 'stats') send({ type: 'stats', stats: stats() });
   else if (m.type === 'counts') void counts().then(
     (counts) => send({ type: 'counts', counts }),
     (e: unknown) => send({ type: 'error', message: String(e) }),
@@ -55,6 +59,7 @@ async function stop(): Promise<void> {
 }
 
 let counts: () => Promise<Record<string, number>> = async () => ({});
+let stats: () => Record<string, unknown> = () => ({});
 
 let onRun: (p: RunParams) => Promise<unknown> = async () => {
   throw new Error('this role does not run loops');
@@ -109,6 +114,7 @@ async function gateway(o: { env: Record<string, string> }): Promise<void> {
   stoppers.push(() => gw.close());
   const cred = await createCredential(gw.store, { name: 'bench' });
   counts = () => gw.store.countCommandsByStatus();
+  stats = () => gw.mqtt.stats();
   send({ type: 'ready', url: gw.url, mqttUrl: gw.mqttUrl, api_id: cred.api_id, api_key: cred.api_key });
 }
 
@@ -189,6 +195,8 @@ async function docks(o: { url: string; sns: string[]; silent?: boolean; noDelay?
     brokerUrl: o.url,
     docks: o.sns,
     historyLimit: 50,
+    // These scenarios measure commands; the telemetry-ingest scenario has its own publishers.
+    telemetry: false,
     rules: o.silent ? { '*': { outcome: 'silent' } } : undefined,
   });
   if (o.noDelay !== undefined) {
@@ -226,6 +234,29 @@ async function main(): Promise<void> {
       return docks(opts);
     case 'mock':
       return mockServer();
+    case 'osd-publisher': {
+      const { osdPublisher } = await import('./lib/osd.js');
+      const pub = osdPublisher(opts);
+      stoppers.push(pub.close);
+      onRun = (p) => pub.run(p as never);
+      return void send({ type: 'ready' });
+    }
+    case 'osd-ceiling': {
+      const { osdCeiling } = await import('./lib/osd.js');
+      let url: string = opts.url;
+      let stream: (() => Duplex) | undefined;
+      if (opts.embedded) {
+        const { startEmbeddedBroker } = await import('../server/mqtt/broker.js');
+        const broker = await startEmbeddedBroker({ port: 0 });
+        stoppers.push(() => broker.close());
+        url = broker.url;
+        stream = () => broker.connectStream();
+      }
+      const ceiling = await osdCeiling({ ...opts, url, stream });
+      stoppers.push(ceiling.close);
+      onRun = async () => ceiling.counts();
+      return void send({ type: 'ready', mqttUrl: url });
+    }
     default:
       throw new Error(`unknown role ${role}`);
   }

@@ -5,6 +5,7 @@
  */
 import type { ApiDefinition } from '../spec/api.js';
 import type { CommandDef, DeviceRequestDef } from '../spec/types.js';
+import type { UplinkCatalog } from '../spec/uplink/index.js';
 
 /** What the generator is run on: the catalog and the REST API definition. */
 export interface GenerateInput {
@@ -12,6 +13,8 @@ export interface GenerateInput {
   deviceRequests: DeviceRequestDef[];
   /** The REST API definition (spec/api.ts `API`, or a test's copy). */
   api: ApiDefinition;
+  /** The uplink catalog (spec/uplink/ `UPLINK`); absent in a test's copy → the repository's. */
+  uplink?: UplinkCatalog;
 }
 
 /** The OpenAPI 3.1 document as plain data (JSON-serialisable; key order is the emitted order). */

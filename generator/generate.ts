@@ -17,6 +17,7 @@ import type { GenerateContext, GeneratedFile, GenerateInput } from './context.js
 import { EMITTERS } from './emitters/index.js';
 import { catalogHash, hasGeneratedHeader } from './header.js';
 import { buildOpenApi } from './openapi/document.js';
+import { UPLINK } from '../spec/uplink/index.js';
 
 /** Output folders the generator owns entirely: files in them that it did not produce are "extra". */
 export const MANAGED_DIRS = ['generated', 'docs/reference', 'docs/guides'] as const;
@@ -63,9 +64,9 @@ function runInWorker(name: string, module: URL, ctx: GenerateContext): Promise<G
   });
 }
 
-/** The hash every generated header carries: over the commands, the device requests and the API definition. */
+/** The hash every generated header carries: over the commands, the device requests, the API definition and the uplink catalog. */
 export function hashCatalog(input: GenerateInput): string {
-  return catalogHash({ commands: input.commands, deviceRequests: input.deviceRequests, api: input.api });
+  return catalogHash({ commands: input.commands, deviceRequests: input.deviceRequests, api: input.api, uplink: input.uplink ?? UPLINK });
 }
 
 /** Build the shared context (hash + OpenAPI document) without running the emitters. */

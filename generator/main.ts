@@ -12,12 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { API } from '../spec/api.js';
 import { commands } from '../spec/catalog.js';
 import { deviceRequests } from '../spec/requests.js';
+import { UPLINK } from '../spec/uplink/index.js';
 import type { GenerateInput } from './context.js';
 import { generate, writeOrCheck } from './generate.js';
 
-/** The repository's input: `commands` (spec/catalog.ts), `deviceRequests` (spec/requests.ts), `api` (spec/api.ts). */
+/** The repository's input: `commands` (spec/catalog.ts), `deviceRequests` (spec/requests.ts), `api` (spec/api.ts), `uplink` (spec/uplink/). */
 export async function loadCatalog(): Promise<GenerateInput> {
-  return { commands, deviceRequests, api: API };
+  return { commands, deviceRequests, api: API, uplink: UPLINK };
 }
 
 /** Parsed CLI arguments. Throws with a usage message on an unknown flag. */

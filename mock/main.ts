@@ -3,7 +3,7 @@
  * with an embedded broker, a throwaway store and simulated docks (mock/server.ts), prints the
  * URLs and the sandbox credential, and stops cleanly on SIGINT/SIGTERM (the temp store is deleted).
  *
- *   npm run mock -- [--port 4010] [--progress-interval MS] [any `npm start` option]
+ *   npm run mock -- [--port 4010] [--progress-interval MS] [--osd-interval MS] [any `npm start` option]
  *
  * Exit codes: 0 after a signal, 1 when it cannot start, 2 on bad options.
  */
@@ -17,26 +17,29 @@ const USAGE = `usage: npm run mock -- [--progress-interval MS] [--port 4010] [--
 
 Mock options:
   --progress-interval MS   pause between the progress events of a simulated dock (default 0)
+  --osd-interval MS        period of each simulated dock's and aircraft's osd report (default 2000; 0 = none)
 
 Gateway options (as for npm start; the mock defaults PORT to 4010 and LOG_LEVEL to warn, and always
 uses a fresh temporary SQLite store, so DATA_DIR and DATABASE_URL are ignored):
 `;
 
 /** Splits the mock's own flags from the gateway flags. Throws ConfigError. */
-export function parseMockArgs(argv: readonly string[]): { progressIntervalMs: number; rest: string[] } {
+export function parseMockArgs(argv: readonly string[]): { progressIntervalMs: number; osdIntervalMs?: number; rest: string[] } {
   const rest: string[] = [];
   let progressIntervalMs = 0;
+  let osdIntervalMs: number | undefined;
   for (let i = 0; i < argv.length; i++) {
-    const m = /^--progress-interval(?:=(.*))?$/.exec(argv[i]);
+    const m = /^--(progress-interval|osd-interval)(?:=(.*))?$/.exec(argv[i]);
     if (!m) {
       rest.push(argv[i]);
       continue;
     }
-    const v = m[1] ?? argv[++i];
-    if (v === undefined || !/^\d{1,6}$/.test(v)) throw new ConfigError(`--progress-interval must be milliseconds (0–999999), got ${JSON.stringify(v ?? '')}`);
-    progressIntervalMs = Number(v);
+    const v = m[2] ?? argv[++i];
+    if (v === undefined || !/^\d{1,6}$/.test(v)) throw new ConfigError(`--${m[1]} must be milliseconds (0–999999), got ${JSON.stringify(v ?? '')}`);
+    if (m[1] === 'osd-interval') osdIntervalMs = Number(v);
+    else progressIntervalMs = Number(v);
   }
-  return { progressIntervalMs, rest };
+  return { progressIntervalMs, osdIntervalMs, rest };
 }
 
 /** The banner printed on start (no secrets beyond the documented sandbox keys). */
@@ -68,10 +71,10 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE + optionsTable() + '\n');
     return;
   }
-  const { progressIntervalMs, rest } = parseMockArgs(argv);
+  const { progressIntervalMs, osdIntervalMs, rest } = parseMockArgs(argv);
   const config = mockConfig(rest, process.env);
   const logger = createLogger(config.logLevel);
-  const mock = await startMock(config, { progressIntervalMs, logger });
+  const mock = await startMock(config, { progressIntervalMs, telemetry: osdIntervalMs === undefined ? undefined : { osdIntervalMs }, logger });
   process.stdout.write(banner(mock) + '\n');
   logger.info({ url: mock.url, mqtt_url: mock.mqttUrl }, 'mock server started');
 

@@ -9,6 +9,7 @@
  *   POST   /mock/v1/docks/{sn}/device-requests             make the dock send a device request
  *   PUT    /mock/v1/docks/{sn}/rules/{command_type|*}      standing scenario for that dock (Prefer grammar)
  *   DELETE /mock/v1/docks/{sn}/rules/{command_type|*}      remove it
+ *   telemetry, HMS alarms, silence, disconnect/reconnect   device-routes.ts
  *
  * Errors use the API's envelope `{code, message, request_id, details?}`.
  */
@@ -20,6 +21,7 @@ import type { DeviceRequestRecord, Store } from '../server/store/types.js';
 import type { Fleet } from './simulator/fleet.js';
 import type { SimulatedDock } from './simulator/dock.js';
 import { formatScenario, parsePrefer, PreferError, toRule } from './scenarios.js';
+import { addDeviceRoutes } from './device-routes.js';
 
 /** What the mock routes need from the mock server. */
 export interface MockRoutesDeps {
@@ -38,7 +40,7 @@ export interface MockRoutesDeps {
 export const DOCK_SN = /^[A-Za-z0-9._-]{1,128}$/;
 const REQUEST_TYPE = /^[a-z][a-z0-9_]{0,63}$/;
 
-function invalid(field: string, message: string): ApiError {
+export function invalid(field: string, message: string): ApiError {
   return new ApiError('VALIDATION_FAILED', message, [{ field, rule: 'mock', message }]);
 }
 
@@ -47,7 +49,7 @@ function checkSn(sn: string): string {
   return sn;
 }
 
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
+export async function jsonBody(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
   if (text.trim() === '') return {};
   let v: unknown;
@@ -193,5 +195,6 @@ export function mockRoutes(deps: MockRoutesDeps): Hono {
     return c.json(dockSummary(dock));
   });
 
+  addDeviceRoutes(r, deps, checkSn);
   return r;
 }

@@ -23,10 +23,12 @@ import { ApiError, errorResponse } from '../server/http/errors.js';
 import { createLogger } from '../server/http/logger.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../server/mqtt/broker.js';
 import { startGateway, type Gateway } from '../server/main.js';
+import { registerDock, rotateDock, type DockLogin } from '../server/devices/register.js';
 import type { Store } from '../server/store/types.js';
 import { SCOPES, type Scope } from '../spec/api.js';
 import { Fleet } from './simulator/fleet.js';
 import type { SimulatedDock } from './simulator/dock.js';
+import type { TelemetryOptions } from './simulator/telemetry.js';
 import { DOCK_SN, mockRoutes } from './routes.js';
 import { formatScenario, parsePrefer, PreferError, ScenarioRegistry, toRule, type Scenario } from './scenarios.js';
 
@@ -71,6 +73,8 @@ export function mockConfig(argv: readonly string[] = [], env: Record<string, str
 export interface MockOptions {
   /** Pause between a dock's progress events, ms (default 0). */
   progressIntervalMs?: number;
+  /** The simulated docks' telemetry (osd every 2 s by default; mock/simulator/telemetry.ts); `false`: no periodic osd. */
+  telemetry?: TelemetryOptions | false;
   /** How long an injected device request waits for its requests_reply on the dock (default 15 min). */
   requestReplyTimeoutMs?: number;
   /** Most simulated docks at once (each is an MQTT client); past it new device_ids get no dock (default 1000). */
@@ -111,8 +115,15 @@ export async function startMock(config: Config, o: MockOptions = {}): Promise<Mo
   try {
     let mqttUrl = config.mqttUrl;
     let broker: EmbeddedBroker | null = null;
+    let store: Store | null = null;
     if (mqttUrl === null) {
-      const started = await startEmbeddedBroker({ host: config.mqttHost, port: config.mqttPort, logger });
+      const started = await startEmbeddedBroker({
+        host: config.mqttHost,
+        port: config.mqttPort,
+        logger,
+        // The store opens with the gateway, after the broker; until then only the gateway itself connects.
+        ...(config.mqttAuth ? { auth: { devices: { get: (sn: string) => store?.devices.get(sn) ?? Promise.resolve(null) } } } : {}),
+      });
       cleanups.push(() => started.close());
       mqttUrl = started.url;
       broker = started;
@@ -120,13 +131,15 @@ export async function startMock(config: Config, o: MockOptions = {}): Promise<Mo
     const embedded = broker;
 
     const scenarios = new ScenarioRegistry();
-    let store: Store | null = null;
     const fleet = new Fleet({
       brokerUrl: mqttUrl,
       // Docks and gateway share the process with the embedded broker: in-memory links, not TCP.
       ...(embedded !== null ? { stream: () => embedded.connectStream() } : {}),
       logger: logger.child({ component: 'simulator' }),
       progressIntervalMs: o.progressIntervalMs ?? 0,
+      telemetry: o.telemetry,
+      // The mock provisions its docks itself, as an operator would with `npm run devices -- add`.
+      ...(embedded?.internalLogin ? { login: (sn: string) => provisionMockDock(() => store, sn) } : {}),
       // The per-request scenario, found from the command the gateway stored before publishing it.
       resolveRule: async ({ tid }) => {
         // No request has asked for a scenario: nothing to look up (the common case, and a store
@@ -192,6 +205,21 @@ export async function startMock(config: Config, o: MockOptions = {}): Promise<Mo
     await closeAll();
     throw err;
   }
+}
+
+/**
+ * Register simulated dock `sn` (or give a known one a new password) in the mock's store and return
+ * its MQTT login, so the dock connects to the embedded broker like a registered production dock.
+ */
+async function provisionMockDock(store: () => Store | null, sn: string): Promise<DockLogin> {
+  const s = store();
+  if (s === null) throw new Error('the mock store is not open yet');
+  if (await s.devices.get(sn)) {
+    const login = await rotateDock(s, sn);
+    if (login) return login;
+  }
+  // The sandbox credentials may see every simulated dock.
+  return (await registerDock(s, { sn, credentials: [SANDBOX_CREDENTIAL.api_id, SANDBOX_READONLY_CREDENTIAL.api_id, SANDBOX_WRITEONLY_CREDENTIAL.api_id], mosquitto: false })).login;
 }
 
 /**

@@ -17,13 +17,15 @@ import { staticFiles } from './http/static.js';
 import { commandHandlers } from './handlers/commands.js';
 import type { MqttForHttp } from './handlers/deps.js';
 import { deviceRequestHandlers } from './handlers/device-requests.js';
+import { deviceHandlers } from './handlers/devices.js';
+import { HmsMessages } from './fleet/hms.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
 export interface AppDeps {
-  config: Pick<Config, 'bodyLimit'>;
+  config: Pick<Config, 'bodyLimit'> & Partial<Pick<Config, 'hmsMessagesFile'>>;
   store: Store;
   mqtt: MqttForHttp;
   logger: Logger;
@@ -80,7 +82,11 @@ export function createApp({ config, store, mqtt, logger, extend, metrics }: AppD
   app.get('/docs/*', (c) => docs(c, c.req.path.slice('/docs/'.length)));
 
   app.use('/api/v1/open/*', rawBody(config.bodyLimit), authenticate({ store, routes: routeTable }));
-  const handlers: Handlers = { ...commandHandlers({ store, mqtt, logger }), ...deviceRequestHandlers({ store, mqtt, logger }) };
+  const handlers: Handlers = {
+    ...commandHandlers({ store, mqtt, logger }),
+    ...deviceRequestHandlers({ store, mqtt, logger }),
+    ...deviceHandlers({ store, hmsMessages: HmsMessages.load(config.hmsMessagesFile ?? null) }),
+  };
   extend?.(app, { store, mqtt, logger });
   registerRoutes(app, handlers, routeHooks);
   return app;

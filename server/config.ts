@@ -31,6 +31,12 @@ export interface Config {
   mqttCaFile: string | null;
   mqttCertFile: string | null;
   mqttKeyFile: string | null;
+  /** Embedded broker: only registered docks (and dockgate itself) may connect, each to its own topics. */
+  mqttAuth: boolean;
+  /** Embedded broker TLS listener: PEM certificate chain and key files (both or neither), and its port. */
+  mqttTlsCertFile: string | null;
+  mqttTlsKeyFile: string | null;
+  mqttTlsPort: number;
   /** Identifies this instance in dispatch leases and logs. */
   instanceId: string;
   /** True when INSTANCE_ID was given: the MQTT session is then persistent (unless in a share group). */
@@ -44,6 +50,10 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Flat DJI `config` reply the MQTT core sends automatically to docks (`reply_source: auto`). */
   djiConfig: { ntp_server_host: string; ntp_server_port: number; app_id: string; app_key: string; app_license: string };
+  /** Seconds without a message after which a device is offline (reason `silence`). */
+  deviceSilenceSeconds: number;
+  /** DJI `hms.json` with the HMS message texts; null = alarms show their code. */
+  hmsMessagesFile: string | null;
 }
 
 /** An option value that cannot be used; the message names the option. */
@@ -69,6 +79,10 @@ export const OPTIONS: { env: string; default: string; description: string }[] = 
   { env: 'MQTT_CA_FILE', default: '(unset)', description: 'PEM file of the CA that signed the broker\'s TLS certificate (`mqtts://`), for a private CA.' },
   { env: 'MQTT_CERT_FILE', default: '(unset)', description: 'PEM client certificate for mutual TLS with the broker (with `MQTT_KEY_FILE`).' },
   { env: 'MQTT_KEY_FILE', default: '(unset)', description: 'PEM private key of `MQTT_CERT_FILE`.' },
+  { env: 'MQTT_AUTH', default: 'true', description: 'Embedded broker only: let in only docks registered with `npm run devices` (username = dock SN, password printed once) and dockgate itself, each dock publishing and subscribing only on its own and its aircraft\'s topics. `false` lets any client in and do anything: for a closed test network only.' },
+  { env: 'MQTT_TLS_CERT_FILE', default: '(unset)', description: 'Embedded broker only: PEM certificate (chain) for a TLS listener for docks outside the host (with `MQTT_TLS_KEY_FILE`).' },
+  { env: 'MQTT_TLS_KEY_FILE', default: '(unset)', description: 'PEM private key of `MQTT_TLS_CERT_FILE`.' },
+  { env: 'MQTT_TLS_PORT', default: '8883', description: 'Port of the embedded broker\'s TLS listener (on `MQTT_HOST`); unlike `MQTT_PORT` there is no fallback when it is taken.' },
   { env: 'INSTANCE_ID', default: '<hostname>-<pid>', description: 'Name of this instance in dispatch leases, logs and its MQTT client id (`dockgate-<id>`); must be unique per running instance. When set (and no share group), the MQTT session is persistent so replies queued while the instance restarts are delivered.' },
   { env: 'LOG_LEVEL', default: 'info', description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
   { env: 'BODY_LIMIT', default: String(LIMITS.maxBodyBytes), description: 'Maximum request body in bytes (suffix `kb`/`mb` allowed); larger bodies get 413.' },
@@ -79,6 +93,8 @@ export const OPTIONS: { env: string; default: string; description: string }[] = 
   { env: 'DJI_APP_ID', default: '(empty)', description: '`app_id` of the automatic `config` reply (DJI developer app).' },
   { env: 'DJI_APP_KEY', default: '(empty)', description: '`app_key` of the automatic `config` reply.' },
   { env: 'DJI_APP_LICENSE', default: '(empty)', description: '`app_license` of the automatic `config` reply.' },
+  { env: 'DEVICE_SILENCE_SECONDS', default: '60', description: 'A device that sent nothing for this many seconds is shown offline (reason `silence`) until its next message.' },
+  { env: 'HMS_MESSAGES_FILE', default: '(unset)', description: 'DJI\'s `hms.json` (downloaded from DJI\'s HMS page) for the texts of HMS alarms; unset: alarms show their code only.' },
 ];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -145,6 +161,9 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
   if ((get('MQTT_CERT_FILE') === undefined) !== (get('MQTT_KEY_FILE') === undefined)) {
     throw new ConfigError('MQTT_CERT_FILE and MQTT_KEY_FILE must be given together (mutual TLS needs both)');
   }
+  if ((get('MQTT_TLS_CERT_FILE') === undefined) !== (get('MQTT_TLS_KEY_FILE') === undefined)) {
+    throw new ConfigError('MQTT_TLS_CERT_FILE and MQTT_TLS_KEY_FILE must be given together (the TLS listener needs both)');
+  }
   const djiConfig = {
     ntp_server_host: get('DJI_NTP_SERVER_HOST') ?? 'pool.ntp.org',
     ntp_server_port: int('DJI_NTP_SERVER_PORT', get('DJI_NTP_SERVER_PORT') ?? '123', 1, 65535),
@@ -166,6 +185,10 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
     mqttCaFile: get('MQTT_CA_FILE') ?? null,
     mqttCertFile: get('MQTT_CERT_FILE') ?? null,
     mqttKeyFile: get('MQTT_KEY_FILE') ?? null,
+    mqttAuth: bool('MQTT_AUTH', get('MQTT_AUTH') ?? 'true'),
+    mqttTlsCertFile: get('MQTT_TLS_CERT_FILE') ?? null,
+    mqttTlsKeyFile: get('MQTT_TLS_KEY_FILE') ?? null,
+    mqttTlsPort: int('MQTT_TLS_PORT', get('MQTT_TLS_PORT') ?? '8883', 0, 65535),
     instanceId: get('INSTANCE_ID') ?? `${hostname()}-${process.pid}`,
     // A named instance can resume its MQTT session after a restart; the default name cannot.
     mqttPersistentSession: get('INSTANCE_ID') !== undefined,
@@ -174,6 +197,8 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
     devCredential: bool('DEV_CREDENTIAL', get('DEV_CREDENTIAL') ?? 'true'),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', get('SHUTDOWN_TIMEOUT_MS') ?? '10000', 0, 600_000),
     djiConfig,
+    deviceSilenceSeconds: int('DEVICE_SILENCE_SECONDS', get('DEVICE_SILENCE_SECONDS') ?? '60', 5, 86_400),
+    hmsMessagesFile: get('HMS_MESSAGES_FILE') ?? null,
   };
 }
 

@@ -13,6 +13,7 @@ import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createApp, type AppDeps } from './app.js';
 import { createCredential } from './cli/credentials.js';
+import { registerDock, type DockLogin } from './devices/register.js';
 import { ConfigError, loadConfig, optionsTable, type Config } from './config.js';
 import { createLogger } from './http/logger.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/broker.js';
@@ -30,6 +31,10 @@ export interface Gateway {
   mqttUrl: string;
   /** Set when the store was empty and a development credential was created (the key is shown once). */
   devCredential: { api_id: string; api_key: string } | null;
+  /** Set with `devCredential` when the embedded broker checks logins: the development dock's MQTT login (shown once). */
+  devDock: DockLogin | null;
+  /** The embedded broker this gateway started or was given; null with an external one. */
+  broker: EmbeddedBroker | null;
   store: Store;
   mqtt: MqttCore;
   logger: Logger;
@@ -64,12 +69,23 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
 
     let broker = o.broker ?? null;
     if (config.mqttUrl === null && broker === null) {
-      const started = await startEmbeddedBroker({ host: config.mqttHost, port: config.mqttPort, logger });
+      const started = await startEmbeddedBroker({
+        host: config.mqttHost,
+        port: config.mqttPort,
+        logger,
+        ...(config.mqttAuth ? { auth: { devices: store.devices } } : {}),
+        ...embeddedTls(config),
+      });
       cleanups.push(() => started.close());
       broker = started;
     }
     const embedded = broker;
     const mqttUrl = embedded !== null ? embedded.url : (config.mqttUrl as string);
+
+    let devDock: DockLogin | null = null;
+    if (devCredential && embedded?.internalLogin && !(await store.devices.get(DEV_DOCK_SN))) {
+      devDock = (await registerDock(store, { sn: DEV_DOCK_SN, credentials: [devCredential.api_id] })).login;
+    }
 
     const mqtt = await startMqttCore({
       store,
@@ -82,12 +98,18 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       // nothing, and one process needs none.
       shareGroup: embedded !== null ? null : config.mqttShareGroup,
       persistentSession: config.mqttPersistentSession,
-      ...brokerLogin(config),
+      // The embedded broker knows dockgate by the login it made at start-up; an external one by the configured one.
+      ...(embedded?.internalLogin ? { ...embedded.internalLogin } : embedded !== null ? {} : brokerLogin(config)),
       autoReply: { config: { ...config.djiConfig } },
+      fleet: { silenceSeconds: config.deviceSilenceSeconds },
     });
     cleanups.push(() => mqtt.close());
+    if (embedded !== null) {
+      const off = embedded.onClientDisconnect(({ sns }) => void mqtt.devicesDisconnected(sns));
+      cleanups.push(async () => off());
+    }
 
-    const metrics = createMetrics({ store, mqtt });
+    const metrics = createMetrics({ store, mqtt, broker: embedded });
     cleanups.push(async () => metrics.close());
     const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
@@ -103,6 +125,8 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       url: `http://${urlHost(config.host)}:${port}`,
       mqttUrl,
       devCredential,
+      devDock,
+      broker: embedded,
       store,
       mqtt,
       logger,
@@ -146,6 +170,7 @@ async function main(): Promise<void> {
     `  docs:    ${gw.url}/docs   (spec: ${gw.url}/openapi.json)`,
     `  health:  ${gw.url}/healthz  ${gw.url}/readyz`,
     `  MQTT:    ${gw.mqttUrl}${config.mqttUrl === null ? '  (embedded broker; point docks here)' : ''}`,
+    ...(gw.broker?.tlsUrl ? [`  MQTTS:   ${gw.broker.tlsUrl}`] : []),
   ];
   if (gw.devCredential) {
     lines.push(
@@ -154,6 +179,16 @@ async function main(): Promise<void> {
       `  API ID:  ${gw.devCredential.api_id}`,
       `  API key: ${gw.devCredential.api_key}`,
       'Manage credentials with: npm run credentials -- list',
+    );
+  }
+  if (gw.devDock) {
+    lines.push(
+      '',
+      'Registered a development dock for the embedded broker. Its MQTT password is shown only now:',
+      `  MQTT username: ${gw.devDock.username}`,
+      `  MQTT password: ${gw.devDock.password}`,
+      `Try it: npm run simulator -- --broker ${gw.mqttUrl} --dock ${gw.devDock.username} --username ${gw.devDock.username} --password '${gw.devDock.password}'`,
+      'Manage docks with: npm run devices -- list',
     );
   }
   // Plain stdout for humans; the JSON log line carries no secret.
@@ -168,6 +203,22 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error(e instanceof ConfigError ? `configuration error: ${e.message}` : e);
     process.exit(e instanceof ConfigError ? 2 : 1);
   });
+}
+
+/** SN of the development dock registered on first start (docs/quickstart.md). */
+export const DEV_DOCK_SN = 'DOCK-1';
+
+/** The embedded broker's TLS listener from MQTT_TLS_CERT_FILE / MQTT_TLS_KEY_FILE / MQTT_TLS_PORT (files read once). */
+function embeddedTls(config: Config): { tls?: { cert: string; key: string; port: number } } {
+  if (config.mqttTlsCertFile === null || config.mqttTlsKeyFile === null) return {};
+  const read = (name: string, file: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`${name}: cannot read ${file} (${(e as Error).message})`);
+    }
+  };
+  return { tls: { cert: read('MQTT_TLS_CERT_FILE', config.mqttTlsCertFile), key: read('MQTT_TLS_KEY_FILE', config.mqttTlsKeyFile), port: config.mqttTlsPort } };
 }
 
 /**

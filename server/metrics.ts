@@ -31,6 +31,8 @@ export interface MetricsMqtt {
 export interface MetricsOptions {
   store: Pick<Store, 'countCommandsByStatus' | 'countPending'>;
   mqtt?: MetricsMqtt | null;
+  /** The embedded broker, for `dockgate_mqtt_refused_total{reason}` (server/mqtt/broker-auth.ts). */
+  broker?: { refused(): Record<string, number | undefined> } | null;
   /** Metric name prefix (default `dockgate_`). */
   prefix?: string;
   /** Also export Node.js process metrics (`dockgate_process_*`, `dockgate_nodejs_*`); default true. */
@@ -205,6 +207,26 @@ export function createMetrics(o: MetricsOptions): Metrics {
       }
     };
     sync(); // creates every counter (at its current value) before the first scrape
+  }
+
+  const broker = o.broker ?? null;
+  if (broker) {
+    const seen = new Map<string, number>();
+    new Counter({
+      name: `${p}mqtt_refused_total`,
+      help: 'Embedded broker: connections, publishes and subscriptions refused, by reason (unknown_client, bad_password, store_unavailable, publish_topic, subscribe_topic).',
+      labelNames: ['reason'],
+      registers: [registry],
+      collect() {
+        for (const [reason, value] of Object.entries(broker.refused())) {
+          if (typeof value !== 'number') continue;
+          const delta = value - (seen.get(reason) ?? 0);
+          // inc(0) makes the series visible before the first refusal.
+          if (delta >= 0) this.inc({ reason }, delta);
+          seen.set(reason, value);
+        }
+      },
+    });
   }
 
   const httpRequests = new Counter({

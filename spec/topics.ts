@@ -25,8 +25,11 @@ export function isValidSn(sn: unknown): sn is string {
 
 /** What the cloud publishes to a dock (the dock subscribes to these). */
 export const DOWNLINK_KINDS = ['services', 'drc/down', 'events_reply', 'requests_reply', 'property/set', 'status_reply'] as const;
-/** What a dock publishes (the cloud subscribes to these). */
-export const UPLINK_KINDS = ['services_reply', 'events', 'requests', 'drc/up', 'status'] as const;
+/**
+ * What a dock publishes (the cloud subscribes to these). `osd` and `state` are published under the
+ * reporting device's own SN (the aircraft's under the aircraft SN; docs/dji/telemetry.md).
+ */
+export const UPLINK_KINDS = ['services_reply', 'events', 'requests', 'drc/up', 'status', 'osd', 'state'] as const;
 
 /** Downlink kinds, cloud → dock. `status_reply` lives under `sys/product/`, the rest under `thing/product/`. */
 export type DownlinkKind = (typeof DOWNLINK_KINDS)[number];
@@ -122,4 +125,28 @@ export function parseUplinkTopic(topic: string): ParsedTopic | null {
 export function parseDownlinkTopic(topic: string): ParsedTopic<DownlinkKind> | null {
   const p = parseTopic(topic);
   return p && (DOWNLINK_KINDS as readonly string[]).includes(p.kind) ? (p as ParsedTopic<DownlinkKind>) : null;
+}
+
+/**
+ * Telemetry kinds (a subset of the uplink kinds) a device publishes under its OWN SN — the dock
+ * under the dock SN, the aircraft under the aircraft SN, both with `gateway` = the dock SN in the
+ * envelope: `osd` (push mode 0, periodic, every 2 s in normal operation) and `state` (push mode 1,
+ * on change). DJI Cloud API, "Topic Definition" (link above).
+ */
+export const TELEMETRY_KINDS = ['osd', 'state'] as const satisfies readonly UplinkKind[];
+/** `osd` or `state`. */
+export type TelemetryKind = (typeof TELEMETRY_KINDS)[number];
+
+/** `thing/product/{device_sn}/osd|state`. Throws when `sn` is not a valid topic SN. */
+export function telemetryTopic(sn: string, kind: TelemetryKind): string {
+  return topicOf(sn, kind);
+}
+
+/** Wildcard filters for every device's telemetry, e.g. `thing/product/+/osd`. */
+export const TELEMETRY_FILTERS: Readonly<Record<TelemetryKind, string>> = { osd: UPLINK_FILTERS.osd, state: UPLINK_FILTERS.state };
+
+/** `{device_sn, kind}` of a telemetry topic; null for anything else (including SNs outside `SN_PATTERN`). */
+export function parseTelemetryTopic(topic: string): { device_sn: string; kind: TelemetryKind } | null {
+  const p = parseTopic(topic);
+  return p && (TELEMETRY_KINDS as readonly string[]).includes(p.kind) ? { device_sn: p.gateway_sn, kind: p.kind as TelemetryKind } : null;
 }

@@ -18,6 +18,23 @@ export interface Profile {
   generator: { sizes: number[] };
   /** Memory: commands left pending. */
   memory: { pending: number; concurrency: number };
+  /**
+   * Telemetry ingest (scenarios/telemetry.ts): devices and publisher connections; the burst (QoS 1,
+   * closed loop) for the ingest rate; the open-loop rate, window and probe period for freshness;
+   * devices and rate for memory.
+   */
+  telemetry: {
+    devices: number;
+    connections: number;
+    burstCount: number;
+    burstConcurrency: number;
+    burstDurationMs: number;
+    rate: number;
+    rateDurationMs: number;
+    probeEveryMs: number;
+    memoryDevices: number;
+    memoryRate: number;
+  };
 }
 
 export const FULL: Profile = {
@@ -27,6 +44,8 @@ export const FULL: Profile = {
   mock: { concurrency: 32, warmupMs: 1000, durationMs: 4000, maxCount: 200_000, rounds: 3 },
   generator: { sizes: [83, 1000] },
   memory: { pending: 10_000, concurrency: 32 },
+  // 5,000 devices at DJI's 0.5 Hz = 2,500 osd/s; 10,000 devices for memory.
+  telemetry: { devices: 5000, connections: 20, burstCount: 100_000, burstConcurrency: 256, burstDurationMs: 20_000, rate: 2500, rateDurationMs: 20_000, probeEveryMs: 100, memoryDevices: 10_000, memoryRate: 2500 },
 };
 
 export const SMOKE: Profile = {
@@ -36,4 +55,5 @@ export const SMOKE: Profile = {
   mock: { concurrency: 4, warmupMs: 200, durationMs: 800, maxCount: 500, rounds: 1 },
   generator: { sizes: [20] },
   memory: { pending: 200, concurrency: 8 },
+  telemetry: { devices: 100, connections: 2, burstCount: 2000, burstConcurrency: 32, burstDurationMs: 3000, rate: 100, rateDurationMs: 2000, probeEveryMs: 200, memoryDevices: 200, memoryRate: 400 },
 };

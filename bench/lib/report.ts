@@ -6,6 +6,7 @@ import type { AcceptResult } from '../scenarios/accept.js';
 import type { E2eResult } from '../scenarios/e2e.js';
 import type { MemoryResult } from '../scenarios/memory.js';
 import type { MockResult } from '../scenarios/mock.js';
+import type { TelemetryResult } from '../scenarios/telemetry.js';
 import type { LoadResult } from './load.js';
 import type { Machine } from './machine.js';
 
@@ -34,6 +35,7 @@ export interface BenchResults {
   mock?: MockResult | { error: string };
   generator?: GeneratorSection | { error: string };
   memory?: MemoryResult | { error: string };
+  telemetry?: TelemetryResult | { error: string };
   targets: TargetCheck[];
 }
 
@@ -106,6 +108,16 @@ export function checkTargets(b: Omit<BenchResults, 'targets'>): TargetCheck[] {
   }
   if (b.memory && !isErr(b.memory)) {
     t.push({ name: `Gateway RSS with ${b.memory.pending.toLocaleString('en-US')} commands pending`, measured: `${b.memory.pendingMb} MB`, goal: '≤ 300 MB', pass: b.memory.pendingMb <= 300 });
+  }
+  if (b.telemetry && !isErr(b.telemetry)) {
+    const x = b.telemetry;
+    for (const broker of ['embedded', 'mosquitto'] as const) {
+      const g = x.rows.find((r) => r.broker === broker && r.target === 'gateway');
+      t.push({ name: `Telemetry ingest (${broker}), gateway ÷ bare subscriber`, measured: g?.ratio == null ? (g?.skipped ? 'skipped' : '–') : r2(g.ratio), goal: '≥ 0.5', pass: g?.ratio == null ? null : g.ratio >= 0.5 });
+    }
+    const f = x.freshness;
+    t.push({ name: `Freshness of GET /devices/{id} at ${f.rate.toLocaleString('en-US')} osd/s, p99`, measured: f.p99 === null ? (f.skipped ? 'skipped' : '–') : `${ms(f.p99)} ms (${f.seen}/${f.probes} seen)`, goal: '≤ 1,500 ms', pass: f.p99 === null ? null : f.p99 <= 1500 && f.seen === f.probes });
+    t.push({ name: `Gateway RSS with ${x.memory.devices.toLocaleString('en-US')} devices reporting`, measured: x.memory.skipped ? 'skipped' : `${x.memory.rssMb} MB (peak ${x.memory.peakMb})`, goal: '≤ 400 MB', pass: x.memory.skipped ? null : x.memory.rssMb <= 400 });
   }
   return t;
 }
@@ -246,6 +258,25 @@ export function renderMarkdown(b: BenchResults): string {
     L.push('| idle RSS | RSS with commands pending | peak RSS | commands by status | fill rate |');
     L.push('|---:|---:|---:|---|---:|');
     L.push(`| ${x.idleMb} MB | ${x.pendingMb} MB | ${x.peakMb} MB | ${Object.entries(x.statuses).map(([s, c]) => `${s} ${c}`).join(', ')} | ${n0(x.fillPerSecond)}/s |`);
+  }
+  L.push('');
+
+  L.push('## 6. Telemetry ingest');
+  L.push('');
+  if (!b.telemetry) L.push('Not run.');
+  else if (isErr(b.telemetry)) L.push(`Failed: ${b.telemetry.error}`);
+  else {
+    const x = b.telemetry;
+    L.push(`${x.devices.toLocaleString('en-US')} simulated devices sending osd (bench/README.md "Telemetry ingest"). Ingest rate: the same QoS 1 burst to a bare mqtt.js subscriber that parses each message (the ceiling) and to the gateway.`);
+    L.push('');
+    L.push('| broker | target | published | handled | messages/s | ratio | counter | cores |');
+    L.push('|---|---|---:|---:|---:|---:|---|---|');
+    for (const r of x.rows) L.push(`| ${r.broker} | ${r.target} | ${n0(r.published)} | ${n0(r.handled)} | ${r.skipped ? `skipped: ${r.skipped}` : n0(r.perSecond)} | ${r2(r.ratio)} | ${r.counter ?? ''} | ${cores(r.cpu)} |`);
+    L.push('');
+    const f = x.freshness;
+    L.push(`Freshness (embedded broker), osd publish → visible in \`GET /api/v1/open/devices/{id}\` at ${f.rate.toLocaleString('en-US')} osd/s over ${f.devices.toLocaleString('en-US')} devices: ${f.skipped ? `skipped: ${f.skipped}` : `p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms, max ${ms(f.max)} ms; ${f.seen}/${f.probes} probes seen; publisher ${n0(f.publisher?.perSecond)}/s`}.`);
+    L.push('');
+    L.push(`Memory: gateway RSS ${x.memory.skipped ? `skipped: ${x.memory.skipped}` : `${x.memory.rssMb} MB (peak ${x.memory.peakMb} MB) after ${x.memory.devices.toLocaleString('en-US')} devices reported ${n0(x.memory.messages)} osd`}.`);
   }
   L.push('');
   return L.join('\n');

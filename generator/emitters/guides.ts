@@ -24,6 +24,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Marked, type Tokens } from 'marked';
 import type { CommandDef } from '../../spec/types.js';
 import { headerText, withHeader } from '../header.js';
+import { UPLINK } from '../../spec/uplink/index.js';
+import { eventsTable, modelsTable, propertiesTable } from '../openapi/uplink.js';
 import type { Emitter, GeneratedFile, GenerateContext } from '../context.js';
 import { duration } from '../openapi/command-pages.js';
 
@@ -33,7 +35,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const GUIDES_DIR = 'docs/guides';
 
 /** Navigation order; guides not listed follow in name order. `index` is the docs home. */
-export const GUIDE_ORDER = ['index', 'quickstart', 'signing', 'other-generators', 'lifecycle', 'progress', 'device-requests', 'scenarios', 'configuration', 'operations', 'deployment', 'architecture'] as const;
+export const GUIDE_ORDER = ['index', 'quickstart', 'signing', 'other-generators', 'lifecycle', 'progress', 'device-requests', 'fleet', 'scenarios', 'configuration', 'operations', 'deployment', 'architecture'] as const;
 
 /** One Markdown guide: `name` is the file name without `.md`. */
 export interface Guide {
@@ -108,9 +110,13 @@ export function replyModesTable(commands: CommandDef[]): string {
 }
 
 /** Blocks a guide can ask for with `<!-- generated:NAME -->` … `<!-- end generated:NAME -->`. */
-export const GENERATED_BLOCKS: Record<string, (ctx: Pick<GenerateContext, 'commands'>) => string> = {
+export const GENERATED_BLOCKS: Record<string, (ctx: Pick<GenerateContext, 'commands' | 'uplink'>) => string> = {
   'progress-commands': (ctx) => progressTable(ctx.commands),
   'reply-modes': (ctx) => replyModesTable(ctx.commands),
+  'uplink-dock-properties': (ctx) => propertiesTable(ctx.uplink ?? UPLINK, 'dock'),
+  'uplink-aircraft-properties': (ctx) => propertiesTable(ctx.uplink ?? UPLINK, 'aircraft'),
+  'uplink-events': (ctx) => eventsTable(ctx.uplink ?? UPLINK),
+  'device-models': (ctx) => modelsTable(ctx.uplink ?? UPLINK),
 };
 
 const BLOCK = /<!-- generated:([a-z0-9-]+) -->\n([\s\S]*?)<!-- end generated:\1 -->/g;
@@ -119,7 +125,7 @@ const BLOCK = /<!-- generated:([a-z0-9-]+) -->\n([\s\S]*?)<!-- end generated:\1 
  * Replace the body of every generated block in `markdown` with the catalog's version (markers
  * kept). Throws naming the guide for an unknown block name or a start marker without its end.
  */
-export function fillGeneratedBlocks(markdown: string, ctx: Pick<GenerateContext, 'commands'>, guideName = 'guide'): string {
+export function fillGeneratedBlocks(markdown: string, ctx: Pick<GenerateContext, 'commands' | 'uplink'>, guideName = 'guide'): string {
   const starts = [...markdown.matchAll(/<!-- generated:([a-z0-9-]+) -->/g)].map((m) => m[1]);
   const filled = markdown.replace(BLOCK, (_m, name: string) => {
     const make = GENERATED_BLOCKS[name];
@@ -239,7 +245,7 @@ footer { max-width: 1280px; margin: 0 auto; padding: 1rem 1.5rem 2rem; color: va
 `;
 
 /** A full page for one guide. `all` gives the navigation (in order). */
-export function renderPage(g: Guide, all: { name: string; title: string }[], ctx: Pick<GenerateContext, 'commands'>): string {
+export function renderPage(g: Guide, all: { name: string; title: string }[], ctx: Pick<GenerateContext, 'commands' | 'uplink'>): string {
   const names = new Set(all.map((x) => x.name));
   const { html, sections } = renderMarkdown(fillGeneratedBlocks(g.markdown, ctx, g.name), names);
   const title = guideTitle(g);

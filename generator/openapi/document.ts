@@ -12,6 +12,7 @@ import { components } from './components.js';
 import { paths } from './paths.js';
 import { commandOperationPath } from './command-union.js';
 import { codeSamples } from './samples.js';
+import { UPLINK } from '../../spec/uplink/index.js';
 
 function checkCommands(input: GenerateInput): void {
   const seen = new Set<string>();
@@ -46,6 +47,6 @@ export function buildOpenApi(input: GenerateInput & { hash: string }): OpenApiDo
     security: [Object.fromEntries(Object.keys(api.securitySchemes).map((k) => [k, []]))],
     ...tagsAndGroups({ ...input, api }, samples),
     paths: paths(api),
-    components: components(input.commands, api, samples),
+    components: components(input.commands, api, samples, input.uplink ?? UPLINK),
   };
 }

@@ -11,7 +11,6 @@
  * - it records everything it receives and sends, and tests wait on it (`waitFor`, `waitForCount`);
  *   `publish` sends anything, malformed payloads included.
  */
-import { EventEmitter } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import { commandsByType } from '../../spec/catalog.js';
@@ -20,10 +19,13 @@ import { DOWNLINK_KINDS, gatewayTopics, isValidSn, parseTopic, topicOf, type Top
 import type { CommandDef, DeviceRequestDef } from '../../spec/types.js';
 import { CommandResponder } from './answer.js';
 import { eventMessage, requestMessage, updateTopoMessage } from './envelopes.js';
+import { HmsAlarms, hmsItem, type HmsItem } from './hms.js';
 import { PendingRequests } from './pending-requests.js';
 import { requestData } from './requests.js';
 import { RuleBook, type ListedRule, type MessageKey, type ScenarioRule } from './rules.js';
 import type { Script } from './script.js';
+import { DockRecorder } from './recorder.js';
+import { DOCK_MODEL, Telemetry } from './telemetry.js';
 import { isObject, now, silentLogger, type DjiMessage, type DockHost, type HandledCommand, type MessageRecord, type RequestHandle, type SentEvent, type SentRequest, type SimLogger, type SimulatedDockOptions } from './types.js';
 
 /**
@@ -31,14 +33,10 @@ import { isObject, now, silentLogger, type DjiMessage, type DockHost, type Handl
  * Events: `message` (MessageRecord received), `sent` (MessageRecord), `command` (HandledCommand,
  * once finished), `reply` (MessageRecord of an events_reply / requests_reply / status_reply).
  */
-export class SimulatedDock extends EventEmitter {
+export class SimulatedDock extends DockRecorder {
   /** Dock SN. */
   readonly sn: string;
   readonly droneSn: string;
-  /** Every message received, in order. */
-  readonly received: MessageRecord[] = [];
-  /** Every message published, in order. */
-  readonly sent: MessageRecord[] = [];
   /** `events_reply`, `requests_reply` and `status_reply` messages received. */
   readonly repliesReceived: MessageRecord[] = [];
   readonly commands: HandledCommand[] = [];
@@ -52,13 +50,19 @@ export class SimulatedDock extends EventEmitter {
   connects = 0;
   /** Connected and subscribed right now. */
   subscribed = false;
+  /** Live osd/state of the dock and its aircraft (telemetry.ts). */
+  readonly telemetry: Telemetry;
+  /** Current HMS alarms (hms.ts); change them with `raiseHms` / `clearHms`. */
+  readonly hms = new HmsAlarms();
+  /** While true nothing is published (`silence`); messages dropped meanwhile are counted in `suppressed`. */
+  silenced = false;
+  suppressed = 0;
 
   private readonly topics: Readonly<Record<TopicKind, string>>;
   private readonly subDevices: readonly string[];
   private readonly ruleBook = new RuleBook();
   private readonly responder: CommandResponder;
   private readonly log: SimLogger;
-  private readonly limit: number;
   private client: MqttClient | null = null;
   private closed = false;
   private started = false;
@@ -68,8 +72,7 @@ export class SimulatedDock extends EventEmitter {
   private readonly sleepers = new Set<{ timer: NodeJS.Timeout; resolve(): void }>();
 
   constructor(private readonly opts: SimulatedDockOptions) {
-    super();
-    this.setMaxListeners(0); // every pending waitFor listens to `message`
+    super(opts.historyLimit ?? 1000, String(opts.dockSn));
     if (!isValidSn(opts.dockSn)) throw new TypeError(`dockSn must be a valid topic SN (spec/topics.ts SN_PATTERN), got ${JSON.stringify(opts.dockSn)}`);
     this.sn = opts.dockSn;
     this.droneSn = opts.droneSn ?? `${opts.dockSn}-DRONE`;
@@ -78,7 +81,6 @@ export class SimulatedDock extends EventEmitter {
     const cat = opts.catalog ?? commandsByType;
     const catalog = Array.isArray(cat) ? new Map((cat as CommandDef[]).map((c) => [c.command_type, c])) : (cat as ReadonlyMap<string, CommandDef>);
     this.log = opts.logger ?? silentLogger;
-    this.limit = opts.historyLimit ?? 1000;
     this.requestDefs = opts.requestDefs ?? deviceRequestsByType;
     this.pendingRequests = new PendingRequests(this.sn, this.log);
     for (const [type, rule] of Object.entries(opts.rules ?? {})) this.ruleBook.set(type, rule);
@@ -95,13 +97,21 @@ export class SimulatedDock extends EventEmitter {
       {
         command: (cmd) => this.push(this.commands, cmd),
         duplicate: (rec) => this.push(this.duplicates, rec),
-        finished: (cmd) => this.emit('command', cmd),
+        finished: (cmd) => {
+          this.emit('command', cmd);
+          // The state moves only for commands the dock executed (a failed cover_open leaves it shut).
+          if (cmd.result === 'succeeded') void this.telemetry.applyCommand(cmd.method, cmd.data).catch((err: Error) => this.log.warn({ event: 'telemetry_failed', dock: this.sn, err: err.message }, 'state update failed'));
+        },
       },
       catalog,
       this.ruleBook,
       { ...opts, limit: this.limit },
     );
     this.responder.script = opts.script ?? null;
+    this.telemetry = new Telemetry(
+      { dockSn: this.sn, droneSn: this.droneSn, canSend: () => this.connected() && !this.silenced, send: (topic, message) => this.publish(topic, message, 0) },
+      opts.telemetry === false ? { osdIntervalMs: 0 } : (opts.telemetry ?? {}),
+    );
   }
 
   /** Connect, subscribe, announce `update_topo`, start the request schedule. Rejects when the broker cannot be reached in time. */
@@ -147,6 +157,7 @@ export class SimulatedDock extends EventEmitter {
     }
     this.log.info({ event: 'dock_started', dock: this.sn, drone: this.droneSn, broker: this.opts.brokerUrl }, 'simulated dock online');
     this.pendingRequests.startSchedule(this.opts.requestSchedule, (method) => this.sendRequest(method));
+    this.telemetry.start();
     return this;
   }
 
@@ -225,53 +236,26 @@ export class SimulatedDock extends EventEmitter {
     return { sn: this.sn, droneSn: this.droneSn, connected: this.connected(), rules: this.rules(), commands: this.commands.length, requests: this.requests.length };
   }
 
-  /** Received messages of one kind (`services`, `events_reply`, …). */
-  ofKind(kind: string): MessageRecord[] {
-    return this.received.filter((m) => m.kind === kind);
-  }
-
-  /** The first received message (past or future) matching `pred`; rejects after `timeoutMs`. */
-  waitFor(pred: (m: MessageRecord) => boolean, timeoutMs = 5_000): Promise<MessageRecord> {
-    return this.waitForCount(pred, 1, timeoutMs).then((hits) => hits[0]!);
-  }
-
-  /** The first `n` received messages (past or future) matching `pred`; rejects after `timeoutMs`. */
-  waitForCount(pred: (m: MessageRecord) => boolean, n: number, timeoutMs = 5_000): Promise<MessageRecord[]> {
-    const hits = () => this.received.filter(pred);
-    const already = hits();
-    if (already.length >= n) return Promise.resolve(already.slice(0, n));
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const h = hits();
-        if (h.length < n) return;
-        clearTimeout(timer);
-        this.off('message', check);
-        resolve(h.slice(0, n));
-      };
-      const timer = setTimeout(() => {
-        this.off('message', check);
-        const seen = this.received.map((m) => `${m.kind}:${m.message?.method ?? '?'}`).join(', ');
-        reject(new Error(`simulated dock ${this.sn}: ${hits().length}/${n} matching messages within ${timeoutMs} ms (received ${this.received.length}: ${seen})`));
-      }, timeoutMs);
-      this.on('message', check);
-    });
-  }
-
   /**
    * Publish `message` (JSON-encoded unless a string or Buffer, which go out as they are, malformed
    * or not) on a full topic (`thing/…`, `sys/…`) or on this dock's topic of that kind (`events`,
-   * `services_reply`, `drc/up`, `status`, …). Resolves on PUBACK; does nothing once closed.
+   * `services_reply`, `drc/up`, `status`, …) at QoS `qos` (default 1). Resolves on PUBACK; does
+   * nothing once closed, or while silenced (counted in `suppressed`).
    */
-  async publish(topicOrKind: string, message: unknown): Promise<void> {
+  async publish(topicOrKind: string, message: unknown, qos: 0 | 1 = 1): Promise<void> {
     const client = this.client;
     if (!client || this.closed) return;
+    if (this.silenced) {
+      this.suppressed++;
+      return;
+    }
     const topic = /^(thing|sys)\//.test(topicOrKind) ? topicOrKind : topicOf(this.sn, topicOrKind as TopicKind);
     const raw = typeof message === 'string' || Buffer.isBuffer(message);
     const rec: MessageRecord = { topic, kind: this.kindOf(topic), at: now(), message: isObject(message) ? message : null };
     this.push(this.sent, rec);
     this.log.info({ event: 'sent', dock: this.sn, topic, message }, 'sent');
     this.emit('sent', rec);
-    await client.publishAsync(topic, raw ? (message as string | Buffer) : JSON.stringify(message), { qos: 1 });
+    await client.publishAsync(topic, raw ? (message as string | Buffer) : JSON.stringify(message), { qos });
   }
 
   /** Publish an event on `…/events` (fresh tid/bid unless given); its `events_reply` is filed in `events` when `needReply`. */
@@ -304,10 +288,53 @@ export class SimulatedDock extends EventEmitter {
     return { tid, bid: message.bid as string, message, reply };
   }
 
+  /**
+   * Raise HMS alarms (hms.ts `hmsItem` input: `code` required, the rest defaulted; device_type
+   * defaults to the dock's `3-3-0`) and send the complete list (`events` method `hms`, need_reply 0).
+   * Throws `TypeError` on a bad item before sending anything.
+   */
+  async raiseHms(items: unknown[]): Promise<HmsItem[]> {
+    this.hms.raise(items.map((i) => hmsItem(i, DOCK_MODEL)));
+    return this.sendHms();
+  }
+
+  /** Clear HMS alarms by code (none = all) and send the complete list that is left. */
+  async clearHms(codes?: readonly string[]): Promise<HmsItem[]> {
+    this.hms.clear(codes);
+    return this.sendHms();
+  }
+
+  private async sendHms(): Promise<HmsItem[]> {
+    const list = this.hms.list();
+    await this.sendEvent('hms', { list });
+    return list;
+  }
+
+  /** Go silent (`true`: publish nothing at all, still connected) or speak again (`false`). */
+  silence(on: boolean): void {
+    this.silenced = on;
+  }
+
+  /** Drop the broker connection (no DISCONNECT wait) and stay away until `reconnect()`. */
+  async disconnect(): Promise<void> {
+    await this.client?.endAsync(true).catch(() => {});
+  }
+
+  /** Connect again after `disconnect()`; resolves once subscribed (and announced) again. */
+  async reconnect(timeoutMs = 5_000): Promise<void> {
+    const client = this.client;
+    if (!client || this.closed) throw new Error(`simulated dock ${this.sn} is not running`);
+    if (client.connected) return;
+    const before = this.connects;
+    client.reconnect();
+    await this.ready(timeoutMs, before + 1);
+  }
+
   /** Stop the schedule, cancel pending delays and requests, disconnect. Idempotent. */
   async close(): Promise<void> {
     if (this.closed && !this.client) return;
     this.closed = true;
+    this.telemetry.stop();
     for (const s of this.sleepers) {
       clearTimeout(s.timer);
       s.resolve();
@@ -326,11 +353,6 @@ export class SimulatedDock extends EventEmitter {
   }
 
   // ---- internals ----
-
-  private push<T>(arr: T[], item: T): void {
-    arr.push(item);
-    if (arr.length > this.limit) arr.splice(0, arr.length - this.limit);
-  }
 
   private sleep(ms: number): Promise<void> {
     if (ms <= 0) return Promise.resolve();

@@ -76,3 +76,11 @@ export function updateTopoMessage(gateway: string, subDevices: readonly string[]
     },
   };
 }
+
+/**
+ * An `osd` or `state` report: `{tid, bid, timestamp, gateway, data}` with `data` holding only the
+ * properties reported (DJI Cloud API, "Topic Definition", link above).
+ */
+export function telemetryMessage(gateway: string, data: Record<string, unknown>): DjiMessage {
+  return { tid: randomUUID(), bid: randomUUID(), timestamp: Date.now(), gateway, data };
+}

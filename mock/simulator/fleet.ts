@@ -12,6 +12,8 @@ export type FleetDockSpec = string | { dockSn: string; droneSn?: string };
 export interface FleetOptions extends Omit<SimulatedDockOptions, 'dockSn' | 'droneSn'> {
   /** Docks started by {@link startFleet}. */
   docks?: FleetDockSpec[];
+  /** The MQTT login of dock `sn`, asked before it connects (the mock registers its docks here); default: `mqtt` as given. */
+  login?: (sn: string) => Promise<{ username: string; password: string }>;
 }
 
 /** The running docks. Rules set on the fleet apply to every dock, current and future. */
@@ -48,7 +50,8 @@ export class Fleet {
     const pending = this.starting.get(sn);
     if (pending) return pending;
     const p = (async () => {
-      const dock = new SimulatedDock({ ...this.opts, dockSn: sn, droneSn });
+      const login = this.opts.login ? await this.opts.login(sn) : undefined;
+      const dock = new SimulatedDock({ ...this.opts, dockSn: sn, droneSn, ...(login ? { mqtt: { ...this.opts.mqtt, ...login } } : {}) });
       for (const [type, rule] of this.fleetRules) dock.setRule(type, rule);
       await dock.start();
       if (this.closed) {

@@ -5,6 +5,7 @@ import type { CommandDef, DeviceRequestDef, Transport } from '../../spec/types.j
 import type { ScenarioRule } from './rules.js';
 import type { Script } from './script.js';
 import type { DataIssue } from './validate.js';
+import type { TelemetryOptions } from './telemetry.js';
 
 /** The part of a pino logger the simulator uses (pino's `Logger` fits). */
 export interface SimLogger {
@@ -78,6 +79,12 @@ export interface SimulatedDockOptions {
    * the reply the first one got (if it has one yet) and do not execute it again. Default false.
    */
   dedupByTid?: boolean;
+  /**
+   * Telemetry (telemetry.ts): `osd` every `osdIntervalMs` (default 2000) and `state` on change for
+   * the dock and its aircraft; timers injectable. `false`: no periodic osd (state changes still go
+   * out; `telemetry.tick()` by hand). Default: on with the defaults.
+   */
+  telemetry?: TelemetryOptions | false;
 }
 
 /** A message the dock received or sent, with its topic and time (ISO-8601). */

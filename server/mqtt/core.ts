@@ -1,7 +1,7 @@
 /**
  * The MQTT core: one mqtt.js client per gateway instance wiring the dispatcher (commands out), the
- * correlator (replies, events, drc/up in), topology (status in), device requests and the lifecycle
- * (timeouts, long-poll waits). The interface is `MqttCore` below.
+ * correlator (replies, events, drc/up in), topology (status in), device requests, the fleet ingest
+ * (osd/state, presence, hms: server/fleet/) and the lifecycle (timeouts, long-poll waits). The interface is `MqttCore` below.
  *
  * Client: MQTT 3.1.1, `clean: false` (when `persistentSession`) with a stable client id per instance (`dockgate-<instanceId>`)
  * so the broker keeps our subscriptions and queues QoS 1 uplink while we reconnect — except as a
@@ -34,6 +34,8 @@ import { RequestHandler } from './requests.js';
 import { Stats } from './stats.js';
 import { UPLINK_FILTERS, parseUplinkTopic, shareFilter, type ParsedTopic } from '../../spec/topics.js';
 import { onStatus } from './topology.js';
+import { FleetIngest, type FleetIngestOptions } from '../fleet/ingest.js';
+import { parseTelemetry } from '../fleet/state.js';
 
 export interface MqttCoreOptions {
   store: Store;
@@ -71,6 +73,8 @@ export interface MqttCoreOptions {
   catalog?: ReadonlyMap<string, CommandDef>;
   /** Device request catalog override (default `spec/requests.ts` `deviceRequestsByType`). */
   requestDefs?: ReadonlyMap<string, DeviceRequestDef>;
+  /** Fleet ingest settings (server/fleet/ingest.ts): silence before offline, flush and sweep periods, clock. */
+  fleet?: Pick<FleetIngestOptions, 'silenceSeconds' | 'flushMs' | 'sweepMs' | 'now'>;
 }
 
 export interface MqttCore {
@@ -99,6 +103,12 @@ export interface MqttCore {
   readonly clientId: string;
   /** Counters: published, delivered, replies, unmatched_replies, unknown_tid, malformed_messages, … (see stats.ts). */
   stats(): Record<string, number>;
+  /** The embedded broker saw the client that published as these gateway SNs disconnect (presence reason `disconnect`). */
+  devicesDisconnected(sns: readonly string[]): Promise<void>;
+  /** Write pending fleet snapshots and last-seen times now (tests; shutdown does it too). */
+  flushFleet(): Promise<void>;
+  /** Run the silence sweep now (tests). */
+  sweepSilence(): Promise<void>;
   /** Stop dispatching and sweeping, release waiters, finish in-flight handlers, disconnect. Idempotent. */
   close(): Promise<void>;
 }
@@ -187,6 +197,7 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   const topology = { store: o.store, link, logger: log, stats };
   const waiters = new Waiters(o.store, bus, o.waitPollMs ?? 200, log);
   const inbound = new KeyedSerial();
+  const fleet = new FleetIngest({ store: o.store, logger: log, stats, ...o.fleet });
 
   let firstReady: () => void;
   const ready = new Promise<void>((r) => (firstReady = r));
@@ -233,18 +244,33 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
       if (!r.ok) return malformed(p, topic, payload.length, r.reason);
       return correlator.onDrcUp(p.gateway_sn, topic, r.value);
     }
+    if (p.kind === 'osd' || p.kind === 'state') {
+      // Telemetry of the device in the topic (a dock, or an aircraft under its own SN): no envelope
+      // method, no reply; merged in memory and written once per second (server/fleet/state.ts).
+      const t = parseTelemetry(payload, maxBytes);
+      if (!t.ok) return malformed(p, topic, payload.length, t.reason);
+      return fleet.telemetry(p.gateway_sn, t.data);
+    }
     const r = parseEnvelope(payload, { maxBytes, allowNullData: p.kind === 'requests' });
     if (!r.ok) return malformed(p, topic, payload.length, r.reason);
+    fleet.heard(p.gateway_sn);
     switch (p.kind) {
       case 'services_reply':
         return correlator.onServicesReply(p.gateway_sn, topic, r.value);
-      case 'events':
+      case 'events': {
+        if (r.value.method === 'hms') {
+          const bad = await fleet.hms(p.gateway_sn, r.value);
+          if (bad) malformed(p, topic, payload.length, bad);
+        }
+        // Also through the correlator: it answers need_reply whatever the method.
         return correlator.onEvent(p.gateway_sn, topic, r.value);
+      }
       case 'requests':
         return requests.onRequest(p.gateway_sn, r.value);
       case 'status': {
         const out = await onStatus(topology, p.gateway_sn, r.value);
         if (out === 'malformed') malformed(p, topic, payload.length, '`data.sub_devices` must be an array');
+        else if (out === 'ok') await fleet.topology(p.gateway_sn, r.value);
         return;
       }
     }
@@ -275,6 +301,7 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   });
 
   dispatcher.start();
+  fleet.start();
   const sweeper = startSweeper({
     store: o.store,
     intervalMs: o.sweepIntervalMs ?? 200,
@@ -301,6 +328,9 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
     onTransition: (fn) => bus.onTransition(fn),
     connected: () => link.connected(),
     stats: () => stats.snapshot(),
+    devicesDisconnected: (sns) => fleet.disconnected(sns),
+    flushFleet: () => fleet.flush(),
+    sweepSilence: () => fleet.sweepSilence(),
     close() {
       closed ??= (async () => {
         closing = true;
@@ -310,6 +340,8 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
         let t: NodeJS.Timeout | undefined;
         await Promise.race([inbound.drain(), new Promise((r) => (t = setTimeout(r, 2_000)))]);
         clearTimeout(t);
+        // What was coalesced but not written yet (state snapshots, last seen).
+        await fleet.stop().catch((err: unknown) => log.warn({ err }, 'fleet: final flush failed'));
         // Graceful DISCONNECT when connected (in-flight acks get 2 s), forced otherwise.
         await new Promise<void>((resolve) => {
           if (!client.connected) {

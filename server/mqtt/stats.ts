@@ -33,6 +33,18 @@ export const STAT_NAMES = [
   /** Inbound messages dropped because the handler backlog was full (overload protection). */
   'overload_dropped',
   'reconnects',
+  /** `osd` / `state` reports received (coalesced in memory, see server/fleet/state.ts). */
+  'telemetry_messages',
+  /** Device snapshots written (at most one per device per flush interval). */
+  'state_writes',
+  /** Presence changes this instance computed (online / offline, every reason). */
+  'presence_changes',
+  /** HMS reports applied; alarms raised and cleared by them. */
+  'hms_reports',
+  'alarms_raised',
+  'alarms_cleared',
+  /** Fleet store writes that failed (store down); the data is retried on the next flush. */
+  'fleet_errors',
 ] as const;
 
 export type StatName = (typeof STAT_NAMES)[number];

@@ -4,7 +4,9 @@
  * (`{result: 0}`, same tid/bid/method) on `…/status_reply` (docs/dji/status-and-topology.md;
  * https://developer.dji.com/doc/cloud-api-tutorial/en/api-reference/dock-to-cloud/mqtt/topic-definition.html).
  * The stored mapping is what `store.gatewayOf` answers when a command addresses an aircraft SN
- * (server/commands/accept.ts publishes it to that aircraft's dock).
+ * (server/commands/accept.ts publishes it to that aircraft's dock). A registered dock's aircraft are
+ * also registered (`store.devices.upsertAircraft`: they inherit the dock's credentials, and the
+ * embedded broker then lets that dock use their topics, broker-auth.ts).
  */
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
@@ -18,6 +20,12 @@ export interface TopologyOptions {
   link: MqttLink;
   logger: Logger;
   stats: Stats;
+}
+
+/** DJI `domain-type-sub_type` of a sub-device entry (e.g. `0-67-0`), or null when not all three are integers. */
+function modelKey(d: Record<string, unknown>): string | null {
+  const parts = [d.domain, d.type, d.sub_type].map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v));
+  return parts.every((v) => Number.isInteger(v) && (v as number) >= 0) ? parts.join('-') : null;
 }
 
 /**
@@ -34,9 +42,13 @@ export async function onStatus(o: TopologyOptions, gateway_sn: string, env: DjiE
   }
   const subs = env.data.sub_devices;
   if (subs !== undefined && subs !== null && !Array.isArray(subs)) return 'malformed';
-  const sns = (Array.isArray(subs) ? subs : []).filter(isPlainObject).map((d) => d.sn).filter(isValidSn);
+  const valid = (Array.isArray(subs) ? subs : []).filter(isPlainObject).filter((d) => isValidSn(d.sn));
+  const sns = valid.map((d) => d.sn as string);
   try {
-    await store.setTopology(gateway_sn, [...new Set(sns)], new Date().toISOString());
+    const now = new Date().toISOString();
+    await store.setTopology(gateway_sn, [...new Set(sns)], now);
+    // Only for registered docks: upsertAircraft writes nothing for an unknown gateway_sn.
+    await store.devices.upsertAircraft(gateway_sn, [...new Map(valid.map((d) => [d.sn as string, { sn: d.sn as string, model_key: modelKey(d) }])).values()], now);
     stats.inc('topology_updates');
   } finally {
     try {

@@ -10,6 +10,8 @@
 import type { components } from '../../generated/types.js';
 import type { CommandStatus, FailureCode, Scope } from '../../spec/api.js';
 import type { Transport } from '../../spec/types.js';
+import type { FleetStore } from './types/fleet.js';
+import type { DeviceRegistry } from './types/devices.js';
 
 /** Thrown when the database is unreachable; callers answer 503 and retry later. */
 export class StoreUnavailableError extends Error {
@@ -201,6 +203,10 @@ export type DeviceRequestReply = Pick<
  */
 export interface Store {
   readonly kind: 'sqlite' | 'postgres' | 'memory';
+  /** Presence, latest state snapshots and HMS alarms (server/store/types/fleet.ts). */
+  readonly fleet: FleetStore;
+  /** Registered docks and their aircraft (./types/devices.ts). */
+  readonly devices: DeviceRegistry;
   /** Create tables / run migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

@@ -24,6 +24,7 @@ export const SERVERS = [{ url: 'http://127.0.0.1:8080', description: 'Local gate
 export const TAGS = [
   { name: 'Downlink commands', description: 'Create, list and query downlink commands (DJI `services` methods sent to docks).' },
   { name: 'Device requests', description: 'Requests docks send to the cloud (`thing/product/{gateway_sn}/requests`): list, read, reply.' },
+  { name: 'Devices', description: 'The fleet: docks and aircraft with their presence, latest state (`osd`/`state`) and HMS alarms (docs/fleet.md).' },
 ] as const;
 export type Tag = (typeof TAGS)[number]['name'];
 

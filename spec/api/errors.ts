@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, message: 'The credential lacks the scope, or the device is outside its allowed devices.' },
   COMMAND_NOT_FOUND: { status: 404, message: 'No command with this `command_id` is visible to this credential.' },
   DEVICE_REQUEST_NOT_FOUND: { status: 404, message: 'No device request with this `request_id` is visible to this credential.' },
+  DEVICE_NOT_FOUND: { status: 404, message: 'No device with this SN is visible to this credential.' },
   NOT_FOUND: { status: 404, message: 'No such route.' },
   IDEMPOTENCY_CONFLICT: { status: 409, message: '`idempotency_key` was already used with a different body.' },
   DEVICE_REQUEST_ALREADY_REPLIED: { status: 409, message: 'The device request already has a reply.' },

@@ -3,6 +3,7 @@
  * responses and examples; the shared shapes; scopes, error codes and limits. The generator reads
  * `API` (generator/generate.ts); the server reads the constants (error envelope, scopes, limits).
  */
+import { DEVICE_OPERATIONS, DEVICE_SHAPES } from './devices.js';
 import * as document from './document.js';
 import { COMMON_ERRORS, ERROR_CODES, ERROR_EXAMPLE_DETAILS } from './errors.js';
 import { EXAMPLE_REQUEST_ID_HEADER, EXAMPLES } from './examples.js';
@@ -20,6 +21,7 @@ export * from './operations.js';
 export * from './scopes.js';
 export { COMMAND_UNION, COMMON_RESPONSE_HEADERS, ERROR_SHAPE, RESPONSE_HEADERS, SHAPES, ref, type JsonSchema } from './shapes.js';
 export { EXAMPLES } from './examples.js';
+export { DEVICE_OPERATIONS, DEVICE_SHAPES, PRESENCE_REASONS } from './devices.js';
 export type { Tag } from './document.js';
 export { CLIENT_PACKAGE } from './document.js';
 
@@ -63,9 +65,9 @@ export const API: ApiDefinition = {
   servers: document.SERVERS,
   tags: document.TAGS,
   securitySchemes: document.SECURITY_SCHEMES,
-  operations: OPERATIONS,
+  operations: [...OPERATIONS, ...DEVICE_OPERATIONS],
   commandUnion: COMMAND_UNION,
-  shapes: SHAPES,
+  shapes: { ...SHAPES, ...DEVICE_SHAPES },
   responseHeaders: RESPONSE_HEADERS,
   commonResponseHeaders: COMMON_RESPONSE_HEADERS,
   errorCodes: ERROR_CODES,

@@ -6,6 +6,7 @@ export const SCOPES = {
   'open:command:read': 'Read and list downlink commands.',
   'open:device-request:read': 'Read and list device requests.',
   'open:device-request:create': 'Reply to device requests.',
+  'open:device:read': 'Read devices: presence, latest state and HMS alarms.',
 } as const;
 export type Scope = keyof typeof SCOPES;
 

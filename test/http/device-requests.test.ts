@@ -12,7 +12,9 @@ let dock: mqtt.MqttClient;
 beforeAll(async () => {
   t = await startTestGateway();
   cred = await t.cred();
-  dock = await mqtt.connectAsync(t.gw.mqttUrl, { clientId: 'dock-' + randomUUID() });
+  // It watches the requests_reply topics of many device_ids, so it logs in as dockgate's own
+  // clients do (the embedded broker's internal login), not as one dock.
+  dock = await mqtt.connectAsync(t.gw.mqttUrl, { clientId: 'dock-' + randomUUID(), ...t.gw.broker!.internalLogin! });
 });
 afterAll(async () => {
   await dock?.endAsync();

@@ -10,6 +10,7 @@ import { signRequest } from '../../spec/signing.js';
 import { createCredential } from '../../server/cli/credentials.js';
 import { loadConfig } from '../../server/config.js';
 import { startGateway, type Gateway } from '../../server/main.js';
+import { provisionDock } from '../support/devices.js';
 
 export interface TestCred {
   api_id: string;
@@ -33,6 +34,8 @@ export interface TestGateway {
   url: string;
   dataDir: string;
   cred(o?: { scopes?: Scope[]; devices?: string[] | null; name?: string }): Promise<TestCred>;
+  /** Register dock `sn` (default a unique one) for the embedded broker; its MQTT login. */
+  dockLogin(sn?: string): Promise<{ sn: string; username: string; password: string }>;
   call(cred: TestCred, method: string, path: string, o?: CallOptions): Promise<{ status: number; headers: Headers; body: any; text: string }>;
   /** Stop the gateway, keep the data dir. */
   stop(): Promise<void>;
@@ -58,6 +61,9 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     async cred(o = {}) {
       const c = await createCredential(gw.store, { name: o.name ?? 'test', scopes: o.scopes, allowed_devices: o.devices ?? null });
       return { api_id: c.api_id, api_key: c.api_key };
+    },
+    dockLogin(sn) {
+      return provisionDock(gw.store, sn);
     },
     async call(cred, method, path, o = {}) {
       const query = o.query ?? '';

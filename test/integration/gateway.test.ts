@@ -18,8 +18,8 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 /** A test dock that answers every command with this reply `data` (or, with null, not at all). */
-function scriptedDock(sn: string, reply: Record<string, unknown> | null) {
-  return startDock(t.gw.mqttUrl, { sn, script: () => (reply ? { data: reply } : { silent: true }) });
+async function scriptedDock(sn: string, reply: Record<string, unknown> | null) {
+  return startDock(t.gw.mqttUrl, { sn, login: await t.dockLogin(sn), script: () => (reply ? { data: reply } : { silent: true }) });
 }
 
 async function create(body: Record<string, unknown>) {
@@ -99,7 +99,7 @@ describe('command lifecycle', () => {
 describe('device requests from a dock', () => {
   it('config is answered automatically (flat) and listed with reply_source auto', async () => {
     const sn = 'DOCK-' + randomUUID().slice(0, 8);
-    const dock = await startDock(t.gw.mqttUrl, { sn });
+    const dock = await startDock(t.gw.mqttUrl, { sn, login: await t.dockLogin(sn) });
     try {
       const sent = await dock.sendRequest('config', { config_type: 'json', config_scope: 'product' });
       const msg: any = await sent.reply;

@@ -76,6 +76,9 @@ describe.each(BROKERS)('MQTT core on %s', (broker) => {
       script: (cmd) =>
         cmd.data.action === 0 ? { method: 'cover_close' } : cmd.data.action === 1 ? { bid: randomUUID() } : { topicSn: other, data: { result: 0, note: 'wrong dock' } },
     });
+    // The embedded broker lets a dock publish only on its own and its aircraft's topics: make
+    // `other` one of its aircraft, so the reply reaches the core from a topic of another SN.
+    await h.store.devices.upsertAircraft(dock.sn, [{ sn: other, model_key: null }]);
     const cmds = [];
     for (const action of [0, 1, 2]) cmds.push(await h.accept({ device_id: dock.sn, command_type: 'air_conditioner_mode_switch', payload: { action } }));
     await Promise.all(cmds.map((x) => h.terminal(x.command_id)));

@@ -21,7 +21,11 @@ import type { SimulatedDock } from '../../mock/simulator/index.js';
 import { startDock, type DockOptions } from '../support/dock.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 
-export { uniqueSn } from '../support/dock.js';
+import { uniqueSn } from '../support/dock.js';
+import { provisionDock } from '../support/devices.js';
+import { rotateDock } from '../../server/devices/register.js';
+
+export { uniqueSn };
 
 export const MOSQUITTO_URL = 'mqtt://127.0.0.1:1883';
 export type BrokerKind = 'aedes' | 'mosquitto';
@@ -87,11 +91,13 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'dockgate-mqtt-'));
   const store = o.store ?? (await openSqliteStore(join(dir, 'test.sqlite')));
   const { logger, lines } = testLogger();
-  const broker = o.broker === 'aedes' ? await startEmbeddedBroker({ logger }) : null;
+  // The embedded broker checks logins as in production (MQTT_AUTH on): the core uses its internal
+  // login, test docks are registered in the store first (`dock()`).
+  const broker = o.broker === 'aedes' ? await startEmbeddedBroker({ logger, auth: { devices: store.devices } }) : null;
   const url = broker?.url ?? MOSQUITTO_URL;
   const instanceId = `t${randomUUID().slice(0, 12)}`;
   const proxy = o.proxy ? await TcpProxy.start(url) : null;
-  const core = await startMqttCore({ store, url: proxy?.url ?? url, logger, instanceId, sweepIntervalMs: 50, waitPollMs: 50, ...o.core });
+  const core = await startMqttCore({ store, url: proxy?.url ?? url, logger, instanceId, sweepIntervalMs: 50, waitPollMs: 50, ...(broker?.internalLogin ?? {}), ...o.core });
   const docks: SimulatedDock[] = [];
 
   const eventually = async <T>(fn: () => T | Promise<T>, ms = 5_000): Promise<NonNullable<T>> => {
@@ -125,7 +131,13 @@ export async function startHarness(o: HarnessOptions): Promise<Harness> {
       return out.command;
     },
     async dock(d) {
-      const dock = await startDock(url, d);
+      let login = d.login;
+      if (broker && !login) {
+        const sn = d.sn ?? uniqueSn();
+        d = { ...d, sn };
+        login = (await rotateDock(store, sn)) ?? (await provisionDock(store, sn));
+      }
+      const dock = await startDock(url, { ...d, ...(login ? { login } : {}) });
       docks.push(dock);
       // On a shared Mosquitto another test file's gateway may answer update_topo first: wait for ours.
       const subs = d.subDevices ?? [];

@@ -84,8 +84,9 @@ export class Cloud {
     });
   }
 
-  static async connect(url: string, sns: string[]): Promise<Cloud> {
-    const client = await mqtt.connectAsync(url, { clientId: `cloud-${randomBytes(4).toString('hex')}`, reconnectPeriod: 0 });
+  /** `login`: the broker's internal login when it authenticates (embedded broker with logins on). */
+  static async connect(url: string, sns: string[], login?: { username: string; password: string } | null): Promise<Cloud> {
+    const client = await mqtt.connectAsync(url, { clientId: `cloud-${randomBytes(4).toString('hex')}`, reconnectPeriod: 0, ...(login ?? {}) });
     const cloud = new Cloud(client);
     await client.subscribeAsync(
       sns.flatMap((sn) => [`thing/product/${sn}/#`, `sys/product/${sn}/#`]),

@@ -6,10 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidCursorError } from '../../server/store/cursor.js';
+import { describeFleetContract } from './contract-fleet.js';
 import { withPatch } from '../../server/commands/transitions.js';
 import { MAX_COMMAND_MESSAGES, timeoutReason } from '../../server/store/rows.js';
 import type { CommandRecord, Credential, DeviceRequestRecord, Store } from '../../server/store/types.js';
 import { describeJobLimitsContract } from './contract-jobs.js';
+import { describeDeviceContract } from './contract-devices.js';
 
 /** A fixed instant the fixtures count from (ms). */
 const T0 = Date.parse('2026-04-22T12:00:00.000Z');
@@ -125,6 +127,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
       await store?.close();
     });
     if (cleanup) afterAll(cleanup);
+    describeFleetContract(() => store);
+    describeDeviceContract(() => store);
 
     describe('lifecycle', () => {
       it('pings, and migrate() again is a no-op that keeps data', async () => {

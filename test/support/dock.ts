@@ -21,6 +21,8 @@ export interface DockOptions {
   /** Announce `update_topo` on every connect, waiting for the first `status_reply` (default: when `subDevices` is given). */
   announce?: boolean;
   clientId?: string;
+  /** MQTT login (a registered dock's, test/support/devices.ts); default none. */
+  login?: { username: string; password: string };
 }
 
 /** Start a test dock on `url` (see {@link DockOptions}); reconnects every 200 ms. */
@@ -34,7 +36,7 @@ export async function startDock(url: string, o: DockOptions = {}): Promise<Simul
     subDevices: o.subDevices ?? [],
     announce,
     connectTimeoutMs: 5_000,
-    mqtt: { clientId: o.clientId ?? `dock-${sn}-${randomUUID().slice(0, 8)}`, reconnectPeriod: 200, protocolVersion: 4 },
+    mqtt: { clientId: o.clientId ?? `dock-${sn}-${randomUUID().slice(0, 8)}`, reconnectPeriod: 200, protocolVersion: 4, ...(o.login ?? {}) },
   });
   if (announce && !(await dock.announced(5_000))) {
     await dock.close();

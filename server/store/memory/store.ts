@@ -11,6 +11,7 @@
  * synchronously to completion before its promise settles, which is what makes the check-then-write
  * steps atomic under concurrent calls (there is no other writer).
  */
+import { MemoryFleetStore } from './fleet.js';
 import { COMMAND_STATUSES, type CommandStatus } from '../../../spec/api.js';
 import { OPEN_STATUSES } from '../../commands/transitions.js';
 import { decodeCursor } from '../cursor.js';
@@ -25,6 +26,7 @@ import {
   type DeviceRequestFilter, type DeviceRequestRecord, type DeviceRequestReply, type DispatchClaim, type Page,
   type RecordedMessage, type Store,
 } from '../types.js';
+import { MemoryDevices } from './devices.js';
 
 /** As in the SQL stores: every this-many `rememberNonce` calls also drop up to `NONCE_PURGE_BATCH` expired nonces. */
 const NONCE_PURGE_EVERY = 1000;
@@ -77,6 +79,8 @@ const isOpen = (r: Row) => OPEN_STATUSES.includes(r.status as CommandStatus);
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   private closed = false;
+  readonly fleet = new MemoryFleetStore(() => this.closed);
+  readonly devices = new MemoryDevices(() => this.closed);
   private readonly credentials = new Map<string, Row>();
   /** key(api_id, nonce) → expires_at. */
   private readonly nonces = new Map<string, string>();
@@ -115,7 +119,8 @@ export class MemoryStore implements Store {
   close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      for (const m of [this.credentials, this.nonces, this.commands, this.byIdempotencyKey, this.byTid, this.drcSeq, this.deviceRequests, this.deviceRequestByTid, this.topology]) m.clear();
+      for (const m of [this.credentials, this.nonces, this.commands, this.byIdempotencyKey, this.byTid, this.drcSeq, this.deviceRequests, this.deviceRequestByTid, this.topology, this.devices.rows]) m.clear();
+      this.fleet.clear();
     }
     return Promise.resolve();
   }

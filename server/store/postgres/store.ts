@@ -7,6 +7,7 @@
  *
  * Nonce purge as in the SQLite store (../sqlite/store.ts).
  */
+import { PostgresFleetStore } from './fleet.js';
 import type { CommandStatus } from '../../../spec/api.js';
 import { decodeCursor } from '../cursor.js';
 import {
@@ -49,6 +50,7 @@ import {
   type RecordedMessage,
   type Store,
 } from '../types.js';
+import { PostgresDevices } from './devices.js';
 import { PostgresEngine, type PostgresStoreOptions } from './engine.js';
 
 export type { PostgresStoreOptions } from './engine.js';
@@ -132,12 +134,16 @@ class Params {
 
 export class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
+  readonly fleet: PostgresFleetStore;
   private readonly e: PostgresEngine;
+  readonly devices: PostgresDevices;
   private nonceInserts = 0;
 
   /** Creates the pool (connects lazily); call `migrate()` before use, or use `openPostgresStore`. */
   constructor(url: string, opts: PostgresStoreOptions = {}) {
     this.e = new PostgresEngine(url, opts);
+    this.fleet = new PostgresFleetStore(this.e);
+    this.devices = new PostgresDevices(this.e);
   }
 
   /** The schema this store is confined to (null: the server's search_path). */

@@ -3,6 +3,7 @@
  * mappings (../rows.ts). Every call is one or two prepared statements; connections, statement
  * caching, group commit and committed-only reads are the engine's (./engine.ts).
  */
+import { SqliteFleetStore } from './fleet.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
@@ -48,6 +49,7 @@ import {
   type RecordedMessage,
   type Store,
 } from '../types.js';
+import { SqliteDevices } from './devices.js';
 import { SqliteEngine } from './engine.js';
 
 export const NONCE_PURGE_EVERY = 1000;
@@ -163,12 +165,16 @@ const bool01 = (b: boolean) => (b ? 1 : 0);
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
+  readonly fleet: SqliteFleetStore;
   private readonly e: SqliteEngine;
+  readonly devices: SqliteDevices;
   private nonceInserts = 0;
 
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
     this.e = new SqliteEngine(file);
+    this.fleet = new SqliteFleetStore(this.e);
+    this.devices = new SqliteDevices(this.e);
   }
 
   migrate(): Promise<void> {
