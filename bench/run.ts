@@ -27,9 +27,10 @@ import { runE2e } from './scenarios/e2e.js';
 import { runMemory } from './scenarios/memory.js';
 import { runMock } from './scenarios/mock.js';
 import { runTelemetry } from './scenarios/telemetry.js';
+import { runWebhooks } from './scenarios/webhooks.js';
 
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
-const SCENARIOS = ['generator', 'accept', 'e2e', 'mock', 'memory', 'telemetry'] as const;
+const SCENARIOS = ['generator', 'accept', 'e2e', 'mock', 'memory', 'telemetry', 'webhooks'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -123,6 +124,7 @@ async function main(): Promise<void> {
   await run('mock', () => runMock({ profile: args.profile, cpuProf: args.cpuProf, log }));
   await run('memory', () => runMemory({ profile: args.profile, log }));
   await run('telemetry', () => runTelemetry({ profile: args.profile, log }));
+  await run('webhooks', () => runWebhooks({ profile: args.profile, log }));
 
   machine.loadAtEnd = Math.round(loadavg()[0] * 100) / 100;
   res.totalSeconds = (performance.now() - started) / 1000;

@@ -56,7 +56,7 @@ export const SANDBOX_WRITEONLY_CREDENTIAL: SandboxCredential = {
 };
 
 /** Mock defaults, used when neither a flag nor the environment sets them. */
-export const MOCK_DEFAULTS = { PORT: '4010', LOG_LEVEL: 'warn' } as const;
+export const MOCK_DEFAULTS = { PORT: '4010', LOG_LEVEL: 'warn', WEBHOOK_ALLOW_PRIVATE: 'true' } as const;
 
 /**
  * The gateway configuration for the mock: the `npm start` flags and environment (docs/configuration.md)

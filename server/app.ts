@@ -19,6 +19,9 @@ import type { MqttForHttp } from './handlers/deps.js';
 import { deviceRequestHandlers } from './handlers/device-requests.js';
 import { deviceHandlers } from './handlers/devices.js';
 import { HmsMessages } from './fleet/hms.js';
+import { webhookHandlers } from './handlers/webhooks.js';
+import type { WebhookDeps } from './webhooks/endpoints.js';
+import { eventHandlers } from './handlers/events.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
@@ -38,6 +41,8 @@ export interface AppDeps {
   extend?: (app: Hono, deps: { store: Store; mqtt: MqttForHttp; logger: Logger }) => void;
   /** Prometheus metrics (server/metrics.ts): counts every request and serves `GET /metrics`. */
   metrics?: Pick<Metrics, 'middleware' | 'handler'>;
+  /** Webhook settings and the delivery worker's wake-up (server/webhooks/); default: private addresses refused, no worker. */
+  webhooks?: WebhookDeps;
 }
 
 /** The route hooks: cached JSON body and the error envelope for invalid input. */
@@ -51,7 +56,7 @@ export const routeHooks: RouteHooks = {
 };
 
 /** Build the Hono app of the gateway. */
-export function createApp({ config, store, mqtt, logger, extend, metrics }: AppDeps): Hono {
+export function createApp({ config, store, mqtt, logger, extend, metrics, webhooks }: AppDeps): Hono {
   const app = new Hono();
   app.onError(onError(logger));
   app.notFound(notFound);
@@ -86,6 +91,8 @@ export function createApp({ config, store, mqtt, logger, extend, metrics }: AppD
     ...commandHandlers({ store, mqtt, logger }),
     ...deviceRequestHandlers({ store, mqtt, logger }),
     ...deviceHandlers({ store, hmsMessages: HmsMessages.load(config.hmsMessagesFile ?? null) }),
+    ...eventHandlers({ store, mqtt, logger }),
+    ...webhookHandlers({ store }, webhooks ?? { allowPrivate: false, kick: () => {} }),
   };
   extend?.(app, { store, mqtt, logger });
   registerRoutes(app, handlers, routeHooks);

@@ -46,6 +46,8 @@ export interface Config {
   bodyLimit: number;
   /** Create and print a development credential when the store has none. */
   devCredential: boolean;
+  /** `WEBHOOK_ALLOW_PRIVATE`: deliver webhooks to loopback/private addresses (and http to loopback). */
+  webhookAllowPrivate: boolean;
   /** Grace period for in-flight requests on SIGTERM, ms. */
   shutdownTimeoutMs: number;
   /** Flat DJI `config` reply the MQTT core sends automatically to docks (`reply_source: auto`). */
@@ -86,6 +88,7 @@ export const OPTIONS: { env: string; default: string; description: string }[] = 
   { env: 'INSTANCE_ID', default: '<hostname>-<pid>', description: 'Name of this instance in dispatch leases, logs and its MQTT client id (`dockgate-<id>`); must be unique per running instance. When set (and no share group), the MQTT session is persistent so replies queued while the instance restarts are delivered.' },
   { env: 'LOG_LEVEL', default: 'info', description: '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`.' },
   { env: 'BODY_LIMIT', default: String(LIMITS.maxBodyBytes), description: 'Maximum request body in bytes (suffix `kb`/`mb` allowed); larger bodies get 413.' },
+  { env: 'WEBHOOK_ALLOW_PRIVATE', default: 'false', description: 'Deliver webhooks to loopback, link-local and private addresses (and plain http to loopback hosts). Off in production: checked at every delivery against the resolved address.' },
   { env: 'DEV_CREDENTIAL', default: 'true', description: 'On first start with no credentials, create a development credential with all scopes and print its key once.' },
   { env: 'SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long SIGTERM waits for in-flight requests before closing connections.' },
   { env: 'DJI_NTP_SERVER_HOST', default: 'pool.ntp.org', description: '`ntp_server_host` of the flat reply the gateway sends automatically to the docks\' `config` requests.' },
@@ -195,6 +198,7 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
     logLevel: logLevel as Config['logLevel'],
     bodyLimit: bytes('BODY_LIMIT', get('BODY_LIMIT') ?? String(LIMITS.maxBodyBytes)),
     devCredential: bool('DEV_CREDENTIAL', get('DEV_CREDENTIAL') ?? 'true'),
+    webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', get('WEBHOOK_ALLOW_PRIVATE') ?? 'false'),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', get('SHUTDOWN_TIMEOUT_MS') ?? '10000', 0, 600_000),
     djiConfig,
     deviceSilenceSeconds: int('DEVICE_SILENCE_SECONDS', get('DEVICE_SILENCE_SECONDS') ?? '60', 5, 86_400),

@@ -21,6 +21,8 @@ import { createMetrics } from './metrics.js';
 import { startMqttCore, type MqttCore } from './mqtt/core.js';
 import { closeOnSignals } from './shutdown.js';
 import { openStore } from './store/index.js';
+import { WebhookFanout } from './webhooks/fanout.js';
+import { WebhookWorker } from './webhooks/worker.js';
 import type { Store } from './store/types.js';
 
 /** A running gateway. */
@@ -111,7 +113,13 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
 
     const metrics = createMetrics({ store, mqtt, broker: embedded });
     cleanups.push(async () => metrics.close());
-    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics });
+    const webhooks = new WebhookWorker({ store, owner: config.instanceId, allowPrivate: config.webhookAllowPrivate, logger });
+    webhooks.start();
+    cleanups.push(() => webhooks.stop());
+    const fanout = new WebhookFanout({ store, onEnqueued: () => webhooks.kick(), logger });
+    fanout.start();
+    cleanups.push(() => fanout.stop());
+    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics, webhooks: { allowPrivate: config.webhookAllowPrivate, kick: () => webhooks.kick() } });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     // serve() listens immediately; wait for it (or its error) before reporting the URL.
     const port = server.listening ? (server.address() as AddressInfo).port : await new Promise<number>((resolve, reject) => {

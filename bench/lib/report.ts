@@ -5,6 +5,7 @@
 import type { AcceptResult } from '../scenarios/accept.js';
 import type { E2eResult } from '../scenarios/e2e.js';
 import type { MemoryResult } from '../scenarios/memory.js';
+import type { WebhooksResult } from '../scenarios/webhooks.js';
 import type { MockResult } from '../scenarios/mock.js';
 import type { TelemetryResult } from '../scenarios/telemetry.js';
 import type { LoadResult } from './load.js';
@@ -36,6 +37,7 @@ export interface BenchResults {
   generator?: GeneratorSection | { error: string };
   memory?: MemoryResult | { error: string };
   telemetry?: TelemetryResult | { error: string };
+  webhooks?: WebhooksResult | { error: string };
   targets: TargetCheck[];
 }
 
@@ -118,6 +120,11 @@ export function checkTargets(b: Omit<BenchResults, 'targets'>): TargetCheck[] {
     const f = x.freshness;
     t.push({ name: `Freshness of GET /devices/{id} at ${f.rate.toLocaleString('en-US')} osd/s, p99`, measured: f.p99 === null ? (f.skipped ? 'skipped' : '–') : `${ms(f.p99)} ms (${f.seen}/${f.probes} seen)`, goal: '≤ 1,500 ms', pass: f.p99 === null ? null : f.p99 <= 1500 && f.seen === f.probes });
     t.push({ name: `Gateway RSS with ${x.memory.devices.toLocaleString('en-US')} devices reporting`, measured: x.memory.skipped ? 'skipped' : `${x.memory.rssMb} MB (peak ${x.memory.peakMb})`, goal: '≤ 400 MB', pass: x.memory.skipped ? null : x.memory.rssMb <= 400 });
+  }
+  if (b.webhooks && !isErr(b.webhooks)) {
+    const w = b.webhooks;
+    t.push({ name: 'Webhook fan-out / bare keep-alive POST loop', measured: `${w.deliveredPerSecond}/s of ${w.barePerSecond}/s = ${w.ratio}`, goal: '≥ 0.3', pass: w.ratio >= 0.3 });
+    t.push({ name: `Webhook delivery latency p99 at ${w.latency.rate} events/s`, measured: `${w.latency.p99} ms`, goal: '≤ 50 ms', pass: w.latency.p99 <= 50 });
   }
   return t;
 }

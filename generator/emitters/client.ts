@@ -29,6 +29,7 @@ import {
 } from './operations.js';
 import type { GenerateContext, GeneratedFile } from '../context.js';
 import { printFile } from './ts-print.js';
+import { EVENT_UNION } from '../openapi/events.js';
 
 export const CLIENT_PATH = 'generated/client/index.ts';
 
@@ -99,8 +100,17 @@ function clientFile(ctx: GenerateContext): string {
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/errors.js`, namedExports: ['DockgateApiError', { name: 'ApiResult', isTypeOnly: true }] },
     { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/signing.js`, namedExports: ['signFetchRequest', { name: 'Credential', isTypeOnly: true }] },
     { kind: StructureKind.ExportDeclaration, isTypeOnly: true, moduleSpecifier: `${RUNTIME}/transport.js`, namedExports: ['TransportOptions'] },
+    { kind: StructureKind.ExportDeclaration, moduleSpecifier: `${RUNTIME}/webhooks.js`, namedExports: ['verifyWebhook', 'WebhookVerificationError', 'type VerifyWebhookOptions'] },
     ...named.map((t): StatementStructures => ({ kind: StructureKind.TypeAlias, isExported: true, name: t.name, type: t.type, docs: [t.docs] })),
   ];
+
+  if (ctx.openapi.components.schemas[EVENT_UNION]) {
+    statements.push(
+      { kind: StructureKind.TypeAlias, isExported: true, name: 'DockgateEvent', type: `components['schemas'][${lit(EVENT_UNION)}]`, docs: ['An event (log, stream, webhook body): a union discriminated by `type`; narrow with `if (e.type === \'command.completed\')`.'] },
+      { kind: StructureKind.TypeAlias, isExported: true, name: 'DockgateEventType', type: "DockgateEvent['type']", docs: ['Every event type of the catalog.'] },
+      { kind: StructureKind.TypeAlias, isExported: true, name: 'DockgateEventOf', typeParameters: ['T extends DockgateEventType'], type: 'Extract<DockgateEvent, { type: T }>', docs: ['The event variant of one type.'] },
+    );
+  }
 
   if (union && createBody) {
     statements.push(

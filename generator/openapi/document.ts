@@ -2,7 +2,7 @@
  * The OpenAPI 3.1 document (docs/internals/contracts.md "API shapes"), built once per generation
  * from the catalog and the API definition, and shared by every emitter through
  * `GenerateContext.openapi`. It is assembled from one builder per OpenAPI object: `paths.ts` /
- * `operation.ts`, `components.ts` / `command-union.ts`, and the documentation tags of
+ * `operation.ts`, `events.ts` (top-level `webhooks`), `components.ts` / `command-union.ts`, and the documentation tags of
  * `command-pages.ts`.
  */
 import type { GenerateInput, OpenApiDocument } from '../context.js';
@@ -10,6 +10,7 @@ import { fillFromCatalog, exampleBody } from './catalog-values.js';
 import { tagsAndGroups } from './command-pages.js';
 import { components } from './components.js';
 import { paths } from './paths.js';
+import { webhooks } from './events.js';
 import { commandOperationPath } from './command-union.js';
 import { codeSamples } from './samples.js';
 import { UPLINK } from '../../spec/uplink/index.js';
@@ -47,6 +48,7 @@ export function buildOpenApi(input: GenerateInput & { hash: string }): OpenApiDo
     security: [Object.fromEntries(Object.keys(api.securitySchemes).map((k) => [k, []]))],
     ...tagsAndGroups({ ...input, api }, samples),
     paths: paths(api),
+    webhooks: webhooks(api),
     components: components(input.commands, api, samples, input.uplink ?? UPLINK),
   };
 }

@@ -12,6 +12,8 @@ import type { CommandStatus, FailureCode, Scope } from '../../spec/api.js';
 import type { Transport } from '../../spec/types.js';
 import type { FleetStore } from './types/fleet.js';
 import type { DeviceRegistry } from './types/devices.js';
+import type { EventLog } from './types/events.js';
+import type { WebhookStore } from './types/webhooks.js';
 
 /** Thrown when the database is unreachable; callers answer 503 and retry later. */
 export class StoreUnavailableError extends Error {
@@ -207,11 +209,15 @@ export interface Store {
   readonly fleet: FleetStore;
   /** Registered docks and their aircraft (./types/devices.ts). */
   readonly devices: DeviceRegistry;
+  /** The event log (issue 13): write methods below add their events in the same transaction. */
+  readonly events: EventLog;
   /** Create tables / run migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;
   /** Cheap liveness check for /readyz. */
   ping(): Promise<boolean>;
+  /** Webhook endpoints, subscriptions, deliveries and attempts (server/store/types/webhooks.ts). */
+  readonly webhooks: WebhookStore;
 
   // credentials
   createCredential(c: Credential): Promise<void>;

@@ -25,6 +25,8 @@ export const TAGS = [
   { name: 'Downlink commands', description: 'Create, list and query downlink commands (DJI `services` methods sent to docks).' },
   { name: 'Device requests', description: 'Requests docks send to the cloud (`thing/product/{gateway_sn}/requests`): list, read, reply.' },
   { name: 'Devices', description: 'The fleet: docks and aircraft with their presence, latest state (`osd`/`state`) and HMS alarms (docs/fleet.md).' },
+  { name: 'Events', description: 'What happened, told rather than polled: the event log, the live stream, and (under `webhooks`) one entry per event type as it is delivered to webhook endpoints. Guide: `docs/events.md`.' },
+  { name: 'Webhooks', description: 'Callback endpoints, subscriptions and delivery attempts: events POSTed to your HTTPS endpoint, signed per Standard Webhooks, retried for about a day.' },
 ] as const;
 export type Tag = (typeof TAGS)[number]['name'];
 

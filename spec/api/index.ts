@@ -11,10 +11,12 @@ import { FAILURE_CODES, COMMAND_STATUSES } from './lifecycle.js';
 import { LIMITS } from './limits.js';
 import { OPERATIONS, type OperationDef } from './operations.js';
 import { SCOPES } from './scopes.js';
+import { EVENTS, EVENT_ENVELOPE, WEBHOOK_HEADERS, type EventDef } from './events.js';
 import { COMMAND_UNION, COMMON_RESPONSE_HEADERS, ERROR_SHAPE, RESPONSE_HEADERS, SHAPES, type JsonSchema } from './shapes.js';
 
 export * from './catalog-values.js';
 export * from './errors.js';
+export * from './events.js';
 export * from './lifecycle.js';
 export * from './limits.js';
 export * from './operations.js';
@@ -56,6 +58,12 @@ export interface ApiDefinition {
   limits: typeof LIMITS;
   failureCodes: Record<string, string>;
   commandStatuses: readonly string[];
+  /** The event catalog (top-level `webhooks`, the `DockgateEvent` union). */
+  events: EventDef[];
+  /** The envelope of every event. */
+  eventEnvelope: typeof EVENT_ENVELOPE;
+  /** Headers of every webhook delivery. */
+  webhookHeaders: typeof WEBHOOK_HEADERS;
 }
 
 /** The repository's API definition. */
@@ -80,4 +88,7 @@ export const API: ApiDefinition = {
   limits: LIMITS,
   failureCodes: FAILURE_CODES,
   commandStatuses: COMMAND_STATUSES,
+  events: EVENTS,
+  eventEnvelope: EVENT_ENVELOPE,
+  webhookHeaders: WEBHOOK_HEADERS,
 };

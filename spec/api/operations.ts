@@ -10,6 +10,7 @@ import type { Tag } from './document.js';
 import { LIMITS } from './limits.js';
 import type { Scope } from './scopes.js';
 import { COMMAND_UNION, ref, type JsonSchema } from './shapes.js';
+import { webhookOperations } from './webhooks.js';
 
 /** A path or query parameter (emitted as an OpenAPI Parameter Object, keys in this order). */
 export interface ParameterDef {
@@ -37,7 +38,7 @@ export interface ResponseDef {
 
 export interface OperationDef {
   operationId: string;
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put' | 'delete';
   path: string;
   summary: string;
   /** Markdown; the required scope is stated after it. */
@@ -77,6 +78,17 @@ export const LIMIT_PARAM = query('limit', `Page size (${LIMITS.listLimit.min}–
 export const CURSOR_PARAM = query('cursor', '`next_cursor` of the previous page.', { type: 'string', maxLength: 512 });
 
 const shortText = { type: 'string', minLength: 1, maxLength: 128 };
+
+/** `type` filter of the event operations: a type or a prefix ending in `.*`. */
+export const EVENT_TYPE_PARAM = query('type', 'Only events of this type (`command.completed`), or of a prefix (`device.*`).', {
+  type: 'string',
+  maxLength: 64,
+  pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*(\\.\\*)?$',
+});
+/** `device_id` filter of the event operations. */
+export const EVENT_DEVICE_PARAM = query('device_id', 'Only events about this device.', shortText);
+/** `since` filter of the event operations. */
+export const EVENT_SINCE_PARAM = query('since', 'Only events at or after this time (RFC 3339).', { type: 'string', format: 'date-time' });
 
 export const OPERATIONS: OperationDef[] = [
   {
@@ -200,4 +212,21 @@ export const OPERATIONS: OperationDef[] = [
     },
     errors: ['INVALID_REQUEST_BODY', 'VALIDATION_FAILED', 'DEVICE_REQUEST_NOT_FOUND', 'DEVICE_REQUEST_ALREADY_REPLIED', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'SERVICE_UNAVAILABLE'],
   },
+  {
+    operationId: 'listEvents',
+    method: 'get',
+    path: '/api/v1/open/events',
+    summary: 'List events',
+    description:
+      'The event log, oldest first: events of this credential\'s commands and allowed devices, kept for a configured time (default 30 days). ' +
+      'Each event has a per-device `sequence` for ordering and an `id` for de-duplication; the same events are streamed by `GET /api/v1/open/events/stream` and delivered to webhook endpoints.',
+    scope: 'open:event:read',
+    tag: 'Events',
+    parameters: [EVENT_TYPE_PARAM, EVENT_DEVICE_PARAM, EVENT_SINCE_PARAM, LIMIT_PARAM, CURSOR_PARAM],
+    responses: {
+      200: { description: 'A page of events, oldest first.', content: { schema: ref('EventList'), example: { items: [{ id: '01966a3c-7d00-7000-8000-000000000001', type: 'command.accepted', timestamp: EXAMPLE_TIME, device_id: 'dock-sn-001', sequence: 1, data: fromCatalog('exampleCommand') }], next_cursor: null } } },
+    },
+    errors: ['VALIDATION_FAILED'],
+  },
+  ...webhookOperations(),
 ];

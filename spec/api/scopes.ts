@@ -7,6 +7,9 @@ export const SCOPES = {
   'open:device-request:read': 'Read and list device requests.',
   'open:device-request:create': 'Reply to device requests.',
   'open:device:read': 'Read devices: presence, latest state and HMS alarms.',
+  'open:event:read': 'Read, list and stream events (of the credential\'s own commands and allowed devices).',
+  'open:callback:read': 'Read webhook endpoints, subscriptions and delivery attempts.',
+  'open:callback:manage': 'Manage webhook endpoints and subscriptions, and their deliveries (redeliver, recover, test events).',
 } as const;
 export type Scope = keyof typeof SCOPES;
 

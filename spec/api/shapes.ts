@@ -6,6 +6,7 @@
 import { COMMAND_STATUSES, FAILURE_CODES, STATUS_MEANINGS } from './lifecycle.js';
 import { ERROR_CODES, type ErrorCode } from './errors.js';
 import { LIMITS } from './limits.js';
+import { webhookShapes } from './webhooks.js';
 
 /** A JSON Schema object (plain data; key order is the emitted order). */
 export type JsonSchema = Record<string, unknown>;
@@ -21,7 +22,7 @@ const dateTime = (description: string): JsonSchema => ({ type: 'string', format:
 const nullable = (s: JsonSchema): JsonSchema => ({ ...s, type: [s.type as string, 'null'] });
 
 /** A page of a list operation: `items` newest first, and the cursor of the next page. */
-function listPage(item: string, itemsDescription: string): JsonSchema {
+export function listPage(item: string, itemsDescription: string): JsonSchema {
   return {
     type: 'object',
     required: ['items', 'next_cursor'],
@@ -166,6 +167,7 @@ export const SHAPES: Record<string, JsonSchema> = {
     additionalProperties: false,
   },
   DeviceRequestList: listPage('DeviceRequest', 'Device requests, newest first.'),
+  EventList: listPage('DockgateEvent', 'Events, oldest first (log order); `DockgateEvent` is built from the event catalog (spec/api/events.ts).'),
   DeviceRequestReplyRequest: {
     type: 'object',
     required: ['reply_code'],
@@ -215,6 +217,7 @@ export const SHAPES: Record<string, JsonSchema> = {
     },
     additionalProperties: false,
   },
+  ...webhookShapes(),
 };
 
 /** The component every error response uses. */

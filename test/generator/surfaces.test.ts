@@ -133,6 +133,10 @@ const handlers: Handlers = {
     const code: string = body.reply_code;
     return { status: 202, body: { request_id: params.request_id, reply_code: code } };
   },
+  async listEvents(_c, { query }) {
+    const type: string | undefined = query.type;
+    return { status: 200, body: { items: [], next_cursor: null, type } };
+  },
 };
 const app = new Hono();
 registerRoutes(app, handlers, { readBody: (c) => c.req.json(), onInvalid: (c, code, issues) => c.json({ code, details: issues }, 400) });
@@ -192,6 +196,7 @@ describe('client ↔ routes over real HTTP with signatures', () => {
         listDeviceRequests: async (_c: Context, input: unknown) => (rec('listDeviceRequests', input), { status: 200, body: { items: [], next_cursor: null } }),
         getDeviceRequest: async (_c: Context, input: any) => (rec('getDeviceRequest', input), { status: 404, body: { code: 'DEVICE_REQUEST_NOT_FOUND', message: 'none', request_id: 'r' } }),
         replyDeviceRequest: async (_c: Context, input: any) => (rec('replyDeviceRequest', input), { status: 202, body: { request_id: input.params.request_id, reply_code: input.body.reply_code, reply_message: null, reply_source: 'manual', replied_at: now() } }),
+        listEvents: async (_c: Context, input: unknown) => (rec('listEvents', input), { status: 200, body: { items: [], next_cursor: null } }),
       },
       {
         readBody: async (c: Context) => JSON.parse(new TextDecoder().decode(c.get('raw'))),

@@ -12,6 +12,8 @@ import { MAX_COMMAND_MESSAGES, timeoutReason } from '../../server/store/rows.js'
 import type { CommandRecord, Credential, DeviceRequestRecord, Store } from '../../server/store/types.js';
 import { describeJobLimitsContract } from './contract-jobs.js';
 import { describeDeviceContract } from './contract-devices.js';
+import { describeEventsContract } from './contract-events.js';
+import { describeWebhookContract } from './contract-webhooks.js';
 
 /** A fixed instant the fixtures count from (ms). */
 const T0 = Date.parse('2026-04-22T12:00:00.000Z');
@@ -129,6 +131,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
     if (cleanup) afterAll(cleanup);
     describeFleetContract(() => store);
     describeDeviceContract(() => store);
+    describeWebhookContract(() => store);
 
     describe('lifecycle', () => {
       it('pings, and migrate() again is a no-op that keeps data', async () => {
@@ -693,5 +696,6 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
     });
 
     describeJobLimitsContract(() => store);
+    describeEventsContract(() => store);
   });
 }

@@ -15,6 +15,8 @@ import { MemoryFleetStore } from './fleet.js';
 import { COMMAND_STATUSES, type CommandStatus } from '../../../spec/api.js';
 import { OPEN_STATUSES } from '../../commands/transitions.js';
 import { decodeCursor } from '../cursor.js';
+import { acceptedEvents, requestReceivedEvents, requestRepliedEvents, transitionEvents } from '../../events/derive.js';
+import { MemoryEventLog } from './events.js';
 import {
   COMMAND_INSERT_COLUMNS, CREDENTIAL_COLUMNS, DEVICE_REQUEST_INSERT_COLUMNS, DEVICE_REQUEST_REPLY_COLUMNS, MAX_COMMAND_MESSAGES,
   byAcceptance, commandPatchColumns, commandValues, credentialPatchColumns, credentialValues,
@@ -27,6 +29,7 @@ import {
   type RecordedMessage, type Store,
 } from '../types.js';
 import { MemoryDevices } from './devices.js';
+import { MemoryWebhooks } from './webhooks.js';
 
 /** As in the SQL stores: every this-many `rememberNonce` calls also drop up to `NONCE_PURGE_BATCH` expired nonces. */
 const NONCE_PURGE_EVERY = 1000;
@@ -81,6 +84,12 @@ export class MemoryStore implements Store {
   private closed = false;
   readonly fleet = new MemoryFleetStore(() => this.closed);
   readonly devices = new MemoryDevices(() => this.closed);
+  /** The event log; write methods add their events in the same synchronous step. */
+  readonly events = new MemoryEventLog(() => this.closed);
+  /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
+  readonly webhooks = new MemoryWebhooks(() => {
+    if (this.closed) throw new StoreUnavailableError('memory store is closed');
+  });
   private readonly credentials = new Map<string, Row>();
   /** key(api_id, nonce) → expires_at. */
   private readonly nonces = new Map<string, string>();
@@ -121,6 +130,7 @@ export class MemoryStore implements Store {
       this.closed = true;
       for (const m of [this.credentials, this.nonces, this.commands, this.byIdempotencyKey, this.byTid, this.drcSeq, this.deviceRequests, this.deviceRequestByTid, this.topology, this.devices.rows]) m.clear();
       this.fleet.clear();
+      this.webhooks.clear();
     }
     return Promise.resolve();
   }
@@ -216,7 +226,9 @@ export class MemoryStore implements Store {
       this.commands.set(c.command_id, row);
       this.byIdempotencyKey.set(key(c.api_id, c.idempotency_key), c.command_id);
       this.byTid.set(c.tid, c.command_id);
-      return { kind: 'created', command: rowToCommand(row) };
+      const created = rowToCommand(row);
+      this.events.writeEvents(acceptedEvents(created));
+      return { kind: 'created', command: created };
     });
   }
 
@@ -284,6 +296,7 @@ export class MemoryStore implements Store {
     const next: Row = { ...r, ...Object.fromEntries(cols) };
     if (m !== undefined) next.messages = appendMessage(r.messages, m);
     this.commands.set(command_id, next);
+    this.events.writeEvents(transitionEvents(patch, rowToCommand(next)));
     return next;
   }
 
@@ -351,7 +364,9 @@ export class MemoryStore implements Store {
         this.commands.set(id, next);
         out.push(rowToCommand(next));
       }
-      return out.sort(byAcceptance);
+      out.sort(byAcceptance);
+      for (const rec of out) this.events.writeEvents(transitionEvents({ status: rec.status, updated_at: rec.updated_at }, rec));
+      return out;
     });
   }
 
@@ -378,7 +393,9 @@ export class MemoryStore implements Store {
       if (this.deviceRequests.has(r.request_id)) throw new Error(`device request ${r.request_id} already exists`);
       this.deviceRequests.set(r.request_id, row);
       this.deviceRequestByTid.set(k, r.request_id);
-      return rowToDeviceRequest(row);
+      const rec = rowToDeviceRequest(row);
+      this.events.writeEvents(requestReceivedEvents(rec));
+      return rec;
     });
   }
 
@@ -413,7 +430,9 @@ export class MemoryStore implements Store {
       if (!r || r.replied_at != null) return null;
       const next = { ...r, ...rowOf(DEVICE_REQUEST_REPLY_COLUMNS, values) };
       this.deviceRequests.set(request_id, next);
-      return rowToDeviceRequest(next);
+      const rec = rowToDeviceRequest(next);
+      this.events.writeEvents(requestRepliedEvents(rec));
+      return rec;
     });
   }
 

@@ -5,7 +5,8 @@
  * device requests and DRC seq; compare-and-set `UPDATE … WHERE status = ANY(…)` for transitions;
  * `FOR UPDATE SKIP LOCKED` plus a lease for dispatch claims; one `UPDATE … RETURNING` for timeouts.
  *
- * Nonce purge as in the SQLite store (../sqlite/store.ts).
+ * Nonce purge as in the SQLite store (../sqlite/store.ts). A change that emits events (issue 13)
+ * runs with them in one transaction (`withEvents`, ./events.ts).
  */
 import { PostgresFleetStore } from './fleet.js';
 import type { CommandStatus } from '../../../spec/api.js';
@@ -51,7 +52,12 @@ import {
   type Store,
 } from '../types.js';
 import { PostgresDevices } from './devices.js';
+import type pg from 'pg';
+import { acceptedEvents, requestReceivedEvents, requestRepliedEvents, transitionEvents } from '../../events/derive.js';
+import type { NewEvent } from '../types/events.js';
 import { PostgresEngine, type PostgresStoreOptions } from './engine.js';
+import { PostgresEventLog } from './events.js';
+import { PostgresWebhooks } from './webhooks.js';
 
 export type { PostgresStoreOptions } from './engine.js';
 
@@ -138,12 +144,31 @@ export class PostgresStore implements Store {
   private readonly e: PostgresEngine;
   readonly devices: PostgresDevices;
   private nonceInserts = 0;
+  /** The event log; the write methods below add their events in the same transaction. */
+  readonly events: PostgresEventLog;
+  /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
+  readonly webhooks: PostgresWebhooks;
 
   /** Creates the pool (connects lazily); call `migrate()` before use, or use `openPostgresStore`. */
   constructor(url: string, opts: PostgresStoreOptions = {}) {
     this.e = new PostgresEngine(url, opts);
     this.fleet = new PostgresFleetStore(this.e);
     this.devices = new PostgresDevices(this.e);
+    this.webhooks = new PostgresWebhooks(this.e);
+    this.events = new PostgresEventLog(this.e);
+  }
+
+  /** Run `change` and write the events it derives in one transaction; wake followers after COMMIT. */
+  private async withEvents<T>(change: (c: pg.PoolClient) => Promise<T>, derive: (out: T) => NewEvent[]): Promise<T> {
+    let wrote = false;
+    const out = await this.e.tx(async (c) => {
+      const o = await change(c);
+      const evs = derive(o);
+      if (evs.length) wrote = (await this.events.writeEvents(c, evs)).length > 0;
+      return o;
+    });
+    if (wrote) this.events.committed();
+    return out;
   }
 
   /** The schema this store is confined to (null: the server's search_path). */
@@ -212,7 +237,11 @@ export class PostgresStore implements Store {
     const rec = newCommand(c);
     // Under a concurrent insert of the same key, ON CONFLICT waits for it to commit, so the
     // read-back below always finds the winner.
-    if ((await this.e.q(SQL.insertCommand, commandValues(rec, claim))).length === 1) return { kind: 'created', command: rec };
+    const created = await this.withEvents(
+      async (c) => (await c.query(SQL.insertCommand, commandValues(rec, claim))).rows.length === 1,
+      (ok) => (ok ? acceptedEvents(rec) : []),
+    );
+    if (created) return { kind: 'created', command: rec };
     const [r] = await this.e.q(SQL.commandByKey, [c.api_id, c.idempotency_key]);
     if (!r) throw new Error(`command insert for ${c.api_id}/${c.idempotency_key} ignored but no row found`);
     const existing = rowToCommand(r);
@@ -263,13 +292,16 @@ export class PostgresStore implements Store {
     const p = new Params();
     const sets = commandPatchColumns(patch).map(([c, v]) => `${c} = ${p.add(v)}`);
     if (message !== undefined) sets.push(`messages = ${appendMessageSql(p.add(recordedMessageJson(message)))}`);
-    return this.one(
-      `UPDATE commands SET ${sets.join(', ')} WHERE command_id = ${p.add(command_id)} AND status = ANY(${p.add([...from])}::text[]) RETURNING *`,
-      p.values,
+    const sql = `UPDATE commands SET ${sets.join(', ')} WHERE command_id = ${p.add(command_id)} AND status = ANY(${p.add([...from])}::text[]) RETURNING *`;
+    return this.withEvents(
+      async (c) => ((r) => (r ? rowToCommand(r) : null))((await c.query(sql, p.values)).rows[0]),
+      (rec) => (rec ? transitionEvents(patch, rec) : []),
     );
   }
 
   async applyTransition(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<boolean> {
+    // A patch that emits events needs the row (the events carry the command).
+    if (patch.status !== undefined || patch.progress != null || patch.delivered_at != null) return (await this.transitionCommand(command_id, from, patch)) !== null;
     const p = new Params();
     const sets = commandPatchColumns(patch).map(([c, v]) => `${c} = ${p.add(v)}`);
     const rows = await this.e.q(
@@ -293,7 +325,10 @@ export class PostgresStore implements Store {
   }
 
   async expireCommands(now: string): Promise<CommandRecord[]> {
-    return (await this.e.q(SQL.expire, [iso(now, 'now')])).map(rowToCommand).sort(byAcceptance);
+    return this.withEvents(
+      async (c) => (await c.query(SQL.expire, [iso(now, 'now')])).rows.map(rowToCommand).sort(byAcceptance),
+      (recs) => recs.flatMap((rec) => transitionEvents({ status: rec.status, updated_at: rec.updated_at }, rec)),
+    );
   }
 
   async countPending(): Promise<number> {
@@ -307,8 +342,11 @@ export class PostgresStore implements Store {
   // device requests
 
   async insertDeviceRequest(r: DeviceRequestRecord): Promise<DeviceRequestRecord> {
-    const [created] = await this.e.q(SQL.insertDeviceRequest, deviceRequestValues(r));
-    if (created) return rowToDeviceRequest(created);
+    const created = await this.withEvents(
+      async (c) => ((x) => (x ? rowToDeviceRequest(x) : null))((await c.query(SQL.insertDeviceRequest, deviceRequestValues(r))).rows[0]),
+      (rec) => (rec ? requestReceivedEvents(rec) : []),
+    );
+    if (created) return created;
     const [first] = await this.e.q(SQL.deviceRequestByTid, [r.device_id, r.tid]);
     return rowToDeviceRequest(first);
   }
@@ -339,8 +377,10 @@ export class PostgresStore implements Store {
   }
 
   async replyDeviceRequest(request_id: string, reply: DeviceRequestReply): Promise<DeviceRequestRecord | null> {
-    const [r] = await this.e.q(SQL.replyDeviceRequest, [...deviceRequestReplyValues(reply), request_id]);
-    return r ? rowToDeviceRequest(r) : null;
+    return this.withEvents(
+      async (c) => ((x) => (x ? rowToDeviceRequest(x) : null))((await c.query(SQL.replyDeviceRequest, [...deviceRequestReplyValues(reply), request_id])).rows[0]),
+      (rec) => (rec ? requestRepliedEvents(rec) : []),
+    );
   }
 
   // topology

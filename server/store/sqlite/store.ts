@@ -51,21 +51,15 @@ import {
 } from '../types.js';
 import { SqliteDevices } from './devices.js';
 import { SqliteEngine } from './engine.js';
+import { SqliteEventLog } from './events.js';
+import { appendMessageSql, progressSql, transitionSql } from './statements.js';
+import { acceptedEvents, requestReceivedEvents, requestRepliedEvents, transitionEvents } from '../../events/derive.js';
+import { SqliteWebhooks } from './webhooks.js';
 
 export const NONCE_PURGE_EVERY = 1000;
 export const NONCE_PURGE_BATCH = 5000;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
-/**
- * `messages` with the JSON parameter appended, the oldest dropped beyond MAX_COMMAND_MESSAGES.
- * The expression names the parameter in two branches: `first`/`second` are its two spellings
- * (one named parameter twice, or two positional ones bound to the same text).
- */
-function appendMessageSql(first: string, second: string): string {
-  return `CASE WHEN json_array_length(messages) >= ${MAX_COMMAND_MESSAGES}
-    THEN json_insert(json_remove(messages, '$[0]'), '$[#]', json(${first})) ELSE json_insert(messages, '$[#]', json(${second})) END`;
-}
 
 const SQL = {
   insertCredential: `INSERT INTO credentials (${CREDENTIAL_COLUMNS.join(', ')}) VALUES (${placeholders(CREDENTIAL_COLUMNS.length)})`,
@@ -113,49 +107,6 @@ const SQL = {
   gatewayOf: 'SELECT gateway_sn FROM topology WHERE device_sn = ?',
 } as const;
 
-const transitionSqls = new Map<string, string>();
-
-
-
-/**
- * `UPDATE … RETURNING *` for a patch of `columns` from statuses `from`, memoised by shape. The
- * statuses are inlined (checked against the closed list): a literal `IN (…)` list is cheaper for
- * SQLite than binding a JSON array through json_each on every transition.
- */
-function transitionSql(columns: string[], from: readonly CommandStatus[], returning = true, appendMessage = false): string {
-  const key = columns.join(',') + '|' + from.join(',') + '|' + returning + '|' + appendMessage;
-  let sql = transitionSqls.get(key);
-  if (sql === undefined) {
-    for (const s of from) if (!COMMAND_STATUSES.includes(s)) throw new TypeError(`unknown command status ${JSON.stringify(s)}`);
-    const sets = columns.map((c) => `${c} = ?`);
-    if (appendMessage) sets.push(`messages = ${appendMessageSql('?', '?')}`); // the message is bound twice
-    sql = `UPDATE commands SET ${sets.join(', ')}
-      WHERE command_id = ? AND status IN (${from.map((s) => `'${s}'`).join(',')})${returning ? ' RETURNING *' : ''}`;
-    transitionSqls.set(key, sql);
-  }
-  return sql;
-}
-
-const progressSqls = new Map<string, string>();
-const COMMAND_TYPE = /^[A-Za-z0-9_]{1,64}$/;
-
-/**
- * The open progress-tracked command of a gateway by `bid` or `progress_key`, among `command_types`,
- * memoised per list. The types are inlined (checked: catalog names are `[A-Za-z0-9_]`); a literal
- * list spares a json_each scan per progress event.
- */
-function progressSql(by: 'bid' | 'progress_key', command_types: readonly string[]): string {
-  const key = by + '|' + command_types.join(',');
-  let sql = progressSqls.get(key);
-  if (sql === undefined) {
-    for (const t of command_types) if (!COMMAND_TYPE.test(t)) throw new TypeError(`not a command type: ${JSON.stringify(t)}`);
-    sql = `SELECT * FROM commands WHERE gateway_sn = ? AND ${by} = ? AND status IN (${OPEN_STATUSES_SQL})
-      AND command_type IN (${command_types.map((t) => `'${t}'`).join(',')}) ORDER BY accepted_at, command_id LIMIT 1`;
-    progressSqls.set(key, sql);
-  }
-  return sql;
-}
-
 const bool01 = (b: boolean) => (b ? 1 : 0);
 
 /**
@@ -169,12 +120,23 @@ export class SqliteStore implements Store {
   private readonly e: SqliteEngine;
   readonly devices: SqliteDevices;
   private nonceInserts = 0;
+  /** The event log; the write methods below add their events to it in the same savepoint. */
+  readonly events: SqliteEventLog;
+  /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
+  readonly webhooks: SqliteWebhooks;
 
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
     this.e = new SqliteEngine(file);
     this.fleet = new SqliteFleetStore(this.e);
     this.devices = new SqliteDevices(this.e);
+    this.webhooks = new SqliteWebhooks(this.e);
+    this.events = new SqliteEventLog(this.e);
+  }
+
+  /** Run `fn` in a savepoint of the open batch, so a change and its events commit or fail together. */
+  private atomic<T>(fn: () => T): T {
+    return this.e.db.transaction(fn)();
   }
 
   migrate(): Promise<void> {
@@ -251,7 +213,12 @@ export class SqliteStore implements Store {
   createCommand(c: CommandRecord, claim?: DispatchClaim): Promise<CreateOutcome> {
     return this.e.write(() => {
       const rec = newCommand(c);
-      if (this.e.st(SQL.insertCommand).run(commandValues(rec, claim)).changes === 1) return { kind: 'created', command: rec };
+      const created = this.atomic(() => {
+        if (this.e.st(SQL.insertCommand).run(commandValues(rec, claim)).changes !== 1) return false;
+        this.events.writeEvents(acceptedEvents(rec));
+        return true;
+      });
+      if (created) return { kind: 'created', command: rec };
       const r = this.e.st(SQL.commandByKey).get(c.api_id, c.idempotency_key) as Row | undefined;
       if (!r) throw new Error(`command insert for ${c.api_id}/${c.idempotency_key} ignored but no row found`);
       const existing = rowToCommand(r);
@@ -316,14 +283,26 @@ export class SqliteStore implements Store {
         const m = recordedMessageJson(message);
         values.push(m, m);
       }
-      return this.one(this.e.st(sql), ...values, command_id);
+      return this.atomic(() => {
+        const rec = this.one(this.e.st(sql), ...values, command_id);
+        if (rec) this.events.writeEvents(transitionEvents(patch, rec));
+        return rec;
+      });
     });
   }
 
   applyTransition(command_id: string, from: readonly CommandStatus[], patch: CommandPatch): Promise<boolean> {
     return this.e.write(() => {
       const cols = commandPatchColumns(patch);
-      return this.e.st(transitionSql(cols.map(([c]) => c), from, false)).run(...cols.map(([, v]) => v), command_id).changes === 1;
+      // A patch that emits events needs the row (the events carry the command).
+      if (patch.status === undefined && patch.progress == null && patch.delivered_at == null) {
+        return this.e.st(transitionSql(cols.map(([c]) => c), from, false)).run(...cols.map(([, v]) => v), command_id).changes === 1;
+      }
+      return this.atomic(() => {
+        const rec = this.one(this.e.st(transitionSql(cols.map(([c]) => c), from, true)), ...cols.map(([, v]) => v), command_id);
+        if (rec) this.events.writeEvents(transitionEvents(patch, rec));
+        return rec !== null;
+      });
     });
   }
 
@@ -351,7 +330,13 @@ export class SqliteStore implements Store {
   }
 
   expireCommands(now: string): Promise<CommandRecord[]> {
-    return this.e.write(() => (this.e.st(SQL.expire).all({ now: iso(now, 'now') }) as Row[]).map(rowToCommand).sort(byAcceptance));
+    return this.e.write(() =>
+      this.atomic(() => {
+        const recs = (this.e.st(SQL.expire).all({ now: iso(now, 'now') }) as Row[]).map(rowToCommand).sort(byAcceptance);
+        for (const rec of recs) this.events.writeEvents(transitionEvents({ status: rec.status, updated_at: rec.updated_at }, rec));
+        return recs;
+      }),
+    );
   }
 
   countPending(): Promise<number> {
@@ -367,9 +352,13 @@ export class SqliteStore implements Store {
   insertDeviceRequest(r: DeviceRequestRecord): Promise<DeviceRequestRecord> {
     return this.e.write(() => {
       const values = deviceRequestValues(r);
-      if (this.e.st(SQL.insertDeviceRequest).run(values).changes === 1) {
-        return { ...r, received_at: values[7] as string, replied_at: (values[13] as string | null) };
-      }
+      const created = this.atomic(() => {
+        if (this.e.st(SQL.insertDeviceRequest).run(values).changes !== 1) return null;
+        const rec: DeviceRequestRecord = { ...r, received_at: values[7] as string, replied_at: values[13] as string | null };
+        this.events.writeEvents(requestReceivedEvents(rec));
+        return rec;
+      });
+      if (created) return created;
       return rowToDeviceRequest(this.e.st(SQL.deviceRequestByTid).get(r.device_id, r.tid) as Row);
     });
   }
@@ -410,8 +399,13 @@ export class SqliteStore implements Store {
 
   replyDeviceRequest(request_id: string, reply: DeviceRequestReply): Promise<DeviceRequestRecord | null> {
     return this.e.write(() => {
-      const r = this.e.st(SQL.replyDeviceRequest).get(...deviceRequestReplyValues(reply), request_id) as Row | undefined;
-      return r ? rowToDeviceRequest(r) : null;
+      return this.atomic(() => {
+        const r = this.e.st(SQL.replyDeviceRequest).get(...deviceRequestReplyValues(reply), request_id) as Row | undefined;
+        if (!r) return null;
+        const rec = rowToDeviceRequest(r);
+        this.events.writeEvents(requestRepliedEvents(rec));
+        return rec;
+      });
     });
   }
 

@@ -1,0 +1,103 @@
+/**
+ * The event log on PostgreSQL (server/store/types/events.ts). `writeEvents` runs on the
+ * transaction of the change that causes the events. The per-device counter row (`event_seq`) is
+ * locked by that transaction until it commits, so a device's sequence numbers follow commit order.
+ * Log position = (writing transaction id, pos); readers only return rows whose transaction is
+ * older than every running one (`pg_snapshot_xmin`), so a follower on any instance misses nothing.
+ */
+import type pg from 'pg';
+import { InvalidCursorError } from '../cursor.js';
+import type { Row } from '../rows.js';
+import type { EventFilter, EventLog, EventRecord, NewEvent } from '../types/events.js';
+import type { PostgresEngine } from './engine.js';
+
+const SQL = {
+  insertWithSeq: `WITH s AS (INSERT INTO event_seq (device_id, seq) VALUES ($4, 1)
+      ON CONFLICT (device_id) DO UPDATE SET seq = event_seq.seq + 1 RETURNING seq)
+    INSERT INTO events (id, type, timestamp, device_id, sequence, api_id, data)
+    SELECT $1, $2, $3, $4, s.seq, $5, $6 FROM s RETURNING pos, tx::text AS tx, sequence`,
+  insertNoDevice: `INSERT INTO events (id, type, timestamp, device_id, sequence, api_id, data)
+    VALUES ($1, $2, $3, NULL, NULL, $4, $5) RETURNING pos, tx::text AS tx, sequence`,
+  positionOf: 'SELECT tx::text AS tx, pos FROM events WHERE id = $1',
+  prune: 'DELETE FROM events WHERE pos IN (SELECT pos FROM events WHERE timestamp < $1 ORDER BY timestamp LIMIT $2)',
+} as const;
+
+const position = (r: Row) => `${r.tx as string}:${r.pos as number}`;
+
+function rowToEvent(r: Row): EventRecord {
+  return {
+    id: r.id as string,
+    type: r.type as EventRecord['type'],
+    timestamp: r.timestamp as string,
+    device_id: (r.device_id as string | null) ?? null,
+    sequence: (r.sequence as number | null) ?? null,
+    api_id: (r.api_id as string | null) ?? null,
+    data: JSON.parse(r.data as string),
+    position: position(r),
+  };
+}
+
+/** The PostgreSQL event log; `writeEvents` is for the store's transactions. */
+export class PostgresEventLog implements EventLog {
+  private readonly listeners = new Set<() => void>();
+
+  constructor(private readonly e: PostgresEngine) {}
+
+  /** Write `events` on `c`, inside the caller's transaction. Call `committed()` after COMMIT. */
+  async writeEvents(c: pg.PoolClient, events: NewEvent[]): Promise<EventRecord[]> {
+    const out: EventRecord[] = [];
+    for (const ev of events) {
+      const data = JSON.stringify(ev.data);
+      const { rows } =
+        ev.device_id === null
+          ? await c.query(SQL.insertNoDevice, [ev.id, ev.type, ev.timestamp, ev.api_id, data])
+          : await c.query(SQL.insertWithSeq, [ev.id, ev.type, ev.timestamp, ev.device_id, ev.api_id, data]);
+      out.push({ ...ev, sequence: (rows[0].sequence as number | null) ?? null, position: position(rows[0]) });
+    }
+    return out;
+  }
+
+  /** Wake local followers (after a commit that wrote events). */
+  committed(): void {
+    for (const l of this.listeners) l();
+  }
+
+  async append(events: NewEvent[]): Promise<EventRecord[]> {
+    const out = await this.e.tx((c) => this.writeEvents(c, events));
+    this.committed();
+    return out;
+  }
+
+  async read(after: string | null, f: EventFilter, limit: number): Promise<{ events: EventRecord[]; position: string | null }> {
+    const v: unknown[] = [];
+    const p = (x: unknown) => (v.push(x), `$${v.length}`);
+    const where: string[] = ['tx < pg_snapshot_xmin(pg_current_snapshot())'];
+    if (after !== null) {
+      const m = /^(\d{1,20}):(\d{1,18})$/.exec(after);
+      if (!m) throw new InvalidCursorError();
+      where.push(`(tx, pos) > (${p(m[1])}::xid8, ${p(m[2])}::bigint)`);
+    }
+    where.push(`(api_id = ${p(f.api_id)} OR (api_id IS NULL AND (${p(f.allowed_devices)}::text[] IS NULL OR device_id = ANY(${p(f.allowed_devices)}::text[]))))`);
+    if (f.type) where.push(f.type.endsWith('.*') ? `starts_with(type, ${p(f.type.slice(0, -1))})` : `type = ${p(f.type)}`);
+    if (f.device_id) where.push(`device_id = ${p(f.device_id)}`);
+    if (f.since) where.push(`timestamp >= ${p(f.since)}::timestamptz`);
+    const rows = await this.e.q(`SELECT *, tx::text AS tx FROM events WHERE ${where.join(' AND ')} ORDER BY events.tx, pos LIMIT ${p(limit)}`, v);
+    const events = rows.map(rowToEvent);
+    return { events, position: events.length ? events[events.length - 1]!.position : after };
+  }
+
+  async positionOf(id: string): Promise<string | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const [r] = await this.e.q(SQL.positionOf, [id]);
+    return r ? position(r) : null;
+  }
+
+  async prune(before: string, limit: number): Promise<number> {
+    return this.e.rowCount(SQL.prune, [before, limit]);
+  }
+
+  onAppend(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

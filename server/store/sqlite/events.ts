@@ -1,0 +1,117 @@
+/**
+ * The event log on SQLite (server/store/types/events.ts). `writeEvents` runs inside a store write
+ * (the same savepoint as the change that causes the events); SQLite has one writer, so `pos`
+ * (rowid) order is commit order and a reader following `pos` misses nothing.
+ */
+import { InvalidCursorError } from '../cursor.js';
+import type { Row } from '../rows.js';
+import type { EventFilter, EventLog, EventRecord, NewEvent } from '../types/events.js';
+import type { SqliteEngine } from './engine.js';
+
+const SQL = {
+  bumpSeq: `INSERT INTO event_seq (device_id, seq) VALUES (?, 1)
+    ON CONFLICT (device_id) DO UPDATE SET seq = seq + 1 RETURNING seq`,
+  insert: `INSERT INTO events (id, type, timestamp, device_id, sequence, api_id, data) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
+  positionOf: 'SELECT pos FROM events WHERE id = ?',
+  prune: 'DELETE FROM events WHERE pos IN (SELECT pos FROM events WHERE timestamp < ? ORDER BY pos LIMIT ?)',
+} as const;
+
+function rowToEvent(r: Row): EventRecord {
+  return {
+    id: r.id as string,
+    type: r.type as EventRecord['type'],
+    timestamp: r.timestamp as string,
+    device_id: (r.device_id as string | null) ?? null,
+    sequence: (r.sequence as number | null) ?? null,
+    api_id: (r.api_id as string | null) ?? null,
+    data: JSON.parse(r.data as string),
+    position: String(r.pos),
+  };
+}
+
+/** Listeners of local appends (they run after the commit, see `SqliteEventLog.notify`). */
+type Listener = () => void;
+
+/** The SQLite event log; `writeEvents` is for the store's write methods. */
+export class SqliteEventLog implements EventLog {
+  private readonly listeners = new Set<Listener>();
+
+  constructor(private readonly e: SqliteEngine) {}
+
+  /** Write `events` inside the caller's write (call within `e.write`, in its savepoint). */
+  writeEvents(events: NewEvent[]): EventRecord[] {
+    const out: EventRecord[] = [];
+    for (const ev of events) {
+      const sequence = ev.device_id === null ? null : (this.e.st(SQL.bumpSeq).pluck().get(ev.device_id) as number);
+      const pos = this.e.st(SQL.insert).pluck().get(ev.id, ev.type, ev.timestamp, ev.device_id, sequence, ev.api_id, JSON.stringify(ev.data)) as number;
+      out.push({ ...ev, sequence, position: String(pos) });
+    }
+    if (out.length) this.notifySoon();
+    return out;
+  }
+
+  /** Wake followers after the group commit (a follower reads committed data only). */
+  private notifySoon(): void {
+    setImmediate(() => setImmediate(() => this.notify()));
+  }
+
+  private notify(): void {
+    for (const l of this.listeners) l();
+  }
+
+  append(events: NewEvent[]): Promise<EventRecord[]> {
+    return this.e.write(() => this.e.db.transaction(() => this.writeEvents(events))());
+  }
+
+  read(after: string | null, f: EventFilter, limit: number): Promise<{ events: EventRecord[]; position: string | null }> {
+    return this.e.run(() => {
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (after !== null) {
+        if (!/^\d{1,15}$/.test(after)) throw new InvalidCursorError();
+        where.push('pos > ?');
+        params.push(Number(after));
+      }
+      where.push('(api_id = ? OR (api_id IS NULL AND (? IS NULL OR device_id IN (SELECT value FROM json_each(?)))))');
+      const allowed = f.allowed_devices === null ? null : JSON.stringify(f.allowed_devices);
+      params.push(f.api_id, allowed, allowed ?? '[]');
+      if (f.type) {
+        if (f.type.endsWith('.*')) {
+          where.push("substr(type, 1, ?) = ?");
+          const prefix = f.type.slice(0, -1);
+          params.push(prefix.length, prefix);
+        } else {
+          where.push('type = ?');
+          params.push(f.type);
+        }
+      }
+      if (f.device_id) {
+        where.push('device_id = ?');
+        params.push(f.device_id);
+      }
+      if (f.since) {
+        where.push('timestamp >= ?');
+        params.push(f.since);
+      }
+      const rows = this.e.rd(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY pos LIMIT ?`).all(...params, limit) as Row[];
+      const events = rows.map(rowToEvent);
+      return { events, position: events.length ? events[events.length - 1]!.position : after };
+    });
+  }
+
+  positionOf(id: string): Promise<string | null> {
+    return this.e.run(() => {
+      const p = this.e.rd(SQL.positionOf).pluck().get(id) as number | undefined;
+      return p === undefined ? null : String(p);
+    });
+  }
+
+  prune(before: string, limit: number): Promise<number> {
+    return this.e.write(() => this.e.st(SQL.prune).run(before, limit).changes);
+  }
+
+  onAppend(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
