@@ -18,6 +18,7 @@ import { commandHandlers } from './handlers/commands.js';
 import type { MqttForHttp } from './handlers/deps.js';
 import { deviceRequestHandlers } from './handlers/device-requests.js';
 import { deviceHandlers } from './handlers/devices.js';
+import { missionHandlers } from './handlers/missions.js';
 import { HmsMessages } from './fleet/hms.js';
 import { webhookHandlers } from './handlers/webhooks.js';
 import type { WebhookDeps } from './webhooks/endpoints.js';
@@ -92,6 +93,7 @@ export function createApp({ config, store, mqtt, logger, extend, metrics, webhoo
     ...deviceRequestHandlers({ store, mqtt, logger }),
     ...deviceHandlers({ store, hmsMessages: HmsMessages.load(config.hmsMessagesFile ?? null) }),
     ...eventHandlers({ store, mqtt, logger }),
+    ...missionHandlers({ store }),
     ...webhookHandlers({ store }, webhooks ?? { allowPrivate: false, kick: () => {} }),
   };
   extend?.(app, { store, mqtt, logger });

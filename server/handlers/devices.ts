@@ -63,8 +63,8 @@ export function alarmView(a: AlarmRecord, messages: HmsMessages, lang: string): 
   return v as Schemas['Alarm'];
 }
 
-/** The SNs a credential with an allow-list may see (null = every device). */
-async function visibleSns(store: Store, cred: Credential): Promise<Set<string> | null> {
+/** The SNs a credential with an allow-list may see (null = every device); also used by the mission handlers. */
+export async function visibleSns(store: Store, cred: Credential): Promise<Set<string> | null> {
   if (cred.allowed_devices === null) return null;
   const sns = new Set(cred.allowed_devices);
   let cursor: string | undefined;

@@ -30,6 +30,8 @@ import {
 } from '../types.js';
 import { MemoryDevices } from './devices.js';
 import { MemoryWebhooks } from './webhooks.js';
+import { MemoryFlightTasks } from './flight-tasks.js';
+import { MemoryMedia } from './media.js';
 
 /** As in the SQL stores: every this-many `rememberNonce` calls also drop up to `NONCE_PURGE_BATCH` expired nonces. */
 const NONCE_PURGE_EVERY = 1000;
@@ -86,6 +88,8 @@ export class MemoryStore implements Store {
   readonly devices = new MemoryDevices(() => this.closed);
   /** The event log; write methods add their events in the same synchronous step. */
   readonly events = new MemoryEventLog(() => this.closed);
+  readonly flightTasks = new MemoryFlightTasks(() => this.closed, this.events);
+  readonly media = new MemoryMedia(() => this.closed, this.events, this.flightTasks);
   /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
   readonly webhooks = new MemoryWebhooks(() => {
     if (this.closed) throw new StoreUnavailableError('memory store is closed');
@@ -131,6 +135,8 @@ export class MemoryStore implements Store {
       for (const m of [this.credentials, this.nonces, this.commands, this.byIdempotencyKey, this.byTid, this.drcSeq, this.deviceRequests, this.deviceRequestByTid, this.topology, this.devices.rows]) m.clear();
       this.fleet.clear();
       this.webhooks.clear();
+      this.flightTasks.clear();
+      this.media.clear();
     }
     return Promise.resolve();
   }

@@ -55,6 +55,8 @@ import { SqliteEventLog } from './events.js';
 import { appendMessageSql, progressSql, transitionSql } from './statements.js';
 import { acceptedEvents, requestReceivedEvents, requestRepliedEvents, transitionEvents } from '../../events/derive.js';
 import { SqliteWebhooks } from './webhooks.js';
+import { SqliteFlightTasks } from './flight-tasks.js';
+import { SqliteMedia } from './media.js';
 
 export const NONCE_PURGE_EVERY = 1000;
 export const NONCE_PURGE_BATCH = 5000;
@@ -124,6 +126,8 @@ export class SqliteStore implements Store {
   readonly events: SqliteEventLog;
   /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
   readonly webhooks: SqliteWebhooks;
+  readonly flightTasks: SqliteFlightTasks;
+  readonly media: SqliteMedia;
 
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
@@ -132,6 +136,8 @@ export class SqliteStore implements Store {
     this.devices = new SqliteDevices(this.e);
     this.webhooks = new SqliteWebhooks(this.e);
     this.events = new SqliteEventLog(this.e);
+    this.flightTasks = new SqliteFlightTasks(this.e, this.events);
+    this.media = new SqliteMedia(this.e, this.events);
   }
 
   /** Run `fn` in a savepoint of the open batch, so a change and its events commit or fail together. */
