@@ -158,7 +158,7 @@ export class CommandResponder {
     if (def.progress?.status_path === 'output.status') ok.output = { status: 'in_progress' };
     await this.reply(cmd, method, ok);
     if (this.mission && method === 'flighttask_execute' && isObject(cmd.data) && typeof cmd.data.flight_id === 'string') {
-      await this.mission.run(cmd.data.flight_id, cmd.bid as string, rule, cmd.events);
+      await this.mission.run(cmd.data.flight_id, cmd.bid as string, rule, cmd.events, def.progress?.need_reply ?? true);
       return failCode !== undefined ? 'failed' : 'succeeded';
     }
     if (method === 'flighttask_pause') this.mission?.pause();

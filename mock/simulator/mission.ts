@@ -1,6 +1,6 @@
 /**
  * A simulated wayline mission (issue 12 item 4; docs/missions.md): after `flighttask_execute` is
- * accepted, the dock reports `flighttask_progress` (need_reply 1, `bid` of the execute command)
+ * accepted, the dock reports `flighttask_progress` (`need_reply` as the catalog says, `bid` of the execute command)
  * waypoint by waypoint — percent, `current_waypoint_index`, `media_count` (one photo per waypoint
  * by default) — and ends `ok`; a `fail` rule with `atWaypoint` ends it `failed` there with the code
  * and a `break_point`; a `silent` rule with `atWaypoint` stops reporting there. `flighttask_pause`
@@ -67,7 +67,7 @@ export class MissionRunner {
   }
 
   /** Fly the mission of an accepted `flighttask_execute` (`bid` of that command; rule as matched). */
-  async run(flight_id: string, bid: string, rule: ScenarioRule | null, into?: SentEvent[]): Promise<void> {
+  async run(flight_id: string, bid: string, rule: ScenarioRule | null, into?: SentEvent[], needReply = true): Promise<void> {
     const n = Math.max(1, this.o.waypoints ?? 5);
     const perWp = Math.max(0, this.o.photosPerWaypoint ?? 1);
     const step = this.o.stepMs ?? 200;
@@ -86,7 +86,7 @@ export class MissionRunner {
             ext: { flight_id, track_id, current_waypoint_index: wp, wayline_mission_state: status === 'ok' ? STATE_DONE : STATE_EXECUTING, media_count: media, ...extra },
           },
         },
-        { needReply: true, bid },
+        { needReply, bid },
         into,
       );
     try {
