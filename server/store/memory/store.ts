@@ -13,12 +13,10 @@
  */
 import { MemoryFleetStore } from './fleet.js';
 import { COMMAND_STATUSES, type CommandStatus } from '../../../spec/api.js';
-import { OPEN_STATUSES } from '../../commands/transitions.js';
-import { decodeCursor } from '../cursor.js';
 import { acceptedEvents, requestReceivedEvents, requestRepliedEvents, transitionEvents } from '../../events/derive.js';
 import { MemoryEventLog } from './events.js';
 import {
-  COMMAND_INSERT_COLUMNS, CREDENTIAL_COLUMNS, DEVICE_REQUEST_INSERT_COLUMNS, DEVICE_REQUEST_REPLY_COLUMNS, MAX_COMMAND_MESSAGES,
+  COMMAND_INSERT_COLUMNS, CREDENTIAL_COLUMNS, DEVICE_REQUEST_INSERT_COLUMNS, DEVICE_REQUEST_REPLY_COLUMNS,
   byAcceptance, commandPatchColumns, commandValues, credentialPatchColumns, credentialValues,
   deviceRequestReplyValues, deviceRequestValues, iso, newCommand, page, positiveLimit, recordedMessageJson, rowToCommand,
   rowToCredential, rowToDeviceRequest, statusCounts, timeoutReason, type Row,
@@ -32,54 +30,12 @@ import { MemoryDevices } from './devices.js';
 import { MemoryWebhooks } from './webhooks.js';
 import { MemoryFlightTasks } from './flight-tasks.js';
 import { MemoryMedia } from './media.js';
+import { appendMessage, beforeCursor, isOpen, key, newestFirst, oldestFirst, rowOf } from './row-helpers.js';
 
 /** As in the SQL stores: every this-many `rememberNonce` calls also drop up to `NONCE_PURGE_BATCH` expired nonces. */
 const NONCE_PURGE_EVERY = 1000;
 const NONCE_PURGE_BATCH = 5000;
 
-/** A row of `columns` from values in the same order (the SQL stores' INSERT column lists). */
-function rowOf(columns: readonly string[], values: readonly unknown[]): Row {
-  const r: Row = {};
-  columns.forEach((c, i) => (r[c] = values[i]));
-  return r;
-}
-
-/** An unambiguous composite key of string parts (a unique index over several columns). */
-const key = (...parts: string[]) => JSON.stringify(parts);
-
-/** Ascending order by (`at`, `id`), as `ORDER BY at, id`. */
-function oldestFirst(at: string, id: string): (a: Row, b: Row) => number {
-  return (a, b) => {
-    const x = a[at] as string;
-    const y = b[at] as string;
-    if (x !== y) return x < y ? -1 : 1;
-    const i = a[id] as string;
-    const j = b[id] as string;
-    return i < j ? -1 : i > j ? 1 : 0;
-  };
-}
-
-/** Order of list pages: newest first, `ORDER BY at DESC, id DESC`. */
-function newestFirst(at: string, id: string): (a: Row, b: Row) => number {
-  const asc = oldestFirst(at, id);
-  return (a, b) => asc(b, a);
-}
-
-/** Rows strictly before the cursor position in `newestFirst` order: `(at, id) < (cursor.at, cursor.id)`. */
-function beforeCursor(cursor: string | undefined, at: string, id: string): (r: Row) => boolean {
-  if (cursor == null) return () => true;
-  const c = decodeCursor(cursor);
-  return (r) => (r[at] as string) < c.at || ((r[at] as string) === c.at && (r[id] as string) < c.id);
-}
-
-/** `messages` JSON text with `m` (already `recordedMessageJson`) appended, the oldest dropped beyond MAX_COMMAND_MESSAGES. */
-function appendMessage(messages: unknown, m: string): string {
-  const list = JSON.parse((messages as string | null) ?? '[]') as unknown[];
-  list.push(JSON.parse(m));
-  return JSON.stringify(list.slice(-MAX_COMMAND_MESSAGES));
-}
-
-const isOpen = (r: Row) => OPEN_STATUSES.includes(r.status as CommandStatus);
 
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
