@@ -115,7 +115,8 @@ async function gateway(o: { env: Record<string, string> }): Promise<void> {
   const cred = await createCredential(gw.store, { name: 'bench' });
   counts = () => gw.store.countCommandsByStatus();
   stats = () => gw.mqtt.stats();
-  send({ type: 'ready', url: gw.url, mqttUrl: gw.mqttUrl, api_id: cred.api_id, api_key: cred.api_key });
+  // With its embedded broker's logins on, bench MQTT clients (osd publishers, probes) use the internal login.
+  send({ type: 'ready', url: gw.url, mqttUrl: gw.mqttUrl, mqttLogin: gw.broker?.internalLogin ?? null, api_id: cred.api_id, api_key: cred.api_key });
 }
 
 async function mqttRequester(o: { url?: string; embedded?: boolean; noDelay: boolean; sns: string[] }): Promise<void> {
@@ -189,7 +190,7 @@ async function mqttResponder(o: { url: string; noDelay: boolean; sns: string[] }
   send({ type: 'ready' });
 }
 
-async function docks(o: { url: string; sns: string[]; silent?: boolean; noDelay?: boolean }): Promise<void> {
+async function docks(o: { url: string; sns: string[]; silent?: boolean; noDelay?: boolean; login?: { username: string; password: string } | null }): Promise<void> {
   const { startFleet } = await import('../mock/simulator/index.js');
   const fleet = await startFleet({
     brokerUrl: o.url,
@@ -197,6 +198,8 @@ async function docks(o: { url: string; sns: string[]; silent?: boolean; noDelay?
     historyLimit: 50,
     // These scenarios measure commands; the telemetry-ingest scenario has its own publishers.
     telemetry: false,
+    // The gateway's embedded broker authenticates: the docks use its internal login (one login, no scrypt per dock).
+    ...(o.login ? { mqtt: { ...o.login } } : {}),
     rules: o.silent ? { '*': { outcome: 'silent' } } : undefined,
   });
   if (o.noDelay !== undefined) {

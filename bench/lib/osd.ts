@@ -41,8 +41,9 @@ function connect(url: string, stream: (() => Duplex) | undefined, o: { username?
 
 /** Parameters of one publisher run: closed loop (QoS 1, `concurrency` awaiting PUBACK) or open loop at `rate`/s (QoS 0, as DJI sends osd). */
 export interface OsdRunParams {
-  /** Broker to publish to (clients are reused while it stays the same). */
+  /** Broker to publish to (clients are reused while it stays the same), with its login if it asks for one. */
   url: string;
+  login?: { username: string; password: string } | null;
   /** Devices to report for: `{prefix}{i}`, i < count (benchSns). */
   prefix: string;
   devices: number;
@@ -57,7 +58,7 @@ export interface OsdRunParams {
  * The publisher role: `connections` MQTT clients sharing the devices round-robin, (re)connected when
  * a run names another broker. One process serves every run of the scenario (no start-up per run).
  */
-export function osdPublisher(o: { connections: number; username?: string; password?: string }) {
+export function osdPublisher(o: { connections: number }) {
   const data = osdTemplate();
   let clients: MqttClient[] = [];
   let url: string | null = null;
@@ -70,7 +71,7 @@ export function osdPublisher(o: { connections: number; username?: string; passwo
   const run = async (p: OsdRunParams): Promise<LoadResult> => {
     if (url !== p.url) {
       await close();
-      clients = await Promise.all(Array.from({ length: Math.max(1, o.connections) }, () => connect(p.url, undefined, o)));
+      clients = await Promise.all(Array.from({ length: Math.max(1, o.connections) }, () => connect(p.url, undefined, p.login ?? {})));
       url = p.url;
     }
     const sns = benchSns(p.prefix, p.devices);

@@ -276,9 +276,12 @@ export function renderMarkdown(b: BenchResults): string {
     const x = b.telemetry;
     L.push(`${x.devices.toLocaleString('en-US')} simulated devices sending osd (bench/README.md "Telemetry ingest"). Ingest rate: the same QoS 1 burst to a bare mqtt.js subscriber that parses each message (the ceiling) and to the gateway.`);
     L.push('');
-    L.push('| broker | target | published | handled | messages/s | ratio | counter | cores |');
-    L.push('|---|---|---:|---:|---:|---:|---|---|');
-    for (const r of x.rows) L.push(`| ${r.broker} | ${r.target} | ${n0(r.published)} | ${n0(r.handled)} | ${r.skipped ? `skipped: ${r.skipped}` : n0(r.perSecond)} | ${r2(r.ratio)} | ${r.counter ?? ''} | ${cores(r.cpu)} |`);
+    L.push('| broker | target | published | handled | messages/s | ratio | counter | dropped / errors | cores |');
+    L.push('|---|---|---:|---:|---:|---:|---|---|---|');
+    for (const r of x.rows) {
+      const drops = Object.entries(r.drops ?? {}).map(([k, v]) => `${k} ${v}`).join(', ');
+      L.push(`| ${r.broker} | ${r.target} | ${n0(r.published)} | ${n0(r.handled)} | ${r.skipped ? `skipped: ${r.skipped}` : n0(r.perSecond)} | ${r2(r.ratio)} | ${r.counter ?? ''} | ${drops} | ${cores(r.cpu)} |`);
+    }
     L.push('');
     const f = x.freshness;
     L.push(`Freshness (embedded broker), osd publish → visible in \`GET /api/v1/open/devices/{id}\` at ${f.rate.toLocaleString('en-US')} osd/s over ${f.devices.toLocaleString('en-US')} devices: ${f.skipped ? `skipped: ${f.skipped}` : `p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms, max ${ms(f.max)} ms; ${f.seen}/${f.probes} probes seen; publisher ${n0(f.publisher?.perSecond)}/s`}.`);

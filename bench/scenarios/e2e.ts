@@ -113,7 +113,7 @@ async function product(url: string | null, p: Profile['e2e'], sns: string[], exe
   let docks: Child | null = null;
   const pool = new HttpPool('127.0.0.1', Number(new URL(gw.ready.url as string).port), 1024);
   try {
-    docks = await startChild('docks', { url: gw.ready.mqttUrl, sns, noDelay: true }, { execArgv });
+    docks = await startChild('docks', { url: gw.ready.mqttUrl, login: gw.ready.mqttLogin, sns, noDelay: true }, { execArgv });
     if (execArgv.length) log(`  profiling: gateway pid ${gw.pid}, docks pid ${docks.pid}`);
     const cred = gw.ready as unknown as BenchCred & { url: string };
     const host = new URL(cred.url).host;

@@ -39,7 +39,7 @@ export async function runMemory(o: { profile: Profile; log: (s: string) => void 
   let docks: Child | null = null;
   try {
     const sns = Array.from({ length: 8 }, (_, i) => `BENCHM${randomBytes(3).toString('hex').toUpperCase()}D${i}`);
-    docks = await startChild('docks', { url: gw.ready.mqttUrl, sns, silent: true, noDelay: true });
+    docks = await startChild('docks', { url: gw.ready.mqttUrl, login: gw.ready.mqttLogin, sns, silent: true, noDelay: true });
     await sleep(1000);
     const idle = gw.rss();
     const cred = gw.ready as unknown as BenchCred & { url: string };

@@ -42,6 +42,8 @@ export interface IngestRow {
   counter?: string | null;
   /** gateway ÷ ceiling messages/s. */
   ratio?: number | null;
+  /** Gateway: growth of its drop/error counters during the burst (overload_dropped, malformed_messages, handler_errors, fleet_errors). */
+  drops?: Record<string, number>;
   cpu?: Record<string, number>;
   skipped?: string;
 }
@@ -92,8 +94,8 @@ async function startGatewayOn(broker: IngestBroker, mosquittoUrl: string | null,
   return startChild('gateway', { env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...(broker === 'mosquitto' ? { MQTT_URL: mosquittoUrl! } : {}) } });
 }
 
-/** Publisher run parameters for `devices` devices `{prefix}{i}` on `url`. */
-const devicesOn = (url: unknown, prefix: string, devices: number) => ({ url: url as string, prefix, devices });
+/** Publisher run parameters for `devices` devices `{prefix}{i}` on the broker a child reported (`mqttUrl`, `mqttLogin`). */
+const devicesOn = (ready: Record<string, unknown>, prefix: string, devices: number) => ({ url: ready.mqttUrl as string, login: (ready.mqttLogin ?? null) as { username: string; password: string } | null, prefix, devices });
 
 async function ingestRow(target: 'ceiling' | 'gateway', broker: IngestBroker, mosquittoUrl: string | null, pub: Child, prefix: string, p: Profile['telemetry']): Promise<IngestRow> {
   const dataDir = mkdtempSync(join(tmpdir(), 'dockgate-bench-tel-'));
@@ -118,11 +120,18 @@ async function ingestRow(target: 'ceiling' | 'gateway', broker: IngestBroker, mo
       let sampling = target === 'gateway';
       const loop = (async () => {
         while (sampling) {
-          await sample();
+          await sample().catch(() => (sampling = false)); // the gateway went away: the run's error says why
           await sleep(25);
         }
       })();
-      const r = await pub.ask<{ result: LoadResult }>({ type: 'run', params: { ...devicesOn(server.ready.mqttUrl, prefix, p.devices), mode: 'closed', concurrency: p.burstConcurrency, count: p.burstCount, durationMs: p.burstDurationMs } }, 'result');
+      let r: { result: LoadResult };
+      try {
+        r = await pub.ask<{ result: LoadResult }>({ type: 'run', params: { ...devicesOn(server.ready, prefix, p.devices), mode: 'closed', concurrency: p.burstConcurrency, count: p.burstCount, durationMs: p.burstDurationMs } }, 'result');
+      } catch (e) {
+        sampling = false;
+        await loop;
+        throw e;
+      }
       // Let the target drain: stop when the count has not moved for 1 s.
       if (target === 'gateway') {
         for (let still = 0; still < 1000 && seen < r.result.ok; still += 50) {
@@ -140,9 +149,15 @@ async function ingestRow(target: 'ceiling' | 'gateway', broker: IngestBroker, mo
       const span = c.firstAt !== null && c.lastAt !== null ? (c.lastAt - c.firstAt) / 1000 : 0;
       return { broker, target, published: load.ok, handled: c.count, perSecond: span > 0 ? c.count / span : null, cpu };
     }
-    if (counter === null) return { broker, target, published: load.ok, handled: 0, perSecond: null, counter, cpu, skipped: 'no MQTT core counter about osd/telemetry grew: the gateway does not take osd in' };
+    const after = await gatewayStats(server);
+    const drops: Record<string, number> = {};
+    for (const k of ['overload_dropped', 'malformed_messages', 'handler_errors', 'fleet_errors']) {
+      const d = Number(after[k] ?? 0) - Number(before[k] ?? 0);
+      if (d > 0) drops[k] = d;
+    }
+    if (counter === null) return { broker, target, published: load.ok, handled: 0, perSecond: null, counter, cpu, drops, skipped: 'no MQTT core counter about osd/telemetry grew: the gateway does not take osd in' };
     const span = first !== null && last !== null ? (last - first) / 1000 : 0;
-    return { broker, target, published: load.ok, handled: seen, perSecond: span > 0 ? seen / span : null, counter, cpu };
+    return { broker, target, published: load.ok, handled: seen, perSecond: span > 0 ? seen / span : null, counter, cpu, drops };
   } finally {
     await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
@@ -154,7 +169,7 @@ async function freshness(pub: Child, prefix: string, p: Profile['telemetry'], lo
   const gw = await startGatewayOn('embedded', null, dataDir);
   // The probe reports for its own device; the publisher for the other devices - 1.
   const probeSn = `${prefix}PROBE`;
-  const probe = await mqtt.connectAsync(gw.ready.mqttUrl as string, { clientId: `bench-probe-${randomBytes(4).toString('hex')}`, reconnectPeriod: 0 });
+  const probe = await mqtt.connectAsync(gw.ready.mqttUrl as string, { clientId: `bench-probe-${randomBytes(4).toString('hex')}`, reconnectPeriod: 0, ...((gw.ready.mqttLogin as object | null) ?? {}) });
   const cred = gw.ready as unknown as BenchCred & { url: string };
   const u = new URL(cred.url);
   const http = new HttpConnection(u.hostname, Number(u.port));
@@ -172,7 +187,7 @@ async function freshness(pub: Child, prefix: string, p: Profile['telemetry'], lo
     }
     if (status !== 200) return { ...base, skipped: `GET ${path.replace(probeSn, '{id}')} answered ${status}, not 200: devices API absent, or the device is not registered / visible to the bench credential` };
     log(`telemetry: freshness at ${p.rate} osd/s over ${p.devices} devices`);
-    const running = pub.ask<{ result: LoadResult }>({ type: 'run', params: { ...devicesOn(gw.ready.mqttUrl, `${prefix}F`, p.devices - 1), mode: 'open', rate: p.rate, count: Math.ceil((p.rate * p.rateDurationMs) / 1000), durationMs: p.rateDurationMs } }, 'result', p.rateDurationMs + 60_000);
+    const running = pub.ask<{ result: LoadResult }>({ type: 'run', params: { ...devicesOn(gw.ready, `${prefix}F`, p.devices - 1), mode: 'open', rate: p.rate, count: Math.ceil((p.rate * p.rateDurationMs) / 1000), durationMs: p.rateDurationMs } }, 'result', p.rateDurationMs + 60_000);
     const lat: number[] = [];
     let probes = 0;
     const end = performance.now() + p.rateDurationMs;
@@ -210,7 +225,7 @@ async function memory(pub: Child, prefix: string, p: Profile['telemetry']): Prom
   const gw = await startGatewayOn('embedded', null, dataDir);
   try {
     const count = p.memoryDevices * 2;
-    const r = await pub.ask<{ result: LoadResult }>({ type: 'run', params: { ...devicesOn(gw.ready.mqttUrl, `${prefix}M`, p.memoryDevices), mode: 'open', rate: p.memoryRate, count, durationMs: Math.ceil((count / p.memoryRate) * 1000) + 1000 } }, 'result', 600_000);
+    const r = await pub.ask<{ result: LoadResult }>({ type: 'run', params: { ...devicesOn(gw.ready, `${prefix}M`, p.memoryDevices), mode: 'open', rate: p.memoryRate, count, durationMs: Math.ceil((count / p.memoryRate) * 1000) + 1000 } }, 'result', 600_000);
     await sleep(3000); // coalesced snapshots written, the process quiet
     return { devices: p.memoryDevices, messages: r.result.ok, rssMb: mb(gw.rss()), peakMb: mb(gw.peakRss()) };
   } finally {
