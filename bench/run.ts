@@ -4,7 +4,7 @@
  *
  *   npm run bench                      full run → bench/RESULTS.md, bench/results.json
  *   npm run bench -- --smoke           every scenario tiny (CI; not gated on speed) → bench/out/smoke/
- *   npm run bench -- --only accept,e2e run some scenarios (accept, e2e, mock, generator, memory, telemetry)
+ *   npm run bench -- --only accept,e2e run some scenarios (accept, e2e, mock, generator, memory, telemetry, streams, webhooks)
  *   npm run bench -- --cpu-prof        also write V8 CPU profiles of the gateway processes to bench/out/profiles/
  *   npm run bench -- --out DIR         write the results elsewhere
  *   BENCH_DATABASE_URL=postgres://…    PostgreSQL for the accept path (default postgres://postgres@127.0.0.1:5432/test;
@@ -26,11 +26,12 @@ import { runAccept } from './scenarios/accept.js';
 import { runE2e } from './scenarios/e2e.js';
 import { runMemory } from './scenarios/memory.js';
 import { runMock } from './scenarios/mock.js';
+import { runStreams } from './scenarios/streams.js';
 import { runTelemetry } from './scenarios/telemetry.js';
 import { runWebhooks } from './scenarios/webhooks.js';
 
 const BENCH = fileURLToPath(new URL('./', import.meta.url));
-const SCENARIOS = ['generator', 'accept', 'e2e', 'mock', 'memory', 'telemetry', 'webhooks'] as const;
+const SCENARIOS = ['generator', 'accept', 'e2e', 'mock', 'memory', 'telemetry', 'streams', 'webhooks'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
   await run('mock', () => runMock({ profile: args.profile, cpuProf: args.cpuProf, log }));
   await run('memory', () => runMemory({ profile: args.profile, log }));
   await run('telemetry', () => runTelemetry({ profile: args.profile, log }));
+  await run('streams', () => runStreams({ profile: args.profile, log }));
   await run('webhooks', () => runWebhooks({ profile: args.profile, log }));
 
   machine.loadAtEnd = Math.round(loadavg()[0] * 100) / 100;

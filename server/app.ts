@@ -23,6 +23,7 @@ import { HmsMessages } from './fleet/hms.js';
 import { webhookHandlers } from './handlers/webhooks.js';
 import type { WebhookDeps } from './webhooks/endpoints.js';
 import { eventHandlers } from './handlers/events.js';
+import type { StreamOptions } from './events/stream.js';
 import type { Metrics } from './metrics.js';
 import type { Store } from './store/types.js';
 
@@ -40,6 +41,8 @@ export interface AppDeps {
    * and logger. Production passes nothing.
    */
   extend?: (app: Hono, deps: { store: Store; mqtt: MqttForHttp; logger: Logger }) => void;
+  /** Timing of `GET /api/v1/open/events/stream` (heartbeat, poll); tests shorten it. */
+  eventStream?: StreamOptions;
   /** Prometheus metrics (server/metrics.ts): counts every request and serves `GET /metrics`. */
   metrics?: Pick<Metrics, 'middleware' | 'handler'>;
   /** Webhook settings and the delivery worker's wake-up (server/webhooks/); default: private addresses refused, no worker. */
@@ -57,7 +60,7 @@ export const routeHooks: RouteHooks = {
 };
 
 /** Build the Hono app of the gateway. */
-export function createApp({ config, store, mqtt, logger, extend, metrics, webhooks }: AppDeps): Hono {
+export function createApp({ config, store, mqtt, logger, extend, metrics, eventStream, webhooks }: AppDeps): Hono {
   const app = new Hono();
   app.onError(onError(logger));
   app.notFound(notFound);
@@ -92,7 +95,7 @@ export function createApp({ config, store, mqtt, logger, extend, metrics, webhoo
     ...commandHandlers({ store, mqtt, logger }),
     ...deviceRequestHandlers({ store, mqtt, logger }),
     ...deviceHandlers({ store, hmsMessages: HmsMessages.load(config.hmsMessagesFile ?? null) }),
-    ...eventHandlers({ store, mqtt, logger }),
+    ...eventHandlers({ store, mqtt, logger }, eventStream),
     ...missionHandlers({ store }),
     ...webhookHandlers({ store }, webhooks ?? { allowPrivate: false, kick: () => {} }),
   };

@@ -53,6 +53,8 @@ export interface Config {
   storage: StorageConfig | null;
   /** Grace period for in-flight requests on SIGTERM, ms. */
   shutdownTimeoutMs: number;
+  /** Days events are kept before background pruning. */
+  eventRetentionDays: number;
   /** Flat DJI `config` reply the MQTT core sends automatically to docks (`reply_source: auto`). */
   djiConfig: { ntp_server_host: string; ntp_server_port: number; app_id: string; app_key: string; app_license: string };
   /** Seconds without a message after which a device is offline (reason `silence`). */
@@ -93,6 +95,7 @@ export const OPTIONS: { env: string; default: string; description: string }[] = 
   { env: 'BODY_LIMIT', default: String(LIMITS.maxBodyBytes), description: 'Maximum request body in bytes (suffix `kb`/`mb` allowed); larger bodies get 413.' },
   { env: 'WEBHOOK_ALLOW_PRIVATE', default: 'false', description: 'Deliver webhooks to loopback, link-local and private addresses (and plain http to loopback hosts). Off in production: checked at every delivery against the resolved address.' },
   { env: 'DEV_CREDENTIAL', default: 'true', description: 'On first start with no credentials, create a development credential with all scopes and print its key once.' },
+  { env: 'EVENT_RETENTION_DAYS', default: '30', description: 'Days the event log keeps events (`GET /api/v1/open/events`, stream resumption); older ones are pruned in the background.' },
   { env: 'SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'How long SIGTERM waits for in-flight requests before closing connections.' },
   { env: 'DJI_NTP_SERVER_HOST', default: 'pool.ntp.org', description: '`ntp_server_host` of the flat reply the gateway sends automatically to the docks\' `config` requests.' },
   { env: 'DJI_NTP_SERVER_PORT', default: '123', description: '`ntp_server_port` of the automatic `config` reply.' },
@@ -210,6 +213,7 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
     devCredential: bool('DEV_CREDENTIAL', get('DEV_CREDENTIAL') ?? 'true'),
     webhookAllowPrivate: bool('WEBHOOK_ALLOW_PRIVATE', get('WEBHOOK_ALLOW_PRIVATE') ?? 'false'),
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', get('SHUTDOWN_TIMEOUT_MS') ?? '10000', 0, 600_000),
+    eventRetentionDays: int('EVENT_RETENTION_DAYS', get('EVENT_RETENTION_DAYS') ?? '30', 1, 3650),
     djiConfig,
     deviceSilenceSeconds: int('DEVICE_SILENCE_SECONDS', get('DEVICE_SILENCE_SECONDS') ?? '60', 5, 86_400),
     hmsMessagesFile: get('HMS_MESSAGES_FILE') ?? null,

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import { createApp, type AppDeps } from './app.js';
+import { startEventPruner } from './events/retention.js';
 import { createCredential } from './cli/credentials.js';
 import { registerDock, type DockLogin } from './devices/register.js';
 import { ConfigError, loadConfig, optionsTable, type Config } from './config.js';
@@ -54,7 +55,7 @@ function urlHost(host: string): string {
  * `extendApp` is `AppDeps.extend` (the mock server's hook); `broker`: an embedded broker the caller
  * started and closes (the mock's), used instead of `config.mqttUrl` and joined in process.
  */
-export async function startGateway(config: Config, o: { logger?: Logger; extendApp?: AppDeps['extend']; broker?: EmbeddedBroker } = {}): Promise<Gateway> {
+export async function startGateway(config: Config, o: { logger?: Logger; extendApp?: AppDeps['extend']; broker?: EmbeddedBroker; eventStream?: AppDeps['eventStream'] } = {}): Promise<Gateway> {
   const logger = o.logger ?? createLogger(config.logLevel);
   const cleanups: (() => Promise<void>)[] = [];
   const closeAll = async () => {
@@ -113,6 +114,9 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       cleanups.push(async () => off());
     }
 
+    const pruner = startEventPruner({ store, retentionDays: config.eventRetentionDays, logger });
+    cleanups.push(() => pruner.stop());
+
     const metrics = createMetrics({ store, mqtt, broker: embedded });
     cleanups.push(async () => metrics.close());
     const webhooks = new WebhookWorker({ store, owner: config.instanceId, allowPrivate: config.webhookAllowPrivate, logger });
@@ -121,7 +125,7 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
     const fanout = new WebhookFanout({ store, onEnqueued: () => webhooks.kick(), logger });
     fanout.start();
     cleanups.push(() => fanout.stop());
-    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics, webhooks: { allowPrivate: config.webhookAllowPrivate, kick: () => webhooks.kick() } });
+    const app = createApp({ config, store, mqtt, logger, extend: o.extendApp, metrics, eventStream: o.eventStream, webhooks: { allowPrivate: config.webhookAllowPrivate, kick: () => webhooks.kick() } });
     const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     // serve() listens immediately; wait for it (or its error) before reporting the URL.
     const port = server.listening ? (server.address() as AddressInfo).port : await new Promise<number>((resolve, reject) => {

@@ -35,6 +35,8 @@ export interface Profile {
     memoryDevices: number;
     memoryRate: number;
   };
+  /** Event streams: concurrent SSE subscribers, events measured. */
+  streams: { streams: number; events: number };
   /** Webhooks: deliveries to one endpoint and the concurrency (per-endpoint cap = bare loop connections); latency events at `rate`/s. */
   webhooks: { deliveries: number; concurrency: number; rate: number; latencyEvents: number };
 }
@@ -48,6 +50,7 @@ export const FULL: Profile = {
   memory: { pending: 10_000, concurrency: 32 },
   // 5,000 devices at DJI's 0.5 Hz = 2,500 osd/s; 10,000 devices for memory.
   telemetry: { devices: 5000, connections: 20, burstCount: 100_000, burstConcurrency: 256, burstDurationMs: 20_000, rate: 2500, rateDurationMs: 20_000, probeEveryMs: 100, memoryDevices: 10_000, memoryRate: 2500 },
+  streams: { streams: 1000, events: 10 },
   webhooks: { deliveries: 5000, concurrency: 4, rate: 200, latencyEvents: 2000 },
 };
 
@@ -59,5 +62,6 @@ export const SMOKE: Profile = {
   generator: { sizes: [20] },
   memory: { pending: 200, concurrency: 8 },
   telemetry: { devices: 100, connections: 2, burstCount: 2000, burstConcurrency: 32, burstDurationMs: 3000, rate: 100, rateDurationMs: 2000, probeEveryMs: 200, memoryDevices: 200, memoryRate: 400 },
+  streams: { streams: 20, events: 2 },
   webhooks: { deliveries: 100, concurrency: 4, rate: 50, latencyEvents: 25 },
 };

@@ -5,6 +5,7 @@
 import type { AcceptResult } from '../scenarios/accept.js';
 import type { E2eResult } from '../scenarios/e2e.js';
 import type { MemoryResult } from '../scenarios/memory.js';
+import type { StreamsResult } from '../scenarios/streams.js';
 import type { WebhooksResult } from '../scenarios/webhooks.js';
 import type { MockResult } from '../scenarios/mock.js';
 import type { TelemetryResult } from '../scenarios/telemetry.js';
@@ -37,6 +38,7 @@ export interface BenchResults {
   generator?: GeneratorSection | { error: string };
   memory?: MemoryResult | { error: string };
   telemetry?: TelemetryResult | { error: string };
+  streams?: StreamsResult | { error: string };
   webhooks?: WebhooksResult | { error: string };
   targets: TargetCheck[];
 }
@@ -287,6 +289,20 @@ export function renderMarkdown(b: BenchResults): string {
     L.push(`Freshness (embedded broker), osd publish → visible in \`GET /api/v1/open/devices/{id}\` at ${f.rate.toLocaleString('en-US')} osd/s over ${f.devices.toLocaleString('en-US')} devices: ${f.skipped ? `skipped: ${f.skipped}` : `p50 ${ms(f.p50)} ms, p99 ${ms(f.p99)} ms, max ${ms(f.max)} ms; ${f.seen}/${f.probes} probes seen; publisher ${n0(f.publisher?.perSecond)}/s`}.`);
     L.push('');
     L.push(`Memory: gateway RSS ${x.memory.skipped ? `skipped: ${x.memory.skipped}` : `${x.memory.rssMb} MB (peak ${x.memory.peakMb} MB) after ${x.memory.devices.toLocaleString('en-US')} devices reported ${n0(x.memory.messages)} osd`}.`);
+  }
+  L.push('');
+
+  L.push('## 7. Event streams');
+  L.push('');
+  if (!b.streams) L.push('Not run.');
+  else if (isErr(b.streams)) L.push(`Failed: ${b.streams.error}`);
+  else {
+    const x = b.streams;
+    L.push(`${x.streams.toLocaleString('en-US')} concurrent \`GET /api/v1/open/events/stream\` subscribers on one gateway process (SQLite, embedded broker); latency from the create request to the last (first) subscriber's receipt of \`command.accepted\`.`);
+    L.push('');
+    L.push('| idle RSS | RSS with streams | per stream | last subscriber, median | last subscriber, each event | first subscriber, each event |');
+    L.push('|---:|---:|---:|---:|---|---|');
+    L.push(`| ${x.idleMb} MB | ${x.streamsMb} MB | ${x.perStreamKb} KB | ${x.medianLastMs} ms | ${x.lastSubscriberMs.join(', ')} ms | ${x.firstSubscriberMs.join(', ')} ms |`);
   }
   L.push('');
   return L.join('\n');

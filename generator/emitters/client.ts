@@ -85,6 +85,9 @@ function clientFile(ctx: GenerateContext): string {
   const getCommand = ops.find((o) => o.queryParams.some((p) => p.name === 'wait_seconds'));
   const waitParam = getCommand?.queryParams.find((p) => p.name === 'wait_seconds');
   const waitMax = waitParam ? Number(deref(ctx.openapi, waitParam.schema, 'wait_seconds').maximum ?? 30) : 30;
+  const hasStream = ops.some((o) => o.success.stream);
+  // Streamed items: the event union when the document has one.
+  const streamItem = ctx.openapi.components.schemas[EVENT_UNION] ? 'DockgateEvent' : '{ id: string }';
   const statements: (string | WriterFunction | StatementStructures)[] = [
     {
       kind: StructureKind.ImportDeclaration,
@@ -93,6 +96,8 @@ function clientFile(ctx: GenerateContext): string {
     },
     { kind: StructureKind.ImportDeclaration, moduleSpecifier: `${RUNTIME}/errors.js`, namedImports: ['apiResult', { name: 'ApiResult', isTypeOnly: true }] },
     ...(getCommand ? [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: `${RUNTIME}/wait.js`, namedImports: ['waitForCommand'] } as StatementStructures] : []),
+    ...(hasStream ? [{ kind: StructureKind.ImportDeclaration, moduleSpecifier: `${RUNTIME}/events.js`, namedImports: ['followEvents', { name: 'StreamEventsOptions', isTypeOnly: true }] } as StatementStructures] : []),
+    ...(hasStream ? [{ kind: StructureKind.ExportDeclaration, isTypeOnly: true, moduleSpecifier: `${RUNTIME}/events.js`, namedExports: ['StreamEventsOptions'] } as StatementStructures] : []),
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: 'openapi-fetch', namedImports: ['Client'] },
     { kind: StructureKind.ImportDeclaration, isTypeOnly: true, moduleSpecifier: '../types.js', namedImports: ['components', 'operations', 'paths'] },
     { kind: StructureKind.ExportDeclaration, isTypeOnly: true, moduleSpecifier: '../types.js', namedExports: ['components', 'operations', 'paths'] },
@@ -203,9 +208,17 @@ function clientFile(ctx: GenerateContext): string {
     methods: [
       ...ops.map((op) => ({
         name: op.operationId,
-        docs: [docText(`${op.summary}. \`${op.method.toUpperCase()} ${op.path}\` (scope \`${op.scope}\`).`)],
-        parameters: methodParams(op).map((p) => ({ name: p.name, type: p.type, hasQuestionToken: p.optional })),
-        returnType: `Promise<ApiResult<${successTypeName(op) ?? 'unknown'}>>`,
+        docs: [
+          docText(
+            `${op.summary}. \`${op.method.toUpperCase()} ${op.path}\` (scope \`${op.scope}\`).` +
+              (op.success.stream ? ' An async iterator over the events (Server-Sent Events): it signs each connection, reconnects and resumes with `Last-Event-ID`, so no event is missed or repeated; throws `DockgateApiError` on a 4xx. Stop it with `options.signal` or `break`.' : ''),
+          ),
+        ],
+        parameters: [
+          ...methodParams(op).map((p) => ({ name: p.name, type: p.type, hasQuestionToken: p.optional })),
+          ...(op.success.stream ? [{ name: 'options', type: 'StreamEventsOptions', hasQuestionToken: true }] : []),
+        ],
+        returnType: op.success.stream ? `AsyncGenerator<${streamItem}, void, undefined>` : `Promise<ApiResult<${successTypeName(op) ?? 'unknown'}>>`,
       })),
       ...(getCommand
         ? [
@@ -247,7 +260,10 @@ function clientFile(ctx: GenerateContext): string {
           const ps = methodParams(op)
             .map((p) => `${p.name}${p.optional ? '?' : ''}: ${p.type}`)
             .join(', ');
-          w.writeLine(`${op.operationId}: async (${ps}) => ${callWriter(op)},`);
+          if (op.success.stream) {
+            const q = op.queryParams.length ? 'query' : 'undefined';
+            w.writeLine(`${op.operationId}: (${ps}${ps ? ', ' : ''}options?: StreamEventsOptions) => followEvents<${streamItem}>(raw, ${lit(op.path)}, ${q}, options),`);
+          } else w.writeLine(`${op.operationId}: async (${ps}) => ${callWriter(op)},`);
         }
         if (getCommand) {
           w.writeLine(

@@ -22,7 +22,9 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Marked, type Tokens } from 'marked';
+import { API, type ApiDefinition } from '../../spec/api.js';
 import type { CommandDef } from '../../spec/types.js';
+import { eventExample } from '../openapi/events.js';
 import { headerText, withHeader } from '../header.js';
 import { UPLINK } from '../../spec/uplink/index.js';
 import { eventsTable, modelsTable, propertiesTable } from '../openapi/uplink.js';
@@ -35,7 +37,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const GUIDES_DIR = 'docs/guides';
 
 /** Navigation order; guides not listed follow in name order. `index` is the docs home. */
-export const GUIDE_ORDER = ['index', 'quickstart', 'signing', 'other-generators', 'lifecycle', 'progress', 'webhooks', 'device-requests', 'missions', 'fleet', 'scenarios', 'configuration', 'operations', 'deployment', 'architecture'] as const;
+export const GUIDE_ORDER = ['index', 'quickstart', 'signing', 'other-generators', 'lifecycle', 'progress', 'device-requests', 'events', 'webhooks', 'missions', 'fleet', 'scenarios', 'configuration', 'operations', 'deployment', 'architecture'] as const;
 
 /** One Markdown guide: `name` is the file name without `.md`. */
 export interface Guide {
@@ -109,10 +111,34 @@ export function replyModesTable(commands: CommandDef[]): string {
   return ['| `command_type` | published on | reply | completes |', '|---|---|---|---|', ...rows, ''].join('\n');
 }
 
+/** What generated blocks read: the catalog, and the API definition (default: the repository's). */
+export type BlockContext = Pick<GenerateContext, 'commands' | 'uplink'> & { api?: Pick<ApiDefinition, 'events'> };
+
+/** One section per event type of the catalog (spec/api/events.ts): when, `data` fields, an example. Ends with a newline. */
+export function eventSections(api: Pick<ApiDefinition, 'events'>): string {
+  const out = [
+    '| type | summary | emitted today |',
+    '|---|---|---|',
+    ...api.events.map((e) => `| [${code(e.type)}](#${e.type.replace(/[._]/g, '')}) | ${e.summary} | ${e.pending ? `once ${e.pending} lands` : 'yes'} |`),
+    '',
+  ];
+  api.events.forEach((e, i) => {
+    const schema = e.data as { $ref?: string; properties?: Record<string, { description?: string }> };
+    const fields = schema.$ref
+      ? `the \`${schema.$ref.split('/').pop()}\` object, as \`GET\` returns it`
+      : Object.entries(schema.properties ?? {}).map(([k, v]) => `${code(k)} (${v.description ?? ''})`).join('; ');
+    out.push(`### ${code(e.type)}`, '', `${e.summary}. **Emitted:** ${e.emitted}`, '', `\`data\`: ${fields}.`, '');
+    if (e.pending) out.push(`Not emitted yet: the change that emits it is recorded once ${e.pending} lands.`, '');
+    out.push('```json', JSON.stringify(eventExample(e, i), null, 2), '```', '');
+  });
+  return out.join('\n');
+}
+
 /** Blocks a guide can ask for with `<!-- generated:NAME -->` … `<!-- end generated:NAME -->`. */
-export const GENERATED_BLOCKS: Record<string, (ctx: Pick<GenerateContext, 'commands' | 'uplink'>) => string> = {
+export const GENERATED_BLOCKS: Record<string, (ctx: BlockContext) => string> = {
   'progress-commands': (ctx) => progressTable(ctx.commands),
   'reply-modes': (ctx) => replyModesTable(ctx.commands),
+  'event-catalog': (ctx) => eventSections(ctx.api ?? API),
   'uplink-dock-properties': (ctx) => propertiesTable(ctx.uplink ?? UPLINK, 'dock'),
   'uplink-aircraft-properties': (ctx) => propertiesTable(ctx.uplink ?? UPLINK, 'aircraft'),
   'uplink-events': (ctx) => eventsTable(ctx.uplink ?? UPLINK),
@@ -125,7 +151,7 @@ const BLOCK = /<!-- generated:([a-z0-9-]+) -->\n([\s\S]*?)<!-- end generated:\1 
  * Replace the body of every generated block in `markdown` with the catalog's version (markers
  * kept). Throws naming the guide for an unknown block name or a start marker without its end.
  */
-export function fillGeneratedBlocks(markdown: string, ctx: Pick<GenerateContext, 'commands' | 'uplink'>, guideName = 'guide'): string {
+export function fillGeneratedBlocks(markdown: string, ctx: BlockContext, guideName = 'guide'): string {
   const starts = [...markdown.matchAll(/<!-- generated:([a-z0-9-]+) -->/g)].map((m) => m[1]);
   const filled = markdown.replace(BLOCK, (_m, name: string) => {
     const make = GENERATED_BLOCKS[name];
@@ -245,7 +271,7 @@ footer { max-width: 1280px; margin: 0 auto; padding: 1rem 1.5rem 2rem; color: va
 `;
 
 /** A full page for one guide. `all` gives the navigation (in order). */
-export function renderPage(g: Guide, all: { name: string; title: string }[], ctx: Pick<GenerateContext, 'commands' | 'uplink'>): string {
+export function renderPage(g: Guide, all: { name: string; title: string }[], ctx: BlockContext): string {
   const names = new Set(all.map((x) => x.name));
   const { html, sections } = renderMarkdown(fillGeneratedBlocks(g.markdown, ctx, g.name), names);
   const title = guideTitle(g);
@@ -287,7 +313,7 @@ ${html}</main>
 }
 
 /** Every guide page plus the stylesheet, for `guides` read from `docs/` (or given, for tests). */
-export function renderGuides(ctx: Pick<GenerateContext, 'commands' | 'hash'>, guides: Guide[]): GeneratedFile[] {
+export function renderGuides(ctx: BlockContext & Pick<GenerateContext, 'hash'>, guides: Guide[]): GeneratedFile[] {
   const ordered = orderGuides(guides);
   const nav = ordered.map((g) => ({ name: g.name, title: guideTitle(g) }));
   const files: GeneratedFile[] = ordered.map((g) => {

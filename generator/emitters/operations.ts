@@ -70,7 +70,8 @@ export interface OperationInfo {
   queryParams: ParamInfo[];
   body?: SchemaUse & { required: boolean; union?: UnionInfo };
   /** Lowest 2xx status and its JSON schema. */
-  success: { status: number; body?: SchemaUse };
+  /** `stream`: the success answer is `text/event-stream` (Server-Sent Events), not JSON. */
+  success: { status: number; body?: SchemaUse; stream?: boolean };
 }
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
@@ -225,7 +226,7 @@ export function operationsOf(doc: OpenApiLike): OperationInfo[] {
         pathParams,
         queryParams: params.filter((p) => p.in === 'query'),
         body,
-        success: { status, body: rs ? { schema: rs, component: componentName(rs) } : undefined },
+        success: { status, body: rs ? { schema: rs, component: componentName(rs) } : undefined, stream: Boolean((resp.content as Json | undefined)?.['text/event-stream']) },
       });
     }
   }

@@ -23,7 +23,7 @@ function media(m: MediaDef): Json {
   const out: Json = { schema: m.schema };
   if (m.example !== undefined) out.example = m.example;
   if (m.examples !== undefined) out.examples = m.examples;
-  return { 'application/json': out };
+  return { [m.mediaType ?? 'application/json']: out };
 }
 
 function response(r: ResponseDef, api: ApiDefinition): Json {

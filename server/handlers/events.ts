@@ -1,16 +1,48 @@
 /**
- * Handlers of the event operations (listEvents): the event log, filtered to what the credential
- * may see (its own commands' events and its allowed devices' events).
+ * Handlers of the event operations (listEvents, streamEvents): the event log, filtered to what the credential
+ * may see (its own commands' events and its allowed devices' events), oldest first. The stream
+ * (`GET /api/v1/open/events/stream`) is server/events/stream.ts.
  */
 import type { Handlers } from '../../generated/server/routes.js';
+import { LIMITS } from '../../spec/api.js';
+import { decodeEventCursor, encodeEventCursor, eventView } from '../events/view.js';
+import type { Credential } from '../store/types.js';
+import type { EventFilter } from '../store/types/events.js';
 import { ApiError } from '../http/errors.js';
+import { eventStreamResponse, type StreamOptions } from '../events/stream.js';
+import '../http/context.js';
+import { withCursor } from './commands.js';
 import type { HandlerDeps } from './deps.js';
 
+/** The store filter of a credential and the `type` / `device_id` / `since` query (shared with the stream). */
+export function eventFilter(cred: Credential, q: { type?: string; device_id?: string; since?: string }): EventFilter {
+  return { api_id: cred.api_id, allowed_devices: cred.allowed_devices, type: q.type, device_id: q.device_id, since: q.since === undefined ? undefined : new Date(q.since).toISOString() };
+}
+
 /** The event handlers, bound to the gateway's store. */
-export function eventHandlers(_deps: HandlerDeps): Pick<Handlers, 'listEvents'> {
+export function eventHandlers({ store }: HandlerDeps, stream: StreamOptions = {}): Pick<Handlers, 'listEvents' | 'streamEvents'> {
   return {
-    async listEvents() {
-      throw new ApiError('SERVICE_UNAVAILABLE', 'The event log is not wired yet.');
+    async streamEvents(c, input) {
+      const q = input.query;
+      const resume = c.req.header('Last-Event-ID')?.trim() || q.last_event_id;
+      let position: string | null;
+      if (resume) {
+        position = await store.events.positionOf(resume);
+        if (position === null) {
+          throw new ApiError('VALIDATION_FAILED', undefined, [{ field: 'last_event_id', rule: 'format', message: `last_event_id ${resume} is not in the event log (unknown, or older than the retention)` }]);
+        }
+      } else position = await store.events.tail();
+      return { status: 200, body: undefined, response: eventStreamResponse(c, store.events, eventFilter(c.get('credential'), q), { position }, stream) };
+    },
+
+    async listEvents(c, input) {
+      const q = input.query;
+      const cred = c.get('credential');
+      const limit = q.limit ?? LIMITS.listLimit.default;
+      const f = eventFilter(cred, q);
+      const page = await withCursor((async () => store.events.read(q.cursor === undefined ? null : decodeEventCursor(q.cursor), f, limit))());
+      const next = page.events.length === limit && page.position !== null ? encodeEventCursor(page.position) : null;
+      return { status: 200, body: { items: page.events.map(eventView), next_cursor: next } };
     },
   };
 }

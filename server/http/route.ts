@@ -15,6 +15,8 @@ export interface HandlerResult {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A ready response (a stream, e.g. `text/event-stream`) sent as is instead of `body`. */
+  response?: Response;
 }
 
 /** What the HTTP layer supplies to the routes. */
@@ -59,6 +61,7 @@ type Handler = (c: Context, input: Record<string, unknown>) => Promise<HandlerRe
 
 /** `HandlerResult` → response: JSON body with `status`, or no body when `body` is undefined. */
 export function send(c: Context, r: HandlerResult): Response {
+  if (r.response) return r.response;
   if (r.body === undefined) return c.body(null, r.status as StatusCode, r.headers);
   return c.json(r.body as never, r.status as ContentfulStatusCode, r.headers);
 }

@@ -14,4 +14,6 @@ export const LIMITS = {
   nonce: { minLength: 8, maxLength: 128, pattern: '^[A-Za-z0-9._-]{8,128}$' },
   /** `idempotency_key` length. */
   idempotencyKey: { minLength: 1, maxLength: 255 },
+  /** Seconds between heartbeat comments on `GET /api/v1/open/events/stream`. */
+  streamHeartbeatSeconds: 15,
 } as const;

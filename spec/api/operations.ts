@@ -24,6 +24,8 @@ export interface ParameterDef {
 
 /** An `application/json` body: its schema (usually a `ref`) and a single example or named examples. */
 export interface MediaDef {
+  /** Default `application/json`; `text/event-stream` for a stream of Server-Sent Events. */
+  mediaType?: 'application/json' | 'text/event-stream';
   schema: JsonSchema;
   example?: unknown;
   examples?: Record<string, { summary: string; value: unknown }> | FromCatalog;
@@ -225,6 +227,35 @@ export const OPERATIONS: OperationDef[] = [
     parameters: [EVENT_TYPE_PARAM, EVENT_DEVICE_PARAM, EVENT_SINCE_PARAM, LIMIT_PARAM, CURSOR_PARAM],
     responses: {
       200: { description: 'A page of events, oldest first.', content: { schema: ref('EventList'), example: { items: [{ id: '01966a3c-7d00-7000-8000-000000000001', type: 'command.accepted', timestamp: EXAMPLE_TIME, device_id: 'dock-sn-001', sequence: 1, data: fromCatalog('exampleCommand') }], next_cursor: null } } },
+    },
+    errors: ['VALIDATION_FAILED'],
+  },
+  {
+    operationId: 'streamEvents',
+    method: 'get',
+    path: '/api/v1/open/events/stream',
+    summary: 'Stream events',
+    description:
+      'The event log, live, as Server-Sent Events (`text/event-stream`, https://html.spec.whatwg.org/multipage/server-sent-events.html): the same events and filters as `GET /api/v1/open/events`, each sent as `id: <event id>`, `event: <type>`, `data: <event JSON>`. ' +
+      'Without a resume point the stream starts with events committed after the request; with `Last-Event-ID` (the header browsers and SSE clients send on reconnect) or `last_event_id`, it first replays every visible event after that one from the log, then follows, so nothing is missed across a reconnect (a pruned or unknown id answers 400 `VALIDATION_FAILED`). ' +
+      `Events committed by any instance are streamed. A comment line (\`: heartbeat\`) is sent every ${LIMITS.streamHeartbeatSeconds} s so proxies keep the connection open. The request is signed like any other; the generated client's \`streamEvents\` signs, reconnects and resumes by itself.`,
+    scope: 'open:event:read',
+    tag: 'Events',
+    parameters: [
+      EVENT_TYPE_PARAM,
+      EVENT_DEVICE_PARAM,
+      EVENT_SINCE_PARAM,
+      query('last_event_id', 'Resume after this event (as the `Last-Event-ID` header; the header wins when both are sent).', { type: 'string', format: 'uuid' }),
+    ],
+    responses: {
+      200: {
+        description: 'A `text/event-stream` that stays open: one SSE event per event, heartbeats as comments.',
+        content: {
+          mediaType: 'text/event-stream',
+          schema: { type: 'string', description: 'SSE frames: `id:` the event id, `event:` its type, `data:` the `DockgateEvent` JSON.' },
+          example: `id: 01966a3c-7d00-7000-8000-000000000001\nevent: command.accepted\ndata: {"id":"01966a3c-7d00-7000-8000-000000000001","type":"command.accepted","timestamp":"${EXAMPLE_TIME}","device_id":"dock-sn-001","sequence":1,"data":{}}\n\n: heartbeat\n\n`,
+        },
+      },
     },
     errors: ['VALIDATION_FAILED'],
   },

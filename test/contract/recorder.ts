@@ -29,7 +29,8 @@ export class Recorder {
   /** A fetch that sends the request, checks and records the response, and hands it on unchanged. */
   fetch = async (request: Request): Promise<Response> => {
     const res = await globalThis.fetch(request);
-    const text = await res.clone().text();
+    // A stream stays open: not read here (the contract checks its media type and headers).
+    const text = res.headers.get('content-type')?.startsWith('text/event-stream') ? '' : await res.clone().text();
     const { observation, violations } = this.contract.check(request.method, request.url, res.status, res.headers, text);
     this.violations.push(...violations);
     if (observation) {

@@ -192,6 +192,61 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
       }
     });
 
+    it('webhooks: endpoints, subscriptions, attempts, redeliver, recover, test event; their errors', async () => {
+      const ok = async <T>(p: Promise<ApiResult<T>>, status: number): Promise<T> => {
+        const r = await p;
+        expect([r.response.status, errorCode(r)]).toEqual([status, undefined]);
+        return r.data as T;
+      };
+      const fails = async (what: string, p: Promise<ApiResult<unknown>>, status: number, code: string) => {
+        const r = await p;
+        expect([what, r.response.status, errorCode(r)]).toEqual([what, status, code]);
+      };
+      const ep = await ok(api.createWebhookEndpoint({ name: 'contract', url: 'https://hooks.example.com/contract' }), 201);
+      expect(ep.secret).toMatch(/^whsec_/);
+      const id = ep.endpoint_id;
+      await ok(api.listWebhookEndpoints({ limit: 5 }), 200);
+      expect(await ok(api.getWebhookEndpoint(id), 200)).not.toHaveProperty('secret');
+      expect((await ok(api.updateWebhookEndpoint(id, { rotate_secret: true }), 200)).secret).toMatch(/^whsec_/);
+      const sub = await ok(api.createWebhookSubscription(id, { event_type: 'command.*' }), 201);
+      await ok(api.listWebhookSubscriptions(id), 200);
+      await ok(api.deleteWebhookSubscription(id, sub.subscription_id), 204);
+      await fails('delete again', api.deleteWebhookSubscription(id, sub.subscription_id), 404, 'WEBHOOK_SUBSCRIPTION_NOT_FOUND');
+      const sent = await ok(api.sendWebhookTest(id), 202);
+      await ok(api.listWebhookAttempts({ endpoint_id: id, limit: 5 }), 200);
+      await ok(api.redeliverWebhookEvent(id, sent.event_id!), 202);
+      await fails('redeliver unknown', api.redeliverWebhookEvent(id, 'evt-unknown'), 404, 'WEBHOOK_DELIVERY_NOT_FOUND');
+      await ok(api.recoverWebhookDeliveries(id, { since: '2026-01-01T00:00:00Z' }), 202);
+      await fails('create http', api.createWebhookEndpoint({ name: 'x', url: 'http://hooks.example.com/x' }), 400, 'WEBHOOK_URL_NOT_ALLOWED');
+      await fails('update http', api.updateWebhookEndpoint(id, { url: 'http://hooks.example.com/x' }), 400, 'WEBHOOK_URL_NOT_ALLOWED');
+      const bad: [string, Promise<ApiResult<unknown>>][] = [
+        ['createWebhookEndpoint body', api.createWebhookEndpoint({} as never)],
+        ['listWebhookEndpoints limit=0', api.listWebhookEndpoints({ limit: 0 })],
+        ['getWebhookEndpoint id', api.getWebhookEndpoint('not-a-uuid')],
+        ['updateWebhookEndpoint body', api.updateWebhookEndpoint(id, { timeout_seconds: 0 })],
+        ['createWebhookSubscription body', api.createWebhookSubscription(id, { event_type: 'Not A Type' })],
+        ['listWebhookSubscriptions id', api.listWebhookSubscriptions('not-a-uuid')],
+        ['deleteWebhookSubscription id', api.deleteWebhookSubscription(id, 'not-a-uuid')],
+        ['listWebhookAttempts limit=0', api.listWebhookAttempts({ limit: 0 })],
+        ['redeliverWebhookEvent id', api.redeliverWebhookEvent('not-a-uuid', 'e')],
+        ['recoverWebhookDeliveries body', api.recoverWebhookDeliveries(id, {} as never)],
+        ['sendWebhookTest id', api.sendWebhookTest('not-a-uuid')],
+      ];
+      for (const [what, p] of bad) await fails(what, p, 400, 'VALIDATION_FAILED');
+      const posts: ((c: DockgateClient) => Promise<ApiResult<unknown>>)[] = [
+        (c) => c.createWebhookEndpoint({ name: 'x', url: 'https://hooks.example.com/x' }),
+        (c) => c.updateWebhookEndpoint(id, { name: 'x' }),
+        (c) => c.createWebhookSubscription(id, { event_type: 'command.*' }),
+        (c) => c.recoverWebhookDeliveries(id, { since: '2026-01-01T00:00:00Z' }),
+      ];
+      const huge = JSON.stringify({ name: 'x'.repeat(LIMITS.maxBodyBytes) });
+      for (const call of posts) {
+        await fails('not json', call(t.client({ tamper: (req) => resign(req, t.cred, { body: '{"name": ' }) })), 400, 'INVALID_REQUEST_BODY');
+        await fails('text', call(t.client({ tamper: (req) => resign(req, t.cred, { contentType: 'text/plain' }) })), 415, 'UNSUPPORTED_MEDIA_TYPE');
+        await fails('huge', call(t.client({ tamper: (req) => resign(req, t.cred, { body: huge }) })), 413, 'PAYLOAD_TOO_LARGE');
+      }
+    });
+
     it('device requests: list, get, reply (202) seen by the dock as requests_reply, second reply 409; config answered automatically', async () => {
       const sn = t.docks[1].sn;
       // A request type no target answers by itself (the mock answers storage_config_get from its sandbox storage: docs/missions.md).
@@ -255,6 +310,7 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         ['listDeviceRequests limit=501', api.listDeviceRequests({ limit: LIMITS.listLimit.max + 1 })],
         ['getDeviceRequest id', api.getDeviceRequest('not-a-uuid')],
         ['replyDeviceRequest body', api.replyDeviceRequest(someRequestId, {} as never)],
+        ['listEvents cursor', api.listEvents({ cursor: 'not-a-cursor' })],
       ];
       for (const [what, p] of bad) {
         const r = await p;
@@ -274,6 +330,27 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         listFlightTasks: (c) => c.listFlightTasks({ limit: 1 }),
         getFlightTask: (c) => c.getFlightTask(someFlightId || randomUUID()),
         listMedia: (c) => c.listMedia({ limit: 1 }),
+        listEvents: (c) => c.listEvents({ limit: 1 }),
+        createWebhookEndpoint: (c) => c.createWebhookEndpoint({ name: 'contract', url: 'https://hooks.example.com/contract' }),
+        listWebhookEndpoints: (c) => c.listWebhookEndpoints({ limit: 1 }),
+        getWebhookEndpoint: (c) => c.getWebhookEndpoint(someCommandId),
+        updateWebhookEndpoint: (c) => c.updateWebhookEndpoint(someCommandId, { name: 'x' }),
+        listWebhookSubscriptions: (c) => c.listWebhookSubscriptions(someCommandId),
+        createWebhookSubscription: (c) => c.createWebhookSubscription(someCommandId, { event_type: 'command.*' }),
+        deleteWebhookSubscription: (c) => c.deleteWebhookSubscription(someCommandId, someRequestId),
+        listWebhookAttempts: (c) => c.listWebhookAttempts({ limit: 1 }),
+        redeliverWebhookEvent: (c) => c.redeliverWebhookEvent(someCommandId, someRequestId),
+        recoverWebhookDeliveries: (c) => c.recoverWebhookDeliveries(someCommandId, { since: '2026-01-01T00:00:00Z' }),
+        sendWebhookTest: (c) => c.sendWebhookTest(someCommandId),
+        // The stream iterator throws on a 4xx; its first step is the call.
+        streamEvents: (c) =>
+          c
+            .streamEvents({}, { lastEventId: someCommandId })
+            .next()
+            .then(
+              () => ({ response: new Response(null, { status: 200 }) }) as never,
+              (err: { status: number; error: never }) => ({ response: new Response(null, { status: err.status }), error: err.error }),
+            ),
       };
       const stale = Math.floor(Date.now() / 1000) - 2 * LIMITS.signatureWindowSeconds;
       const cases: [string, number, string, (op: { scope: string }) => DockgateClient][] = [
@@ -297,6 +374,27 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         }
       }
       expect(failures).toEqual([]);
+    });
+
+    it('events: the accepted command\'s command.accepted is listed and streamed (resumed after the event before it)', async () => {
+      const dock = t.docks[2].sn;
+      const created = await api.createCommand(bodyFor('debug_mode_open', dock, { idempotency_key: key('events') }) as never);
+      expect(created.response.status).toBe(202);
+      const id = (created.data as { command_id: string }).command_id;
+      const listed = await api.listEvents({ type: 'command.accepted', device_id: dock, limit: 500 });
+      expect(listed.response.status).toBe(200);
+      const items = listed.data!.items;
+      const mine = items.findIndex((e) => (e.data as { command_id?: string }).command_id === id);
+      expect(mine).toBeGreaterThanOrEqual(0);
+      const resume = mine > 0 ? { lastEventId: items[mine - 1]!.id } : {};
+      const ctl = new AbortController();
+      const it = api.streamEvents({ type: 'command.accepted', device_id: dock }, { ...resume, signal: ctl.signal });
+      if (mine > 0) {
+        const first = await it.next();
+        expect((first.value as { id: string }).id).toBe(items[mine]!.id);
+      }
+      ctl.abort();
+      await it.return(undefined);
     });
 
     it('scenario outcomes: succeeded, failed with a DJI code, timeout, unmatched, delay', async () => {

@@ -137,6 +137,45 @@ const handlers: Handlers = {
     const type: string | undefined = query.type;
     return { status: 200, body: { items: [], next_cursor: null, type } };
   },
+  async createWebhookEndpoint(_c, { body }) {
+    const url: string = body.url;
+    return { status: 201, body: { url } };
+  },
+  async updateWebhookEndpoint(_c, { params, body }) {
+    const rotate: boolean | undefined = body.rotate_secret;
+    return { status: 200, body: { endpoint_id: params.endpoint_id, rotate } };
+  },
+  async deleteWebhookSubscription(_c, { params }) {
+    const id: string = params.subscription_id;
+    return { status: 204, body: id ? undefined : undefined };
+  },
+  async listWebhookEndpoints() {
+    return { status: 200, body: {} };
+  },
+  async getWebhookEndpoint() {
+    return { status: 200, body: {} };
+  },
+  async createWebhookSubscription() {
+    return { status: 200, body: {} };
+  },
+  async listWebhookSubscriptions() {
+    return { status: 200, body: {} };
+  },
+  async listWebhookAttempts() {
+    return { status: 200, body: {} };
+  },
+  async redeliverWebhookEvent() {
+    return { status: 200, body: {} };
+  },
+  async recoverWebhookDeliveries() {
+    return { status: 200, body: {} };
+  },
+  async sendWebhookTest() {
+    return { status: 200, body: {} };
+  },
+  async streamEvents() {
+    return { status: 200, body: '' };
+  },
 };
 const app = new Hono();
 registerRoutes(app, handlers, { readBody: (c) => c.req.json(), onInvalid: (c, code, issues) => c.json({ code, details: issues }, 400) });
@@ -197,6 +236,18 @@ describe('client ↔ routes over real HTTP with signatures', () => {
         getDeviceRequest: async (_c: Context, input: any) => (rec('getDeviceRequest', input), { status: 404, body: { code: 'DEVICE_REQUEST_NOT_FOUND', message: 'none', request_id: 'r' } }),
         replyDeviceRequest: async (_c: Context, input: any) => (rec('replyDeviceRequest', input), { status: 202, body: { request_id: input.params.request_id, reply_code: input.body.reply_code, reply_message: null, reply_source: 'manual', replied_at: now() } }),
         listEvents: async (_c: Context, input: unknown) => (rec('listEvents', input), { status: 200, body: { items: [], next_cursor: null } }),
+        createWebhookEndpoint: async (_c: Context, input: unknown) => (rec('createWebhookEndpoint', input), { status: 200, body: {} }),
+        listWebhookEndpoints: async (_c: Context, input: unknown) => (rec('listWebhookEndpoints', input), { status: 200, body: {} }),
+        getWebhookEndpoint: async (_c: Context, input: unknown) => (rec('getWebhookEndpoint', input), { status: 200, body: {} }),
+        updateWebhookEndpoint: async (_c: Context, input: unknown) => (rec('updateWebhookEndpoint', input), { status: 200, body: {} }),
+        createWebhookSubscription: async (_c: Context, input: unknown) => (rec('createWebhookSubscription', input), { status: 200, body: {} }),
+        listWebhookSubscriptions: async (_c: Context, input: unknown) => (rec('listWebhookSubscriptions', input), { status: 200, body: {} }),
+        deleteWebhookSubscription: async (_c: Context, input: unknown) => (rec('deleteWebhookSubscription', input), { status: 200, body: {} }),
+        listWebhookAttempts: async (_c: Context, input: unknown) => (rec('listWebhookAttempts', input), { status: 200, body: {} }),
+        redeliverWebhookEvent: async (_c: Context, input: unknown) => (rec('redeliverWebhookEvent', input), { status: 200, body: {} }),
+        recoverWebhookDeliveries: async (_c: Context, input: unknown) => (rec('recoverWebhookDeliveries', input), { status: 200, body: {} }),
+        sendWebhookTest: async (_c: Context, input: unknown) => (rec('sendWebhookTest', input), { status: 200, body: {} }),
+        streamEvents: async (_c: Context, input: unknown) => (rec('streamEvents', input), { status: 200, body: '' }),
       },
       {
         readBody: async (c: Context) => JSON.parse(new TextDecoder().decode(c.get('raw'))),

@@ -60,6 +60,11 @@ export class MemoryEventLog implements EventLog {
     return { events, position: events.length ? events[events.length - 1]!.position : after };
   }
 
+  async tail(): Promise<string | null> {
+    this.guard();
+    return this.next > 1 ? String(this.next - 1) : null;
+  }
+
   async positionOf(id: string): Promise<string | null> {
     this.guard();
     return this.log.find((r) => r.id === id)?.position ?? null;

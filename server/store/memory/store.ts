@@ -47,9 +47,7 @@ export class MemoryStore implements Store {
   readonly flightTasks = new MemoryFlightTasks(() => this.closed, this.events);
   readonly media = new MemoryMedia(() => this.closed, this.events, this.flightTasks);
   /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
-  readonly webhooks = new MemoryWebhooks(() => {
-    if (this.closed) throw new StoreUnavailableError('memory store is closed');
-  });
+  readonly webhooks = new MemoryWebhooks(() => this.closed);
   private readonly credentials = new Map<string, Row>();
   /** key(api_id, nonce) → expires_at. */
   private readonly nonces = new Map<string, string>();

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { positiveLimit } from '../rows.js';
-import type { Page } from '../types.js';
+import { StoreUnavailableError, type Page } from '../types.js';
 import {
   matchingPatterns,
   type WebhookAttemptFilter, type WebhookAttemptOutcome, type WebhookAttemptRecord, type WebhookDeliveryRecord,
@@ -31,12 +31,12 @@ export class MemoryWebhooks implements WebhookStore {
   private readonly deliveries = new Map<string, Delivery>();
   private readonly attempts: WebhookAttemptRecord[] = [];
 
-  /** `check` throws when the owning store is closed. */
-  constructor(private readonly check: () => void) {}
+  /** `isClosed`: whether the owning store is closed (calls then reject with StoreUnavailableError). */
+  constructor(private readonly isClosed: () => boolean) {}
 
   private run<T>(fn: () => T): Promise<T> {
     try {
-      this.check();
+      if (this.isClosed()) throw new StoreUnavailableError('memory store is closed');
       return Promise.resolve(fn());
     } catch (err) {
       return Promise.reject(err);

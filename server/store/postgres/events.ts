@@ -86,6 +86,11 @@ export class PostgresEventLog implements EventLog {
     return { events, position: events.length ? events[events.length - 1]!.position : after };
   }
 
+  async tail(): Promise<string | null> {
+    const [r] = await this.e.q('SELECT tx::text AS tx, pos FROM events WHERE tx < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY tx DESC, pos DESC LIMIT 1');
+    return r ? position(r) : null;
+  }
+
   async positionOf(id: string): Promise<string | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
     const [r] = await this.e.q(SQL.positionOf, [id]);

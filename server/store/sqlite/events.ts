@@ -99,6 +99,13 @@ export class SqliteEventLog implements EventLog {
     });
   }
 
+  tail(): Promise<string | null> {
+    return this.e.run(() => {
+      const p = this.e.rd('SELECT max(pos) FROM events').pluck().get() as number | null;
+      return p === null ? null : String(p);
+    });
+  }
+
   positionOf(id: string): Promise<string | null> {
     return this.e.run(() => {
       const p = this.e.rd(SQL.positionOf).pluck().get(id) as number | undefined;

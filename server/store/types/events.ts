@@ -54,6 +54,8 @@ export interface EventLog {
    * following positions misses nothing.
    */
   read(after: string | null, f: EventFilter, limit: number): Promise<{ events: EventRecord[]; position: string | null }>;
+  /** The latest position a reader can see now (null: empty log). Read before `read` to skip filtered-out rows. */
+  tail(): Promise<string | null>;
   /** The position of event `id`, or null when unknown (pruned or never stored). */
   positionOf(id: string): Promise<string | null>;
   /** Delete up to `limit` events older than `before` (ISO); returns how many. */
