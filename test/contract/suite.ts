@@ -330,6 +330,9 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         listFlightTasks: (c) => c.listFlightTasks({ limit: 1 }),
         getFlightTask: (c) => c.getFlightTask(someFlightId || randomUUID()),
         listMedia: (c) => c.listMedia({ limit: 1 }),
+        listDevices: (c) => c.listDevices({ limit: 1 }),
+        getDevice: (c) => c.getDevice(t.docks[0].sn),
+        listDeviceAlarms: (c) => c.listDeviceAlarms(t.docks[0].sn, { limit: 1 }),
         listEvents: (c) => c.listEvents({ limit: 1 }),
         createWebhookEndpoint: (c) => c.createWebhookEndpoint({ name: 'contract', url: 'https://hooks.example.com/contract' }),
         listWebhookEndpoints: (c) => c.listWebhookEndpoints({ limit: 1 }),
@@ -458,6 +461,30 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         expect([what, r.response.status, errorCode(r)]).toEqual([what, 400, 'VALIDATION_FAILED']);
       }
     }, 60_000);
+
+    it('devices: list, get and alarms of a dock that reported; 404 for an unknown SN; 400 for bad parameters', async () => {
+      const sn = t.docks[0].sn;
+      let dev = await api.getDevice(sn);
+      for (let i = 0; i < 40 && dev.response.status === 404; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        dev = await api.getDevice(sn);
+      }
+      expect(dev.data).toMatchObject({ sn, kind: 'dock' });
+      expect((await api.listDevices({ kind: 'dock', limit: 500 })).data!.items.map((d) => d.sn)).toContain(sn);
+      expect((await api.listDeviceAlarms(sn, { state: 'active' })).response.status).toBe(200);
+      for (const r of [await api.getDevice('NOSUCHDOCK404'), await api.listDeviceAlarms('NOSUCHDOCK404')]) {
+        expect([r.response.status, errorCode(r)]).toEqual([404, 'DEVICE_NOT_FOUND']);
+      }
+      const bad: [string, Promise<ApiResult<unknown>>][] = [
+        ['listDevices limit=0', api.listDevices({ limit: 0 })],
+        ['getDevice lang', api.getDevice(sn, { lang: 'not a language' })],
+        ['listDeviceAlarms state', api.listDeviceAlarms(sn, { state: 'gone' as never })],
+      ];
+      for (const [what, p] of bad) {
+        const r = await p;
+        expect([what, r.response.status, errorCode(r)]).toEqual([what, 400, 'VALIDATION_FAILED']);
+      }
+    }, 30_000);
 
     extra?.({ target: () => t, api: () => api, bodyFor });
 
