@@ -119,7 +119,7 @@ export function eventSections(api: Pick<ApiDefinition, 'events'>): string {
   const out = [
     '| type | summary | emitted today |',
     '|---|---|---|',
-    ...api.events.map((e) => `| [${code(e.type)}](#${e.type.replace(/[._]/g, '')}) | ${e.summary} | ${e.pending ? `once ${e.pending} lands` : 'yes'} |`),
+    ...api.events.map((e) => `| [${code(e.type)}](#${e.type.replace(/\./g, '')}) | ${e.summary} | ${e.pending ? `once ${e.pending} lands` : 'yes'} |`),
     '',
   ];
   api.events.forEach((e, i) => {
