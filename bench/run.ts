@@ -26,8 +26,8 @@ import { runAccept } from './scenarios/accept.js';
 import { runE2e } from './scenarios/e2e.js';
 import { runMemory } from './scenarios/memory.js';
 import { runMock } from './scenarios/mock.js';
-import { runTelemetry } from './scenarios/telemetry.js';
 import { runStreams } from './scenarios/streams.js';
+import { runTelemetry } from './scenarios/telemetry.js';
 import { runWebhooks } from './scenarios/webhooks.js';
 
 const BENCH = fileURLToPath(new URL('./', import.meta.url));

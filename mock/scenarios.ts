@@ -11,6 +11,8 @@
  *   code=<DJI error code, positive integer>        only with outcome=failed (alone it implies failed)
  *   fail_at=reply | event                          where a progress-tracked command fails
  *   delay=<milliseconds, 0–300000>                 wait before the dock replies
+ *   waypoint=<0-based index>                       flighttask_execute: with outcome=failed the mission
+ *                                                  fails there (break point); with timeout it goes silent there
  * Preferences with other names (`return=minimal`, `respond-async`, …) are ignored, as RFC 7240
  * asks; a known name with a bad value is a `PreferError` (the mock answers 400 VALIDATION_FAILED).
  */
@@ -28,6 +30,8 @@ export interface Scenario {
   failAt?: 'reply' | 'event';
   /** Milliseconds the dock waits before replying. */
   delayMs?: number;
+  /** Simulated mission: the waypoint where it fails (`failed`) or goes silent (`timeout`). */
+  waypoint?: number;
 }
 
 /** Longest delay accepted: the longest `timeout_seconds` (300 s). */
@@ -75,6 +79,7 @@ export function parsePrefer(sources: { field: string; text: string | undefined }
   let codeField = '';
   let failAt: 'reply' | 'event' | undefined;
   let delayMs: number | undefined;
+  let waypoint: number | undefined;
   let seen = false;
   for (const { field, text } of sources) {
     if (text === undefined) continue;
@@ -113,6 +118,11 @@ export function parsePrefer(sources: { field: string; text: string | undefined }
           delayMs = Number(value);
           break;
         }
+        case 'waypoint': {
+          if (!/^\d{1,4}$/.test(value)) throw new PreferError(field, `${field}: waypoint must be a waypoint index 0–9999, got ${JSON.stringify(value)}.`);
+          waypoint = Number(value);
+          break;
+        }
         default:
           continue; // RFC 7240 §2: ignore preferences that are not understood
       }
@@ -127,7 +137,11 @@ export function parsePrefer(sources: { field: string; text: string | undefined }
   if (outcome !== 'failed' && failAt !== undefined) {
     throw new PreferError(outcomeField, `${outcomeField}: fail_at only applies to outcome=failed (got outcome=${outcome}).`);
   }
+  if (waypoint !== undefined && outcome !== 'failed' && outcome !== 'timeout') {
+    throw new PreferError(outcomeField, `${outcomeField}: waypoint only applies to outcome=failed or outcome=timeout (got outcome=${outcome}).`);
+  }
   const s: Scenario = { outcome };
+  if (waypoint !== undefined) s.waypoint = waypoint;
   if (outcome === 'failed') s.code = code ?? DEFAULT_FAIL_CODE;
   if (failAt !== undefined) s.failAt = failAt;
   if (delayMs !== undefined) s.delayMs = delayMs;
@@ -140,6 +154,7 @@ export function formatScenario(s: Scenario): string {
   if (s.code !== undefined) parts.push(`code=${s.code}`);
   if (s.failAt !== undefined) parts.push(`fail_at=${s.failAt}`);
   if (s.delayMs !== undefined) parts.push(`delay=${s.delayMs}`);
+  if (s.waypoint !== undefined) parts.push(`waypoint=${s.waypoint}`);
   return parts.join(', ');
 }
 
@@ -163,6 +178,7 @@ export function toRule(s: Scenario): ScenarioRule {
       break;
   }
   if (s.delayMs !== undefined) rule.delayMs = s.delayMs;
+  if (s.waypoint !== undefined) rule.atWaypoint = s.waypoint;
   return rule;
 }
 

@@ -100,6 +100,16 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
+/**
+ * Object storage the sandbox answers `storage_config_get` with when `STORAGE_*` is not set: the
+ * simulated docks only report their uploads (no bytes move), so the mission's media show up in
+ * `GET /api/v1/open/media` without any storage to run.
+ */
+export const SANDBOX_STORAGE: NonNullable<Config['storage']> = {
+  endpoint: 'http://127.0.0.1:9000', bucket: 'dockgate-sandbox', region: 'us-east-1', provider: 'minio', keyPrefix: 'media',
+  accessKeyId: 'sandbox', secretAccessKey: 'sandbox-secret', stsRoleArn: null, stsEndpoint: null, stsDurationSeconds: 3600,
+};
+
 /** How long a new dock may take to be announced (its `update_topo` answered) before commands go anyway. */
 const ANNOUNCE_WAIT_MS = 3000;
 
@@ -173,7 +183,7 @@ export async function startMock(config: Config, o: MockOptions = {}): Promise<Mo
     };
 
     const gateway = await startGateway(
-      { ...config, mqttUrl, dataDir, databaseUrl: null, devCredential: false },
+      { ...config, storage: config.storage ?? SANDBOX_STORAGE, mqttUrl, dataDir, databaseUrl: null, devCredential: false },
       {
         logger,
         ...(embedded !== null ? { broker: embedded } : {}),

@@ -18,6 +18,7 @@ import { commandHandlers } from './handlers/commands.js';
 import type { MqttForHttp } from './handlers/deps.js';
 import { deviceRequestHandlers } from './handlers/device-requests.js';
 import { deviceHandlers } from './handlers/devices.js';
+import { missionHandlers } from './handlers/missions.js';
 import { HmsMessages } from './fleet/hms.js';
 import { webhookHandlers } from './handlers/webhooks.js';
 import type { WebhookDeps } from './webhooks/endpoints.js';
@@ -95,6 +96,7 @@ export function createApp({ config, store, mqtt, logger, extend, metrics, eventS
     ...deviceRequestHandlers({ store, mqtt, logger }),
     ...deviceHandlers({ store, hmsMessages: HmsMessages.load(config.hmsMessagesFile ?? null) }),
     ...eventHandlers({ store, mqtt, logger }, eventStream),
+    ...missionHandlers({ store }),
     ...webhookHandlers({ store }, webhooks ?? { allowPrivate: false, kick: () => {} }),
   };
   extend?.(app, { store, mqtt, logger });

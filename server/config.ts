@@ -3,6 +3,7 @@
  * Every option has an env name (`PORT`) and a flag (`--port 8080` or `--port=8080`); the table in
  * docs/configuration.md is this file in prose. Bad values throw a `ConfigError` naming the option.
  */
+import { STORAGE_OPTIONS, storageConfig, type StorageConfig } from './missions/storage.js';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { LIMITS } from '../spec/api.js';
@@ -48,6 +49,8 @@ export interface Config {
   devCredential: boolean;
   /** `WEBHOOK_ALLOW_PRIVATE`: deliver webhooks to loopback/private addresses (and http to loopback). */
   webhookAllowPrivate: boolean;
+  /** `STORAGE_*`: object storage that `storage_config_get` is answered with (null: partners answer it). */
+  storage: StorageConfig | null;
   /** Grace period for in-flight requests on SIGTERM, ms. */
   shutdownTimeoutMs: number;
   /** TEST ONLY: delay before handling each uplink message, ms (TEST_INGEST_DELAY_MS; 0 = none). */
@@ -103,6 +106,7 @@ export const OPTIONS: { env: string; default: string; description: string }[] = 
   { env: 'DJI_APP_KEY', default: '(empty)', description: '`app_key` of the automatic `config` reply.' },
   { env: 'DJI_APP_LICENSE', default: '(empty)', description: '`app_license` of the automatic `config` reply.' },
   { env: 'DEVICE_SILENCE_SECONDS', default: '60', description: 'A device that sent nothing for this many seconds is shown offline (reason `silence`) until its next message.' },
+  ...STORAGE_OPTIONS,
   { env: 'HMS_MESSAGES_FILE', default: '(unset)', description: 'DJI\'s `hms.json` (downloaded from DJI\'s HMS page) for the texts of HMS alarms; unset: alarms show their code only.' },
 ];
 
@@ -173,6 +177,12 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
   if ((get('MQTT_TLS_CERT_FILE') === undefined) !== (get('MQTT_TLS_KEY_FILE') === undefined)) {
     throw new ConfigError('MQTT_TLS_CERT_FILE and MQTT_TLS_KEY_FILE must be given together (the TLS listener needs both)');
   }
+  let storage: StorageConfig | null;
+  try {
+    storage = storageConfig(get);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   const djiConfig = {
     ntp_server_host: get('DJI_NTP_SERVER_HOST') ?? 'pool.ntp.org',
     ntp_server_port: int('DJI_NTP_SERVER_PORT', get('DJI_NTP_SERVER_PORT') ?? '123', 1, 65535),
@@ -211,6 +221,7 @@ export function loadConfig(argv: readonly string[] = [], env: Record<string, str
     djiConfig,
     deviceSilenceSeconds: int('DEVICE_SILENCE_SECONDS', get('DEVICE_SILENCE_SECONDS') ?? '60', 5, 86_400),
     hmsMessagesFile: get('HMS_MESSAGES_FILE') ?? null,
+    storage,
   };
 }
 

@@ -20,6 +20,7 @@ import { createLogger } from './http/logger.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './mqtt/broker.js';
 import { createMetrics } from './metrics.js';
 import { startMqttCore, type MqttCore } from './mqtt/core.js';
+import { StorageReplies } from './missions/storage.js';
 import { closeOnSignals } from './shutdown.js';
 import { openStore } from './store/index.js';
 import { WebhookFanout } from './webhooks/fanout.js';
@@ -90,6 +91,7 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       devDock = (await registerDock(store, { sn: DEV_DOCK_SN, credentials: [devCredential.api_id] })).login;
     }
 
+    const storage = config.storage ? new StorageReplies(config.storage) : null;
     const mqtt = await startMqttCore({
       store,
       url: mqttUrl,
@@ -107,7 +109,7 @@ export async function startGateway(config: Config, o: { logger?: Logger; extendA
       testIngestDelayMs: config.testIngestDelayMs,
       // The embedded broker knows dockgate by the login it made at start-up; an external one by the configured one.
       ...(embedded?.internalLogin ? { ...embedded.internalLogin } : embedded !== null ? {} : brokerLogin(config)),
-      autoReply: { config: { ...config.djiConfig } },
+      autoReply: { config: { ...config.djiConfig }, ...(storage ? { storage: (sn: string) => storage.reply(sn) } : {}) },
       fleet: { silenceSeconds: config.deviceSilenceSeconds },
     });
     cleanups.push(() => mqtt.close());

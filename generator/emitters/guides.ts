@@ -37,7 +37,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const GUIDES_DIR = 'docs/guides';
 
 /** Navigation order; guides not listed follow in name order. `index` is the docs home. */
-export const GUIDE_ORDER = ['index', 'quickstart', 'signing', 'other-generators', 'lifecycle', 'progress', 'device-requests', 'fleet', 'events', 'webhooks', 'scenarios', 'configuration', 'operations', 'deployment', 'architecture'] as const;
+export const GUIDE_ORDER = ['index', 'quickstart', 'signing', 'other-generators', 'lifecycle', 'progress', 'device-requests', 'events', 'webhooks', 'missions', 'fleet', 'scenarios', 'configuration', 'operations', 'deployment', 'architecture'] as const;
 
 /** One Markdown guide: `name` is the file name without `.md`. */
 export interface Guide {

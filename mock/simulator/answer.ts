@@ -20,6 +20,7 @@ import { DEFAULT_FAIL_CODE, type RuleBook, type ScenarioRule } from './rules.js'
 import { playBehaviour, scriptedBehaviour, type ReceivedCommand, type Script } from './script.js';
 import { isObject, now, type CommandResult, type DockHost, type HandledCommand, type MessageRecord, type SimulatedDockOptions } from './types.js';
 import { checkData, type DataIssue } from './validate.js';
+import type { MissionRunner } from './mission.js';
 
 /** DJI "command parameters invalid" (docs/dji/error-codes.md). */
 export const INVALID_PARAMETERS = 325001;
@@ -35,6 +36,8 @@ export interface CommandLog {
 export class CommandResponder {
   /** The wire-level script, if any (script.ts). */
   script: Script | null;
+  /** Flies `flighttask_execute` missions (mission.ts); without it the catalog's generic progress series. */
+  mission: MissionRunner | null = null;
   /** `flight_id` of the last flight task / take-off command (device requests echo it). */
   lastFlightId: string | undefined;
   private readonly handledTids = new Map<string, HandledCommand>();
@@ -122,7 +125,8 @@ export class CommandResponder {
     cmd.rule = rule;
     if (rule?.delayMs) await this.host.sleep(rule.delayMs);
     if (this.host.closed()) return 'silent';
-    if (rule?.outcome === 'silent') return 'silent';
+    const mission = this.mission && method === 'flighttask_execute' && rule?.atWaypoint !== undefined;
+    if (rule?.outcome === 'silent' && !mission) return 'silent';
 
     const def = this.catalog.get(method);
     if (!def || def.transport !== transport) {
@@ -145,7 +149,7 @@ export class CommandResponder {
       return 'wrong_method';
     }
     const failCode = rule?.outcome === 'fail' ? (rule.code ?? DEFAULT_FAIL_CODE) : undefined;
-    const failInEvent = failCode !== undefined && def.progress !== undefined && rule?.failAt === 'event';
+    const failInEvent = failCode !== undefined && def.progress !== undefined && (rule?.failAt === 'event' || mission);
     if (failCode !== undefined && !failInEvent) {
       await this.reply(cmd, method, { result: failCode });
       return 'failed';
@@ -153,6 +157,12 @@ export class CommandResponder {
     const ok: Record<string, unknown> = { result: 0 };
     if (def.progress?.status_path === 'output.status') ok.output = { status: 'in_progress' };
     await this.reply(cmd, method, ok);
+    if (this.mission && method === 'flighttask_execute' && isObject(cmd.data) && typeof cmd.data.flight_id === 'string') {
+      await this.mission.run(cmd.data.flight_id, cmd.bid as string, rule, cmd.events, def.progress?.need_reply ?? true);
+      return failCode !== undefined ? 'failed' : 'succeeded';
+    }
+    if (method === 'flighttask_pause') this.mission?.pause();
+    if (method === 'flighttask_recovery') this.mission?.resume();
     if (def.progress) await this.sendProgress(def, cmd, failInEvent ? failCode : undefined);
     return failCode !== undefined ? 'failed' : 'succeeded';
   }

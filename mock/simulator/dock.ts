@@ -26,6 +26,7 @@ import { RuleBook, type ListedRule, type MessageKey, type ScenarioRule } from '.
 import type { Script } from './script.js';
 import { DockRecorder } from './recorder.js';
 import { DOCK_MODEL, Telemetry } from './telemetry.js';
+import { MissionRunner } from './mission.js';
 import { isObject, now, silentLogger, type DjiMessage, type DockHost, type HandledCommand, type MessageRecord, type RequestHandle, type SentEvent, type SentRequest, type SimLogger, type SimulatedDockOptions } from './types.js';
 
 /**
@@ -108,6 +109,7 @@ export class SimulatedDock extends DockRecorder {
       { ...opts, limit: this.limit },
     );
     this.responder.script = opts.script ?? null;
+    if (opts.mission !== false) this.responder.mission = new MissionRunner({ ...host, sendEvent: (m, d, o, into) => this.sendEventMessage(eventMessage(this.sn, m, d, o), into), request: async (m, d) => (await (await this.sendRequest(m, d)).reply).data as Record<string, unknown> }, { stepMs: opts.progressIntervalMs || 200, ...opts.mission });
     this.telemetry = new Telemetry(
       { dockSn: this.sn, droneSn: this.droneSn, canSend: () => this.connected() && !this.silenced, send: (topic, message) => this.publish(topic, message, 0) },
       opts.telemetry === false ? { osdIntervalMs: 0 } : (opts.telemetry ?? {}),

@@ -23,6 +23,12 @@ export interface ScenarioRule {
    * carrying the code. Commands without progress always fail in the reply.
    */
   failAt?: 'reply' | 'event';
+  /**
+   * For a simulated mission (`flighttask_execute`, mission.ts): `fail` (with `failAt: 'event'`) ends
+   * it `failed` with a break point at this waypoint (0-based); `silent` stops its progress there
+   * (the command itself is accepted).
+   */
+  atWaypoint?: number;
   /** Method used by `wrong_method` (default: another catalog method). */
   method?: string;
   /** Wait this long (ms) before replying; progress events follow the reply. */

@@ -1,5 +1,6 @@
 /** Options and records of the dock simulator (mock/simulator/dock.ts). */
 import type { Duplex } from 'node:stream';
+import type { MissionOptions } from './mission.js';
 import type { IClientOptions } from 'mqtt';
 import type { CommandDef, DeviceRequestDef, Transport } from '../../spec/types.js';
 import type { ScenarioRule } from './rules.js';
@@ -58,6 +59,8 @@ export interface SimulatedDockOptions {
   requestTimeoutMs?: number;
   /** Pause between progress events (default 0: back to back, in order). */
   progressIntervalMs?: number;
+  /** Simulated missions of `flighttask_execute` (mission.ts; step default `progressIntervalMs` or 200 ms); `false`: the catalog's generic progress series. */
+  mission?: MissionOptions | false;
   /** Device request definitions (default: `spec/requests.ts` `deviceRequestsByType`). */
   requestDefs?: ReadonlyMap<string, DeviceRequestDef>;
   /** Entries kept in each history array (default 1000; older ones are dropped). */

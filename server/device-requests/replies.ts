@@ -30,6 +30,8 @@ export const CONFIG_REPLY_DEFAULTS: Readonly<Record<string, unknown>> = {
 export interface AutoReplyConfig {
   /** Flat `config` reply data, merged over `CONFIG_REPLY_DEFAULTS`. */
   config?: Record<string, unknown>;
+  /** `storage_config_get` reply for a dock (server/missions/storage.ts); unset: partners answer it. */
+  storage?: (gateway_sn: string) => Promise<Record<string, unknown>>;
 }
 
 function isFlat(def: DeviceRequestDef | undefined): boolean {
@@ -89,7 +91,27 @@ const SECRET_REPLY_KEYS = ['app_key', 'app_license'] as const;
 export function redactReply(data: Record<string, unknown>): Record<string, unknown> {
   const out = { ...data };
   for (const k of SECRET_REPLY_KEYS) if (typeof out[k] === 'string' && out[k] !== '') out[k] = '***';
+  // storage_config_get: the upload secret and session token (the key id stays, to tell keys apart).
+  const output = out.output as Record<string, unknown> | undefined;
+  const creds = output?.credentials as Record<string, unknown> | undefined;
+  if (creds && typeof creds === 'object') {
+    const c = { ...creds };
+    for (const k of STORAGE_SECRET_KEYS) if (typeof c[k] === 'string' && c[k] !== '') c[k] = '***';
+    out.output = { ...output, credentials: c };
+  }
   return out;
+}
+
+/** Keys of the `storage_config_get` reply's `credentials` that are secrets. */
+const STORAGE_SECRET_KEYS = ['access_key_secret', 'security_token'] as const;
+
+/**
+ * The automatic reply to a request from `gateway_sn`: `autoReplyData`, or for `storage_config_get`
+ * the configured storage's (async: it may call STS); null when the platform does not answer it.
+ */
+export async function autoReplyFor(def: DeviceRequestDef | undefined, cfg: AutoReplyConfig | undefined, gateway_sn: string): Promise<Record<string, unknown> | null> {
+  if (def?.request_type === 'storage_config_get' && cfg?.storage) return cfg.storage(gateway_sn);
+  return autoReplyData(def, cfg);
 }
 
 /** The stored reply of an automatic answer with `data` (secrets redacted), replied at `now` (ISO). */

@@ -42,6 +42,7 @@ import { Stats } from './stats.js';
 import { UPLINK_FILTERS, parseUplinkTopic, shareFilter, type ParsedTopic } from '../../spec/topics.js';
 import { onStatus } from './topology.js';
 import { FleetIngest, type FleetIngestOptions } from '../fleet/ingest.js';
+import { MissionIngest } from '../missions/ingest.js';
 import { parseTelemetry } from '../fleet/state.js';
 
 export interface MqttCoreOptions {
@@ -215,7 +216,8 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
   };
 
   const dispatcher = new Dispatcher({ store: o.store, link, logger: log, owner: o.instanceId, catalog, stats, bus, intervalMs: o.dispatchIntervalMs });
-  const correlator = new Correlator({ store: o.store, link, logger: log, catalog, progressIndex: buildProgressIndex(catalog.values()), stats, bus });
+  const missions = new MissionIngest({ store: o.store, logger: log, stats });
+  const correlator = new Correlator({ store: o.store, link, logger: log, catalog, progressIndex: buildProgressIndex(catalog.values()), stats, bus, onReplied: (rec) => missions.onReply(rec) });
   const requests = new RequestHandler({ store: o.store, link, logger: log, stats, requestDefs, autoReply: o.autoReply });
   const topology = { store: o.store, link, logger: log, stats };
   const waiters = new Waiters(o.store, bus, o.waitPollMs ?? 200, log);
@@ -299,6 +301,8 @@ export async function startMqttCore(o: MqttCoreOptions): Promise<MqttCore> {
           const bad = await fleet.hms(p.gateway_sn, r.value);
           if (bad) malformed(p, topic, payload.length, bad);
         }
+        const badMission = await missions.onEvent(p.gateway_sn, r.value);
+        if (badMission) malformed(p, topic, payload.length, badMission);
         // Also through the correlator: it answers need_reply whatever the method.
         return correlator.onEvent(p.gateway_sn, topic, r.value);
       }

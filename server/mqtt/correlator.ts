@@ -65,6 +65,8 @@ export interface CorrelatorOptions {
   progressIndex: ProgressIndex;
   stats: Stats;
   bus: TransitionBus;
+  /** Called with the record a `services_reply` produced (flight tasks: server/missions/ingest.ts). */
+  onReplied?: (rec: CommandRecord) => Promise<void>;
   /** The clock (default the system's): tests run a long job's limits on a simulated one. */
   now?: () => Date;
 }
@@ -146,6 +148,7 @@ export class Correlator {
       stats.inc('replies');
     }
     this.o.bus.notify(rec);
+    await this.o.onReplied?.(rec);
   }
 
   // ── events ───────────────────────────────────────────────────────────────────────────────

@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { DeviceRequestDef } from '../../spec/types.js';
-import { autoReplyData, autoReplyRecord, requestReplyMessage, type AutoReplyConfig } from '../device-requests/replies.js';
+import { autoReplyFor, autoReplyRecord, requestReplyMessage, type AutoReplyConfig } from '../device-requests/replies.js';
 import type { DeviceRequestRecord, Store } from '../store/types.js';
 import type { DjiEnvelope } from './envelope.js';
 import type { MqttLink } from './link.js';
@@ -60,7 +60,14 @@ export class RequestHandler {
       stats.inc('requests_received');
       logger.info({ request_id: stored.request_id, gateway_sn, request_type: env.method, tid: env.tid }, 'device request received');
     }
-    const data = autoReplyData(requestDefs.get(env.method), autoReply);
+    let data: Record<string, unknown> | null;
+    try {
+      data = await autoReplyFor(requestDefs.get(env.method), autoReply, gateway_sn);
+    } catch (err) {
+      // STS down or refusing: the request stays open for a partner to answer (message only: no secrets).
+      logger.warn({ request_id: stored.request_id, gateway_sn, request_type: env.method, err: (err as Error).message }, 'automatic reply failed');
+      data = null;
+    }
     if (resent && stored.replied_at !== null && stored.standardized_reply) {
       // The dock asked again (same tid): our reply was probably lost, so send it again. An
       // automatic reply is rebuilt because the stored copy has its secrets redacted.

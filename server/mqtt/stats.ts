@@ -50,6 +50,12 @@ export const STAT_NAMES = [
   'alarms_cleared',
   /** Fleet store writes that failed (store down); the data is retried on the next flush. */
   'fleet_errors',
+  /** Flight-task records changed by progress events (server/missions/). */
+  'flight_task_updates',
+  /** Mission store writes that failed (logged; the next event writes the newer state). */
+  'mission_errors',
+  /** Media files recorded from `file_upload_callback`. */
+  'media_recorded',
 ] as const;
 
 export type StatName = (typeof STAT_NAMES)[number];

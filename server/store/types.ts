@@ -14,6 +14,8 @@ import type { FleetStore } from './types/fleet.js';
 import type { DeviceRegistry } from './types/devices.js';
 import type { EventLog } from './types/events.js';
 import type { WebhookStore } from './types/webhooks.js';
+import type { FlightTaskStore } from './types/flight-tasks.js';
+import type { MediaStore } from './types/media.js';
 
 /** Thrown when the database is unreachable; callers answer 503 and retry later. */
 export class StoreUnavailableError extends Error {
@@ -211,6 +213,10 @@ export interface Store {
   readonly devices: DeviceRegistry;
   /** The event log (issue 13): write methods below add their events in the same transaction. */
   readonly events: EventLog;
+  /** Flight tasks, one per DJI flight_id (./types/flight-tasks.ts). */
+  readonly flightTasks: FlightTaskStore;
+  /** Uploaded media files (./types/media.ts). */
+  readonly media: MediaStore;
   /** Create tables / run migrations. Idempotent. */
   migrate(): Promise<void>;
   close(): Promise<void>;

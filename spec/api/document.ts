@@ -24,6 +24,7 @@ export const SERVERS = [{ url: 'http://127.0.0.1:8080', description: 'Local gate
 export const TAGS = [
   { name: 'Downlink commands', description: 'Create, list and query downlink commands (DJI `services` methods sent to docks).' },
   { name: 'Device requests', description: 'Requests docks send to the cloud (`thing/product/{gateway_sn}/requests`): list, read, reply.' },
+  { name: 'Missions', description: 'Flight tasks (one per DJI `flight_id`: progress, break point, media) and the media files docks uploaded (docs/missions.md).' },
   { name: 'Devices', description: 'The fleet: docks and aircraft with their presence, latest state (`osd`/`state`) and HMS alarms (docs/fleet.md).' },
   { name: 'Events', description: 'What happened, told rather than polled: the event log, the live stream, and (under `webhooks`) one entry per event type as it is delivered to webhook endpoints. Guide: `docs/events.md`.' },
   { name: 'Webhooks', description: 'Callback endpoints, subscriptions and delivery attempts: events POSTed to your HTTPS endpoint, signed per Standard Webhooks, retried for about a day.' },

@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   WEBHOOK_ENDPOINT_NOT_FOUND: { status: 404, message: 'No webhook endpoint with this `endpoint_id` belongs to this credential.' },
   WEBHOOK_SUBSCRIPTION_NOT_FOUND: { status: 404, message: 'The endpoint has no subscription with this `subscription_id`.' },
   WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, message: 'The endpoint has no delivery of this event.' },
+  FLIGHT_TASK_NOT_FOUND: { status: 404, message: 'No flight task with this `flight_id` is visible to this credential.' },
   NOT_FOUND: { status: 404, message: 'No such route.' },
   IDEMPOTENCY_CONFLICT: { status: 409, message: '`idempotency_key` was already used with a different body.' },
   DEVICE_REQUEST_ALREADY_REPLIED: { status: 409, message: 'The device request already has a reply.' },

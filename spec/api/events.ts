@@ -137,7 +137,6 @@ export const EVENTS: EventDef[] = [
     type: 'flight_task.updated',
     summary: 'A flight task changed status or step',
     emitted: 'When a flight task\'s status or step changed (not on every percent).',
-    pending: 'the mission issue (flight tasks)',
     data: obj(['flight_id', 'sn', 'status'], {
       flight_id: str('DJI `flight_id` of the task.'),
       sn: str('Dock SN.'),
@@ -151,7 +150,6 @@ export const EVENTS: EventDef[] = [
     type: 'flight_task.completed',
     summary: 'A flight task ended',
     emitted: 'When a flight task reached a terminal status (`ok`, `failed`, `canceled`...).',
-    pending: 'the mission issue (flight tasks)',
     data: obj(['flight_id', 'sn', 'status'], {
       flight_id: str('DJI `flight_id` of the task.'),
       sn: str('Dock SN.'),
@@ -164,7 +162,6 @@ export const EVENTS: EventDef[] = [
     type: 'media.uploaded',
     summary: 'A media file was uploaded',
     emitted: 'When a dock reported a finished media upload (DJI `file_upload_callback`).',
-    pending: 'the mission issue (media)',
     data: obj(['sn', 'file'], {
       sn: str('Dock SN.'),
       flight_id: { type: ['string', 'null'], description: 'Flight task the file belongs to, when known.' },

@@ -4,6 +4,7 @@
  * `API` (generator/generate.ts); the server reads the constants (error envelope, scopes, limits).
  */
 import { DEVICE_OPERATIONS, DEVICE_SHAPES } from './devices.js';
+import { MISSION_OPERATIONS, MISSION_SHAPES } from './missions.js';
 import * as document from './document.js';
 import { COMMON_ERRORS, ERROR_CODES, ERROR_EXAMPLE_DETAILS } from './errors.js';
 import { EXAMPLE_REQUEST_ID_HEADER, EXAMPLES } from './examples.js';
@@ -73,9 +74,9 @@ export const API: ApiDefinition = {
   servers: document.SERVERS,
   tags: document.TAGS,
   securitySchemes: document.SECURITY_SCHEMES,
-  operations: [...OPERATIONS, ...DEVICE_OPERATIONS],
+  operations: [...OPERATIONS, ...DEVICE_OPERATIONS, ...MISSION_OPERATIONS],
   commandUnion: COMMAND_UNION,
-  shapes: { ...SHAPES, ...DEVICE_SHAPES },
+  shapes: { ...SHAPES, ...DEVICE_SHAPES, ...MISSION_SHAPES },
   responseHeaders: RESPONSE_HEADERS,
   commonResponseHeaders: COMMON_RESPONSE_HEADERS,
   errorCodes: ERROR_CODES,

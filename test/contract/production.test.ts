@@ -40,7 +40,7 @@ defineContractSuite('production', startProductionTarget, (ctx) => {
     expect([create.response.status, errorCode(create)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
     const reply = await ctx.api().replyDeviceRequest('00000000-0000-4000-8000-000000000000', { reply_code: '0' });
     expect([reply.response.status, errorCode(reply)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
-    for (const r of [await ctx.api().listDevices(), await ctx.api().getDevice(t.docks[0].sn), await ctx.api().listDeviceAlarms(t.docks[0].sn)]) {
+    for (const r of [await ctx.api().listFlightTasks({ limit: 1 }), await ctx.api().getFlightTask('f-1'), await ctx.api().listMedia({ limit: 1 }), await ctx.api().listDevices({ limit: 1 }), await ctx.api().getDevice(t.docks[0].sn), await ctx.api().listDeviceAlarms(t.docks[0].sn)]) {
       expect([r.response.status, errorCode(r)]).toEqual([503, 'SERVICE_UNAVAILABLE']);
     }
   });

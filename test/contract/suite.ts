@@ -107,6 +107,7 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
     // Filled by earlier tests, used by later ones.
     let someCommandId = '';
     let someRequestId = '';
+    let someFlightId = '';
 
     beforeAll(async () => {
       t = await start(contract);
@@ -259,14 +260,15 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
 
     it('device requests: list, get, reply (202) seen by the dock as requests_reply, second reply 409; config answered automatically', async () => {
       const sn = t.docks[1].sn;
-      const manual = await t.injectDeviceRequest(sn, 'storage_config_get');
+      // A request type no target answers by itself (the mock answers storage_config_get from its sandbox storage: docs/missions.md).
+      const manual = await t.injectDeviceRequest(sn, 'flighttask_resource_get');
       someRequestId = manual.request_id;
       const got = await api.getDeviceRequest(manual.request_id);
-      expect(got.data).toMatchObject({ request_id: manual.request_id, device_id: sn, request_type: 'storage_config_get', reply_code: null, replied_at: null });
-      const list = await api.listDeviceRequests({ device_id: sn, request_type: 'storage_config_get', limit: 10 });
+      expect(got.data).toMatchObject({ request_id: manual.request_id, device_id: sn, request_type: 'flighttask_resource_get', reply_code: null, replied_at: null });
+      const list = await api.listDeviceRequests({ device_id: sn, request_type: 'flighttask_resource_get', limit: 10 });
       expect(list.data?.items.map((i) => i.request_id)).toContain(manual.request_id);
 
-      const reply = await api.replyDeviceRequest(manual.request_id, { reply_code: '0', reply_message: 'ok', payload: { bucket: 'media', region: 'cn-shenzhen' } });
+      const reply = await api.replyDeviceRequest(manual.request_id, { reply_code: '0', reply_message: 'ok', payload: { file: { url: 'https://example.com/wayline.kmz', fingerprint: 'abc' } } });
       expect(reply.response.status).toBe(202);
       expect(reply.data).toMatchObject({ request_id: manual.request_id, reply_code: '0', reply_source: 'manual' });
       const end = Date.now() + 5000;
@@ -275,7 +277,7 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         seen = await t.replySeenByDock(sn, manual.tid);
         if (!seen) await new Promise((r) => setTimeout(r, 25));
       }
-      expect(seen, 'requests_reply recorded by the simulated dock').toMatchObject({ tid: manual.tid, method: 'storage_config_get', data: { result: 0, output: { bucket: 'media', region: 'cn-shenzhen' } } });
+      expect(seen, 'requests_reply recorded by the simulated dock').toMatchObject({ tid: manual.tid, method: 'flighttask_resource_get', data: { result: 0, output: { file: { url: 'https://example.com/wayline.kmz', fingerprint: 'abc' } } } });
       const twice = await api.replyDeviceRequest(manual.request_id, { reply_code: '0' });
       expect([twice.response.status, errorCode(twice)]).toEqual([409, 'DEVICE_REQUEST_ALREADY_REPLIED']);
 
@@ -395,9 +397,12 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         listDeviceRequests: (c) => c.listDeviceRequests({ limit: 1 }),
         getDeviceRequest: (c) => c.getDeviceRequest(someRequestId),
         replyDeviceRequest: (c) => c.replyDeviceRequest(someRequestId, { reply_code: '0' }),
+        listFlightTasks: (c) => c.listFlightTasks({ limit: 1 }),
+        getFlightTask: (c) => c.getFlightTask(someFlightId || randomUUID()),
+        listMedia: (c) => c.listMedia({ limit: 1 }),
         listDevices: (c) => c.listDevices({ limit: 1 }),
         getDevice: (c) => c.getDevice(t.docks[0].sn),
-        listDeviceAlarms: (c) => c.listDeviceAlarms(t.docks[0].sn),
+        listDeviceAlarms: (c) => c.listDeviceAlarms(t.docks[0].sn, { limit: 1 }),
         listEvents: (c) => c.listEvents({ limit: 1 }),
         createWebhookEndpoint: (c) => c.createWebhookEndpoint({ name: 'contract', url: 'https://hooks.example.com/contract' }),
         listWebhookEndpoints: (c) => c.listWebhookEndpoints({ limit: 1 }),
@@ -491,6 +496,64 @@ export function defineContractSuite(name: string, start: (contract: Contract) =>
         return null;
       });
       expect(failures.filter(Boolean)).toEqual([]);
+    }, 30_000);
+
+    it('missions: prepare + execute → SUCCEEDED with a flight task (ok); a mission failing at a waypoint → task failed with its break point; lists, 404 and 400', async () => {
+      const dock = t.docks[1].sn;
+      const flight_id = randomUUID();
+      const prep = await api.createCommand(bodyFor('flighttask_prepare', dock, { payload: { ...EXAMPLES.commands.flighttask_prepare.valid[0].body.payload, flight_id } }) as never);
+      expect((await api.waitForCommand(prep.data!.command_id, { timeoutMs: 15_000 })).status).toBe('SUCCEEDED');
+      const exec = await api.createCommand(bodyFor('flighttask_execute', dock, { payload: { flight_id } }) as never);
+      expect(await api.waitForCommand(exec.data!.command_id, { timeoutMs: 20_000 })).toMatchObject({ status: 'SUCCEEDED', progress: { percent: 100 } });
+      someFlightId = flight_id;
+      const task = await api.getFlightTask(flight_id);
+      expect(task.data).toMatchObject({ flight_id, sn: dock, status: 'ok', terminal: true, percent: 100, media_count: 5 });
+      expect(task.data!.commands.map((c) => c.command_type)).toEqual(['flighttask_prepare', 'flighttask_execute']);
+      const listed = await api.listFlightTasks({ device_sn: dock, status: 'ok', limit: 10 });
+      expect(listed.data!.items.map((x) => x.flight_id)).toContain(flight_id);
+      expect((await api.listMedia({ flight_id, limit: 10 })).response.status).toBe(200);
+
+      const broken = randomUUID();
+      const failing = await t.createWithScenario('outcome=failed, code=314015, waypoint=2', bodyFor('flighttask_execute', dock, { payload: { flight_id: broken } }));
+      expect(await api.waitForCommand(failing.data!.command_id, { timeoutMs: 20_000 })).toMatchObject({ status: 'FAILED', response_code: '314015' });
+      expect((await api.getFlightTask(broken)).data).toMatchObject({ status: 'failed', terminal: true, result: 314015, break_point: { index: 2 } });
+
+      const unknown = await api.getFlightTask(randomUUID());
+      expect([unknown.response.status, errorCode(unknown)]).toEqual([404, 'FLIGHT_TASK_NOT_FOUND']);
+      const bad: [string, Promise<ApiResult<unknown>>][] = [
+        ['listFlightTasks limit=0', api.listFlightTasks({ limit: 0 })],
+        ['listFlightTasks cursor', api.listFlightTasks({ cursor: 'not-a-cursor' })],
+        ['getFlightTask id', api.getFlightTask('x'.repeat(257))],
+        ['listMedia from', api.listMedia({ from: 'yesterday' })],
+      ];
+      for (const [what, p] of bad) {
+        const r = await p;
+        expect([what, r.response.status, errorCode(r)]).toEqual([what, 400, 'VALIDATION_FAILED']);
+      }
+    }, 60_000);
+
+    it('devices: list, get and alarms of a dock that reported; 404 for an unknown SN; 400 for bad parameters', async () => {
+      const sn = t.docks[0].sn;
+      let dev = await api.getDevice(sn);
+      for (let i = 0; i < 40 && dev.response.status === 404; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        dev = await api.getDevice(sn);
+      }
+      expect(dev.data).toMatchObject({ sn, kind: 'dock' });
+      expect((await api.listDevices({ kind: 'dock', limit: 500 })).data!.items.map((d) => d.sn)).toContain(sn);
+      expect((await api.listDeviceAlarms(sn, { state: 'active' })).response.status).toBe(200);
+      for (const r of [await api.getDevice('NOSUCHDOCK404'), await api.listDeviceAlarms('NOSUCHDOCK404')]) {
+        expect([r.response.status, errorCode(r)]).toEqual([404, 'DEVICE_NOT_FOUND']);
+      }
+      const bad: [string, Promise<ApiResult<unknown>>][] = [
+        ['listDevices limit=0', api.listDevices({ limit: 0 })],
+        ['getDevice lang', api.getDevice(sn, { lang: 'not a language' })],
+        ['listDeviceAlarms state', api.listDeviceAlarms(sn, { state: 'gone' as never })],
+      ];
+      for (const [what, p] of bad) {
+        const r = await p;
+        expect([what, r.response.status, errorCode(r)]).toEqual([what, 400, 'VALIDATION_FAILED']);
+      }
     }, 30_000);
 
     extra?.({ target: () => t, api: () => api, bodyFor });

@@ -62,10 +62,11 @@ describe('mock-only endpoints', () => {
   });
 
   it('injects a request with explicit data and answers 201 with the stored device request', async () => {
-    const r = await call('POST', `/mock/v1/docks/${SN}/device-requests`, JSON.stringify({ request_type: 'storage_config_get', data: { module: 1 } }));
+    // Not storage_config_get: the mock answers that one itself from its sandbox storage (docs/missions.md).
+    const r = await call('POST', `/mock/v1/docks/${SN}/device-requests`, JSON.stringify({ request_type: 'flighttask_resource_get', data: { flight_id: 'f-explicit' } }));
     expect(r.status).toBe(201);
     expect(r.headers.get('location')).toBe(`/api/v1/open/device-requests/${r.body.request_id}`);
-    expect(r.body).toMatchObject({ device_id: SN, request_type: 'storage_config_get', reply_code: null, tid: expect.any(String) });
+    expect(r.body).toMatchObject({ device_id: SN, request_type: 'flighttask_resource_get', reply_code: null, tid: expect.any(String) });
   });
 
   it('stops starting docks at maxDocks (503 on the mock endpoints)', async () => {

@@ -15,6 +15,7 @@ import { describeDeviceContract } from './contract-devices.js';
 import { describeEventsContract } from './contract-events.js';
 import { describeDeviceEventsContract } from './contract-device-events.js';
 import { describeWebhookContract } from './contract-webhooks.js';
+import { describeFlightTaskContract } from './contract-flight-tasks.js';
 
 /** A fixed instant the fixtures count from (ms). */
 const T0 = Date.parse('2026-04-22T12:00:00.000Z');
@@ -133,6 +134,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>, 
     describeFleetContract(() => store);
     describeDeviceContract(() => store);
     describeWebhookContract(() => store);
+    describeFlightTaskContract(() => store);
 
     describe('lifecycle', () => {
       it('pings, and migrate() again is a no-op that keeps data', async () => {

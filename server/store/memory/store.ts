@@ -13,7 +13,6 @@
  */
 import { MemoryFleetStore } from './fleet.js';
 import { COMMAND_STATUSES, type CommandStatus } from '../../../spec/api.js';
-import { OPEN_STATUSES } from '../../commands/transitions.js';
 import { acceptedEvents, requestReceivedEvents, requestRepliedEvents, transitionEvents } from '../../events/derive.js';
 import { MemoryEventLog } from './events.js';
 import {
@@ -29,10 +28,11 @@ import {
 } from '../types.js';
 import { MemoryDevices } from './devices.js';
 import { MemoryWebhooks } from './webhooks.js';
-import { appendMessage, beforeCursor, key, newestFirst, oldestFirst, rowOf } from './rows.js';
+import { MemoryFlightTasks } from './flight-tasks.js';
+import { MemoryMedia } from './media.js';
+import { appendMessage, beforeCursor, isOpen, key, newestFirst, oldestFirst, rowOf } from './row-helpers.js';
 
 
-const isOpen = (r: Row) => OPEN_STATUSES.includes(r.status as CommandStatus);
 
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
@@ -41,6 +41,8 @@ export class MemoryStore implements Store {
   readonly events = new MemoryEventLog(() => this.closed);
   readonly fleet = new MemoryFleetStore(() => this.closed, this.events);
   readonly devices = new MemoryDevices(() => this.closed);
+  readonly flightTasks = new MemoryFlightTasks(() => this.closed, this.events);
+  readonly media = new MemoryMedia(() => this.closed, this.events, this.flightTasks);
   /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
   readonly webhooks = new MemoryWebhooks(() => this.closed);
   private readonly credentials = new Map<string, Row>();
@@ -84,6 +86,8 @@ export class MemoryStore implements Store {
       this.webhooks.clear();
       for (const m of [this.credentials, this.nonces, this.commands, this.byIdempotencyKey, this.byTid, this.drcSeq, this.deviceRequests, this.deviceRequestByTid, this.topology, this.devices.rows]) m.clear();
       this.fleet.clear();
+      this.flightTasks.clear();
+      this.media.clear();
     }
     return Promise.resolve();
   }

@@ -61,6 +61,8 @@ import type { NewEvent } from '../types/events.js';
 import { PostgresEngine, type PostgresStoreOptions } from './engine.js';
 import { PostgresEventLog } from './events.js';
 import { PostgresWebhooks } from './webhooks.js';
+import { PostgresFlightTasks } from './flight-tasks.js';
+import { PostgresMedia } from './media.js';
 
 export type { PostgresStoreOptions } from './engine.js';
 
@@ -149,6 +151,8 @@ export class PostgresStore implements Store {
   readonly events: PostgresEventLog;
   /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
   readonly webhooks: PostgresWebhooks;
+  readonly flightTasks: PostgresFlightTasks;
+  readonly media: PostgresMedia;
 
   /** Creates the pool (connects lazily); call `migrate()` before use, or use `openPostgresStore`. */
   constructor(url: string, opts: PostgresStoreOptions = {}) {
@@ -157,6 +161,8 @@ export class PostgresStore implements Store {
     this.fleet = new PostgresFleetStore(this.e, this.events);
     this.devices = new PostgresDevices(this.e);
     this.webhooks = new PostgresWebhooks(this.e);
+    this.flightTasks = new PostgresFlightTasks(this.e, this.events);
+    this.media = new PostgresMedia(this.e, this.events);
   }
 
   /** Run `change` and write the events it derives in one transaction; wake followers after COMMIT. */

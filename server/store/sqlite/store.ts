@@ -50,6 +50,8 @@ import { SqliteEventLog } from './events.js';
 import { SQL, progressSql, transitionSql } from './statements.js';
 import { acceptedEvents, requestReceivedEvents, requestRepliedEvents, transitionEvents } from '../../events/derive.js';
 import { SqliteWebhooks } from './webhooks.js';
+import { SqliteFlightTasks } from './flight-tasks.js';
+import { SqliteMedia } from './media.js';
 
 
 const bool01 = (b: boolean) => (b ? 1 : 0);
@@ -69,6 +71,8 @@ export class SqliteStore implements Store {
   readonly events: SqliteEventLog;
   /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
   readonly webhooks: SqliteWebhooks;
+  readonly flightTasks: SqliteFlightTasks;
+  readonly media: SqliteMedia;
 
   /** Opens (creating) the file; call `migrate()` before use, or use `openSqliteStore`. */
   constructor(readonly file: string) {
@@ -77,6 +81,8 @@ export class SqliteStore implements Store {
     this.fleet = new SqliteFleetStore(this.e, this.events);
     this.devices = new SqliteDevices(this.e);
     this.webhooks = new SqliteWebhooks(this.e);
+    this.flightTasks = new SqliteFlightTasks(this.e, this.events);
+    this.media = new SqliteMedia(this.e, this.events);
   }
 
   /** The stored progress when `patch` sets one (a repeated progress emits no event), inside the write. */

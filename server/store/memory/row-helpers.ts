@@ -1,7 +1,6 @@
-/**
- * Row helpers of the in-memory store: rows in the SQL stores' shape, their orderings and cursors
- * (the in-memory equivalents of `ORDER BY` and the keyset cursor of server/store/cursor.ts).
- */
+/** Row helpers of the in-memory store (./store.ts): SQL-like ordering, cursors and composite keys over rows. */
+import type { CommandStatus } from '../../../spec/api.js';
+import { OPEN_STATUSES } from '../../commands/transitions.js';
 import { decodeCursor } from '../cursor.js';
 import { MAX_COMMAND_MESSAGES, type Row } from '../rows.js';
 
@@ -46,3 +45,5 @@ export function appendMessage(messages: unknown, m: string): string {
   list.push(JSON.parse(m));
   return JSON.stringify(list.slice(-MAX_COMMAND_MESSAGES));
 }
+
+export const isOpen = (r: Row) => OPEN_STATUSES.includes(r.status as CommandStatus);
