@@ -145,6 +145,16 @@ const handlers: Handlers = {
     const state: 'active' | 'cleared' | undefined = query.state;
     return { status: 200, body: { items: [], next_cursor: null, sn: params.device_sn, state } };
   },
+  async listFlightTasks() {
+    return { status: 200, body: { items: [], next_cursor: null } };
+  },
+  async getFlightTask(_c, { params }) {
+    const flightId: string = params.flight_id;
+    return { status: 200, body: { flight_id: flightId } };
+  },
+  async listMedia() {
+    return { status: 200, body: { items: [], next_cursor: null } };
+  },
   async listEvents(_c, { query }) {
     const type: string | undefined = query.type;
     return { status: 200, body: { items: [], next_cursor: null, type } };
@@ -251,6 +261,9 @@ describe('client ↔ routes over real HTTP with signatures', () => {
         listDevices: async (_c: Context, input: unknown) => (rec('listDevices', input), { status: 200, body: { items: [], next_cursor: null } }),
         getDevice: async (_c: Context, input: any) => (rec('getDevice', input), { status: 404, body: { code: 'DEVICE_NOT_FOUND', message: 'none', request_id: 'r' } }),
         listDeviceAlarms: async (_c: Context, input: unknown) => (rec('listDeviceAlarms', input), { status: 200, body: { items: [], next_cursor: null } }),
+        listFlightTasks: async (_c: Context, input: unknown) => (rec('listFlightTasks', input), { status: 200, body: { items: [], next_cursor: null } }),
+        getFlightTask: async (_c: Context, input: unknown) => (rec('getFlightTask', input), { status: 200, body: {} }),
+        listMedia: async (_c: Context, input: unknown) => (rec('listMedia', input), { status: 200, body: { items: [], next_cursor: null } }),
         listEvents: async (_c: Context, input: unknown) => (rec('listEvents', input), { status: 200, body: { items: [], next_cursor: null } }),
         createWebhookEndpoint: async (_c: Context, input: unknown) => (rec('createWebhookEndpoint', input), { status: 200, body: {} }),
         listWebhookEndpoints: async (_c: Context, input: unknown) => (rec('listWebhookEndpoints', input), { status: 200, body: {} }),
