@@ -11,9 +11,9 @@
  * it, and never logged. Also exports `createCredential` (used by main.ts for the dev credential).
  */
 import { randomBytes } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { SCOPES, type Scope } from '../../spec/api.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError } from '../config.js';
+import { runStoreCli, splitCliArgs } from './run.js';
 import type { Credential, Store } from '../store/types.js';
 
 /** A new API ID (`ak_` + 20 hex) and key (`sk_` + 43 base64url chars = 256 bits). */
@@ -87,39 +87,9 @@ export async function runCredentialsCommand(store: Store, cmd: string, args: { p
 
 /** Splits CLI args into the subcommand, its own flags, and the remaining store/config flags. */
 export function parseCliArgs(argv: string[]): { cmd: string; args: { positional: string[]; name?: string; scopes?: string; devices?: string }; rest: string[] } {
-  const [cmd = '', ...tail] = argv;
-  const args: { positional: string[]; name?: string; scopes?: string; devices?: string } = { positional: [] };
-  const rest: string[] = [];
-  for (let i = 0; i < tail.length; i++) {
-    const a = tail[i];
-    const m = /^--(name|scopes|devices)(?:=(.*))?$/.exec(a);
-    if (m) {
-      const v = m[2] ?? tail[++i];
-      if (v === undefined) throw new ConfigError(`--${m[1]} needs a value`);
-      args[m[1] as 'name' | 'scopes' | 'devices'] = v;
-    } else if (a.startsWith('--')) {
-      rest.push(a);
-      if (!a.includes('=') && i + 1 < tail.length && !tail[i + 1].startsWith('--')) rest.push(tail[++i]);
-    } else args.positional.push(a);
-  }
-  return { cmd, args, rest };
+  const { cmd, positional, flags, rest } = splitCliArgs(argv, ['name', 'scopes', 'devices']);
+  const last = (k: string) => flags.get(k)?.at(-1);
+  return { cmd, args: { positional, name: last('name'), scopes: last('scopes'), devices: last('devices') }, rest };
 }
 
-async function main(): Promise<void> {
-  const { cmd, args, rest } = parseCliArgs(process.argv.slice(2));
-  const config = loadConfig(rest, process.env);
-  const { openStore } = await import('../store/index.js');
-  const store = await openStore(config);
-  try {
-    console.log(await runCredentialsCommand(store, cmd, args));
-  } finally {
-    await store.close();
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof ConfigError ? e.message : e);
-    process.exit(e instanceof ConfigError ? 2 : 1);
-  });
-}
+runStoreCli(import.meta.url, parseCliArgs, (store, { cmd, args }: ReturnType<typeof parseCliArgs>) => runCredentialsCommand(store, cmd, args));

@@ -13,9 +13,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DOWNLINK_KINDS, UPLINK_KINDS, isValidSn } from '../../spec/topics.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError } from '../config.js';
+import { runStoreCli, splitCliArgs } from './run.js';
 import { DeviceRegistrationError, registerDock, rotateDock } from '../devices/register.js';
 import type { Store } from '../store/types.js';
 import type { DeviceRecord } from '../store/types/devices.js';
@@ -146,40 +146,10 @@ export async function runDevicesCommand(store: Store, cmd: string, args: Devices
 
 /** Splits CLI args into the subcommand, its own flags, and the remaining store/config flags. */
 export function parseDevicesArgs(argv: string[]): { cmd: string; args: DevicesArgs; rest: string[] } {
-  const [cmd = '', ...tail] = argv;
-  const args: DevicesArgs = { positional: [], credential: [] };
-  const rest: string[] = [];
-  for (let i = 0; i < tail.length; i++) {
-    const a = tail[i];
-    const m = /^--(kind|model|credential|gateway-user)(?:=(.*))?$/.exec(a);
-    if (m) {
-      const v = m[2] ?? tail[++i];
-      if (v === undefined) throw new ConfigError(`--${m[1]} needs a value`);
-      if (m[1] === 'credential') args.credential.push(...v.split(',').map((x) => x.trim()).filter(Boolean));
-      else args[m[1] as 'kind' | 'model' | 'gateway-user'] = v;
-    } else if (a.startsWith('--')) {
-      rest.push(a);
-      if (!a.includes('=') && i + 1 < tail.length && !tail[i + 1].startsWith('--')) rest.push(tail[++i]);
-    } else args.positional.push(a);
-  }
-  return { cmd, args, rest };
+  const { cmd, positional, flags, rest } = splitCliArgs(argv, ['kind', 'model', 'credential', 'gateway-user']);
+  const last = (k: string) => flags.get(k)?.at(-1);
+  const credential = (flags.get('credential') ?? []).flatMap((v) => v.split(',').map((x) => x.trim()).filter(Boolean));
+  return { cmd, args: { positional, kind: last('kind'), model: last('model'), credential, 'gateway-user': last('gateway-user') }, rest };
 }
 
-async function main(): Promise<void> {
-  const { cmd, args, rest } = parseDevicesArgs(process.argv.slice(2));
-  const config = loadConfig(rest, process.env);
-  const { openStore } = await import('../store/index.js');
-  const store = await openStore(config);
-  try {
-    console.log(await runDevicesCommand(store, cmd, args));
-  } finally {
-    await store.close();
-  }
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((e: unknown) => {
-    console.error(e instanceof ConfigError ? e.message : e);
-    process.exit(e instanceof ConfigError ? 2 : 1);
-  });
-}
+runStoreCli(import.meta.url, parseDevicesArgs, (store, { cmd, args }: ReturnType<typeof parseDevicesArgs>) => runDevicesCommand(store, cmd, args));
