@@ -7,9 +7,8 @@
  */
 import { SN_PATTERN } from '../topics.js';
 import { CURSOR_PARAM, LIMIT_PARAM, query, type OperationDef, type ParameterDef } from './operations.js';
-import { ref, type JsonSchema } from './shapes.js';
+import { dateTime, listPage, ref, type JsonSchema } from './shapes.js';
 
-const dateTime = (description: string): JsonSchema => ({ type: 'string', format: 'date-time', description });
 const nullableDateTime = (description: string): JsonSchema => ({ type: ['string', 'null'], format: 'date-time', description });
 const snSchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: SN_PATTERN.source };
 
@@ -36,17 +35,6 @@ const DEVICE_PROPERTIES: Record<string, JsonSchema> = {
 };
 const DEVICE_REQUIRED = Object.keys(DEVICE_PROPERTIES);
 
-function page(item: string, description: string): JsonSchema {
-  return {
-    type: 'object',
-    required: ['items', 'next_cursor'],
-    properties: {
-      items: { type: 'array', items: ref(item), description },
-      next_cursor: { type: ['string', 'null'], description: 'Opaque cursor for the next page; null on the last page.' },
-    },
-    additionalProperties: false,
-  };
-}
 
 /** The device shapes, in emitted order (spread into `SHAPES`). */
 export const DEVICE_SHAPES: Record<string, JsonSchema> = {
@@ -57,7 +45,7 @@ export const DEVICE_SHAPES: Record<string, JsonSchema> = {
     'x-enumDescriptions': { ...PRESENCE_REASONS },
   },
   Device: { type: 'object', description: 'A device and its presence.', required: DEVICE_REQUIRED, properties: DEVICE_PROPERTIES, additionalProperties: false },
-  DeviceList: page('Device', 'Devices ordered by SN.'),
+  DeviceList: listPage('Device', 'Devices ordered by SN.'),
   PresenceChange: {
     type: 'object',
     required: ['online', 'reason', 'at'],
@@ -97,7 +85,7 @@ export const DEVICE_SHAPES: Record<string, JsonSchema> = {
       },
     ],
   },
-  AlarmList: page('Alarm', 'Alarms, newest raised first.'),
+  AlarmList: listPage('Alarm', 'Alarms, newest raised first.'),
   DeviceDetail: {
     type: 'object',
     description: 'A device with its presence history, topology, latest state and active alarms.',

@@ -7,21 +7,13 @@
  */
 import { SN_PATTERN } from '../topics.js';
 import { CURSOR_PARAM, LIMIT_PARAM, query, type OperationDef, type ParameterDef } from './operations.js';
-import { ref, type JsonSchema } from './shapes.js';
+import { listPage, ref, type JsonSchema } from './shapes.js';
 
 const t = (description: string): JsonSchema => ({ type: ['string', 'null'], format: 'date-time', description });
 const n = (description: string, type: 'integer' | 'number' = 'integer'): JsonSchema => ({ type: [type, 'null'], description });
 const snSchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 64, pattern: SN_PATTERN.source };
 const flightIdSchema: JsonSchema = { type: 'string', minLength: 1, maxLength: 256 };
 
-function page(item: string, description: string): JsonSchema {
-  return {
-    type: 'object',
-    required: ['items', 'next_cursor'],
-    properties: { items: { type: 'array', items: ref(item), description }, next_cursor: { type: ['string', 'null'], description: 'Opaque cursor for the next page; null on the last page.' } },
-    additionalProperties: false,
-  };
-}
 
 const FLIGHT_TASK: Record<string, JsonSchema> = {
   flight_id: { type: 'string', description: 'DJI `flight_id` of the task (the id given to `flighttask_prepare`).' },
@@ -95,9 +87,9 @@ const MEDIA: Record<string, JsonSchema> = {
 /** The mission shapes (spread into `SHAPES`). */
 export const MISSION_SHAPES: Record<string, JsonSchema> = {
   FlightTask: { type: 'object', description: 'A flight task: its DJI progress, break point, media and the commands that acted on it.', required: Object.keys(FLIGHT_TASK), properties: FLIGHT_TASK, additionalProperties: false },
-  FlightTaskList: page('FlightTask', 'Flight tasks, newest first.'),
+  FlightTaskList: listPage('FlightTask', 'Flight tasks, newest first.'),
   Media: { type: 'object', description: 'A media file a dock uploaded to the object store.', required: Object.keys(MEDIA), properties: MEDIA, additionalProperties: false },
-  MediaList: page('Media', 'Media, newest received first.'),
+  MediaList: listPage('Media', 'Media, newest received first.'),
 };
 
 const EXAMPLE_TASK = {

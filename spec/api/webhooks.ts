@@ -9,7 +9,7 @@
  */
 import type { OperationDef } from './operations.js';
 import { CURSOR_PARAM, LIMIT_PARAM, query, uuidPath } from './operations.js';
-import { listPage, ref, type JsonSchema } from './shapes.js';
+import { dateTime, listPage, ref, type JsonSchema } from './shapes.js';
 
 /** Webhook limits the server enforces and the docs state. */
 export const WEBHOOK_LIMITS = {
@@ -26,7 +26,6 @@ const EXAMPLE_SUBSCRIPTION_ID = '8e7d6c5b-4a39-4281-9f0e-a1b2c3d4e5f6';
 const EXAMPLE_EVENT_ID = 'evt_2Yl5mHb7Jc3Kd9';
 const T = '2026-04-22T12:00:00.000Z';
 const str = (description: string, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', description, ...extra });
-const dateTime = (description: string): JsonSchema => ({ type: 'string', format: 'date-time', description });
 const nullable = (s: JsonSchema): JsonSchema => ({ ...s, type: [s.type as string, 'null'] });
 const eventType = str('An event type (`command.completed`), a prefix ending in `.*` (`device.*`), or `*` for every type.', {
   minLength: 1,
