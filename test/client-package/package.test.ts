@@ -4,14 +4,15 @@
  * (a) it imports from plain `.mjs` and `.cjs`, (b) a TypeScript file type-checks with `tsc` under
  * `module: nodenext` while a wrong payload field is a compile error naming the field, and (c) the
  * `.mjs`, `.cjs` and compiled `.mts` programs send a signed command to a running mock and wait for
- * its end.
+ * its end; (d) so does the `.mjs` program on Bun and on Deno (the Linux x64 binaries npm ships,
+ * installed from test/client-package/runtimes/).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../server/http/logger.js';
 import { mockConfig, startMock, type MockServer } from '../../mock/server.js';
-import { partnerProject, REPO, type Partner } from './partner.js';
+import { installLocked, partnerProject, REPO, run, type Partner } from './partner.js';
 
 let partner: Partner;
 let mock: MockServer;
@@ -22,6 +23,17 @@ beforeAll(async () => {
     startMock(mockConfig([], { PORT: '0', MQTT_PORT: '0', LOG_LEVEL: 'silent' }), { logger: createLogger('silent') }),
   ]);
 }, 60_000);
+
+/** Installs Bun and Deno beside the partner project; throws when this platform has no binary for one. */
+async function runtimes(): Promise<{ bun: string; deno: string }> {
+  const into = join(partner.dir, '..', 'runtimes');
+  await installLocked(join(import.meta.dirname, 'runtimes'), into);
+  const found = { bun: join(into, 'node_modules', '@oven', 'bun-linux-x64', 'bin', 'bun'), deno: join(into, 'node_modules', '@deno', 'linux-x64-glibc', 'deno') };
+  for (const [name, path] of Object.entries(found)) {
+    if (!existsSync(path)) throw new Error(`no ${name} binary for ${process.platform}-${process.arch} in test/client-package/runtimes`);
+  }
+  return found;
+}
 
 afterAll(async () => {
   await mock?.close();
@@ -124,4 +136,18 @@ describe('@dockgate/client from its packed tarball', () => {
     expect(ts.stderr).toBe('');
     expect(JSON.parse(ts.stdout)).toEqual({ status: 202, final: 'SUCCEEDED', type: 'debug_mode_open' });
   }, 60_000);
+
+  it('(d) the .mjs program runs on Bun and on Deno', async () => {
+    const { bun, deno } = await runtimes();
+    const env = { DOCKGATE_URL: mock.url, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' };
+    // send.mjs is the program of (c); Deno reads node_modules through the project's package.json.
+    const [onBun, onDeno] = await Promise.all([
+      run(bun, ['send.mjs'], partner.dir, env),
+      run(deno, ['run', '--allow-net', '--allow-env', '--allow-read', 'send.mjs'], partner.dir, env),
+    ]);
+    for (const r of [onBun, onDeno]) {
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({ status: 202, final: 'SUCCEEDED', type: 'cover_open', error: 'COMMAND_NOT_FOUND' });
+    }
+  }, 300_000);
 });

@@ -1,7 +1,8 @@
 /**
  * A partner's scratch project outside the repository: `npm pack` of packages/client (built first),
  * the tarball installed offline into a fresh folder under os.tmpdir(), and helpers to run `node`
- * and the repository's `tsc` there. Used by package.test.ts.
+ * and the repository's `tsc` there (package.test.ts); and the partner-side tools the tests install
+ * from their own lockfiles (`installLocked`: generators/, runtimes/).
  */
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,6 +27,19 @@ export function run(cmd: string, args: string[], cwd: string, env: Record<string
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Installs the lockfile folder `from` (its package.json and package-lock.json) into the new folder
+ * `into` with `npm ci` from the npm registry (or npm's cache). Platform packages the machine cannot
+ * run are skipped as optional. Throws with npm's output when the install fails.
+ */
+export async function installLocked(from: string, into: string): Promise<void> {
+  mkdirSync(into);
+  for (const f of ['package.json', 'package-lock.json']) copyFileSync(join(from, f), join(into, f));
+  // --ignore-scripts: none of these packages needs one (binaries ship inside the packages).
+  const install = await run('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'], into, {}, 240_000);
+  if (install.code !== 0) throw new Error(`npm ci of ${from} failed:\n${install.stderr}`);
 }
 
 export interface Partner {
