@@ -10,6 +10,7 @@ import { visibleDevices } from '../fleet/visibility.js';
 import type { Credential, Store } from '../store/types.js';
 import type { EventFilter } from '../store/types/events.js';
 import { ApiError } from '../http/errors.js';
+import { EventHub } from '../events/hub.js';
 import { eventStreamResponse, type StreamOptions } from '../events/stream.js';
 import '../http/context.js';
 import { withCursor } from './commands.js';
@@ -27,7 +28,9 @@ export async function eventFilter(store: Store, cred: Credential, q: { type?: st
 }
 
 /** The event handlers, bound to the gateway's store. */
-export function eventHandlers({ store }: HandlerDeps, stream: StreamOptions = {}): Pick<Handlers, 'listEvents' | 'streamEvents'> {
+export function eventHandlers({ store, logger }: HandlerDeps, stream: StreamOptions = {}): Pick<Handlers, 'listEvents' | 'streamEvents'> {
+  // Every stream of this app shares one reader of the log (it runs only while streams are open).
+  const hub = new EventHub(store.events, { pollMs: stream.pollMs, batch: stream.batch, maxQueued: stream.maxQueued, onError: (err) => logger.warn({ err }, 'event stream scan failed') });
   return {
     async streamEvents(c, input) {
       const q = input.query;
@@ -39,7 +42,7 @@ export function eventHandlers({ store }: HandlerDeps, stream: StreamOptions = {}
           throw new ApiError('VALIDATION_FAILED', undefined, [{ field: 'last_event_id', rule: 'format', message: `last_event_id ${resume} is not in the event log (unknown, or older than the retention)` }]);
         }
       } else position = await store.events.tail();
-      return { status: 200, body: undefined, response: eventStreamResponse(c, store.events, await eventFilter(store, c.get('credential'), q), { position }, stream) };
+      return { status: 200, body: undefined, response: eventStreamResponse(c, hub, await eventFilter(store, c.get('credential'), q), { position }, stream) };
     },
 
     async listEvents(c, input) {

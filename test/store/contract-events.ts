@@ -113,6 +113,31 @@ export function describeEventsContract(get: () => Store): void {
       expect(again).toEqual({ events: [], position: rest.position });
     });
 
+    it('scan reads every event after a position whoever may see it, in the order positions compare', async () => {
+      const store = get();
+      await store.createCommand(command({ api_id: 'api-1', device_id: 'DOCK-1' }));
+      await store.createCommand(command({ api_id: 'api-2', device_id: 'DOCK-2' }));
+      await store.insertDeviceRequest(deviceRequest({ device_id: 'DOCK-3' }));
+      const log = store.events;
+      const first = await log.scan(null, 2);
+      expect(first.events.map((e) => [e.type, e.api_id])).toEqual([['command.accepted', 'api-1'], ['command.accepted', 'api-2']]);
+      const rest = await log.scan(first.position, 10);
+      expect(rest.events.map((e) => e.type)).toEqual(['device_request.received']);
+      expect(await log.scan(rest.position, 10)).toEqual({ events: [], position: rest.position });
+      expect(rest.position).toBe(await log.tail());
+      // Positions order as the log does; null is before every event.
+      const ps = [...first.events, ...rest.events].map((e) => e.position);
+      for (let i = 1; i < ps.length; i++) {
+        expect(log.comparePositions(ps[i - 1]!, ps[i]!)).toBeLessThan(0);
+        expect(log.comparePositions(ps[i]!, ps[i - 1]!)).toBeGreaterThan(0);
+      }
+      expect(log.comparePositions(ps[0]!, ps[0]!)).toBe(0);
+      expect(log.comparePositions(null, ps[0]!)).toBeLessThan(0);
+      expect(log.comparePositions(null, null)).toBe(0);
+      expect(() => log.comparePositions('nope', ps[0]!)).toThrow();
+      await expect(log.scan('nope', 1)).rejects.toThrow();
+    });
+
     it('append (the hook for changes stored elsewhere) continues the device sequence; prune deletes old events in bounded batches', async () => {
       const store = get();
       await store.createCommand(command());

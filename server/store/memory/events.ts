@@ -3,7 +3,7 @@
  * commit order (every memory store write is one synchronous step). `writeEvents` is called by the
  * memory store's write methods inside that step.
  */
-import { typeMatches } from '../../events/derive.js';
+import { compileFilter, eventMatches } from '../../events/filter.js';
 import { InvalidCursorError } from '../cursor.js';
 import { StoreUnavailableError } from '../types.js';
 import type { EventFilter, EventLog, EventRecord, NewEvent } from '../types/events.js';
@@ -43,21 +43,29 @@ export class MemoryEventLog implements EventLog {
   }
 
   async read(after: string | null, f: EventFilter, limit: number): Promise<{ events: EventRecord[]; position: string | null }> {
+    const cf = compileFilter(f);
+    return this.after(after, limit, (r) => eventMatches(r, cf));
+  }
+
+  async scan(after: string | null, limit: number): Promise<{ events: EventRecord[]; position: string | null }> {
+    return this.after(after, limit, () => true);
+  }
+
+  private after(after: string | null, limit: number, keep: (r: EventRecord) => boolean): { events: EventRecord[]; position: string | null } {
     this.guard();
-    if (after !== null && !/^\d{1,15}$/.test(after)) throw new InvalidCursorError();
-    const from = after === null ? 0 : Number(after);
+    const from = after === null ? 0 : memoryPosition(after);
     const events: EventRecord[] = [];
     for (const r of this.log) {
       if (events.length >= limit) break;
-      if (r.pos <= from) continue;
-      const visible = r.api_id === f.api_id || (r.api_id === null && (f.allowed_devices === null || (r.device_id !== null && f.allowed_devices.includes(r.device_id))));
-      if (!visible || !typeMatches(f.type, r.type)) continue;
-      if (f.device_id && r.device_id !== f.device_id) continue;
-      if (f.since && r.timestamp < f.since) continue;
+      if (r.pos <= from || !keep(r)) continue;
       const { pos: _p, ...pub } = r;
       events.push(structuredClone(pub));
     }
     return { events, position: events.length ? events[events.length - 1]!.position : after };
+  }
+
+  comparePositions(a: string | null, b: string | null): number {
+    return (a === null ? 0 : memoryPosition(a)) - (b === null ? 0 : memoryPosition(b));
   }
 
   async tail(): Promise<string | null> {
@@ -86,4 +94,9 @@ export class MemoryEventLog implements EventLog {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+function memoryPosition(p: string): number {
+  if (!/^\d{1,15}$/.test(p)) throw new InvalidCursorError();
+  return Number(p);
 }

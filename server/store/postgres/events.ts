@@ -19,8 +19,17 @@ const SQL = {
   insertNoDevice: `INSERT INTO events (id, type, timestamp, device_id, sequence, api_id, data)
     VALUES ($1, $2, $3, NULL, NULL, $4, $5) RETURNING pos, tx::text AS tx, sequence`,
   positionOf: 'SELECT tx::text AS tx, pos FROM events WHERE id = $1',
+  scan: `SELECT *, tx::text AS tx FROM events WHERE tx < pg_snapshot_xmin(pg_current_snapshot())
+    AND (tx, pos) > ($1::xid8, $2::bigint) ORDER BY events.tx, pos LIMIT $3`,
   prune: 'DELETE FROM events WHERE pos IN (SELECT pos FROM events WHERE timestamp < $1 ORDER BY timestamp LIMIT $2)',
 } as const;
+
+/** A position of this log as (transaction id, pos). */
+function pgPosition(p: string): [bigint, bigint] {
+  const m = /^(\d{1,20}):(\d{1,18})$/.exec(p);
+  if (!m) throw new InvalidCursorError();
+  return [BigInt(m[1]!), BigInt(m[2]!)];
+}
 
 const position = (r: Row) => `${r.tx as string}:${r.pos as number}`;
 
@@ -73,9 +82,8 @@ export class PostgresEventLog implements EventLog {
     const p = (x: unknown) => (v.push(x), `$${v.length}`);
     const where: string[] = ['tx < pg_snapshot_xmin(pg_current_snapshot())'];
     if (after !== null) {
-      const m = /^(\d{1,20}):(\d{1,18})$/.exec(after);
-      if (!m) throw new InvalidCursorError();
-      where.push(`(tx, pos) > (${p(m[1])}::xid8, ${p(m[2])}::bigint)`);
+      const [tx, pos] = pgPosition(after);
+      where.push(`(tx, pos) > (${p(String(tx))}::xid8, ${p(String(pos))}::bigint)`);
     }
     where.push(`(api_id = ${p(f.api_id)} OR (api_id IS NULL AND (${p(f.allowed_devices)}::text[] IS NULL OR device_id = ANY(${p(f.allowed_devices)}::text[]))))`);
     if (f.type) where.push(f.type.endsWith('.*') ? `starts_with(type, ${p(f.type.slice(0, -1))})` : `type = ${p(f.type)}`);
@@ -84,6 +92,19 @@ export class PostgresEventLog implements EventLog {
     const rows = await this.e.q(`SELECT *, tx::text AS tx FROM events WHERE ${where.join(' AND ')} ORDER BY events.tx, pos LIMIT ${p(limit)}`, v);
     const events = rows.map(rowToEvent);
     return { events, position: events.length ? events[events.length - 1]!.position : after };
+  }
+
+  async scan(after: string | null, limit: number): Promise<{ events: EventRecord[]; position: string | null }> {
+    const [tx, pos] = after === null ? [0n, 0n] : pgPosition(after);
+    const rows = await this.e.q(SQL.scan, [String(tx), String(pos), limit]);
+    const events = rows.map(rowToEvent);
+    return { events, position: events.length ? events[events.length - 1]!.position : after };
+  }
+
+  comparePositions(a: string | null, b: string | null): number {
+    const [atx, apos] = a === null ? [-1n, -1n] : pgPosition(a);
+    const [btx, bpos] = b === null ? [-1n, -1n] : pgPosition(b);
+    return atx !== btx ? (atx < btx ? -1 : 1) : apos === bpos ? 0 : apos < bpos ? -1 : 1;
   }
 
   async tail(): Promise<string | null> {

@@ -13,6 +13,7 @@ const SQL = {
     ON CONFLICT (device_id) DO UPDATE SET seq = seq + 1 RETURNING seq`,
   insert: `INSERT INTO events (id, type, timestamp, device_id, sequence, api_id, data) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING pos`,
   positionOf: 'SELECT pos FROM events WHERE id = ?',
+  scan: 'SELECT * FROM events WHERE pos > ? ORDER BY pos LIMIT ?',
   prune: 'DELETE FROM events WHERE pos IN (SELECT pos FROM events WHERE timestamp < ? ORDER BY pos LIMIT ?)',
 } as const;
 
@@ -27,6 +28,12 @@ function rowToEvent(r: Row): EventRecord {
     data: JSON.parse(r.data as string),
     position: String(r.pos),
   };
+}
+
+/** A position of this log as its rowid. */
+function sqlitePosition(p: string): number {
+  if (!/^\d{1,15}$/.test(p)) throw new InvalidCursorError();
+  return Number(p);
 }
 
 /** Listeners of local appends (they run after the commit, see `SqliteEventLog.notify`). */
@@ -68,9 +75,8 @@ export class SqliteEventLog implements EventLog {
       const where: string[] = [];
       const params: unknown[] = [];
       if (after !== null) {
-        if (!/^\d{1,15}$/.test(after)) throw new InvalidCursorError();
         where.push('pos > ?');
-        params.push(Number(after));
+        params.push(sqlitePosition(after));
       }
       where.push('(api_id = ? OR (api_id IS NULL AND (? IS NULL OR device_id IN (SELECT value FROM json_each(?)))))');
       const allowed = f.allowed_devices === null ? null : JSON.stringify(f.allowed_devices);
@@ -97,6 +103,18 @@ export class SqliteEventLog implements EventLog {
       const events = rows.map(rowToEvent);
       return { events, position: events.length ? events[events.length - 1]!.position : after };
     });
+  }
+
+  scan(after: string | null, limit: number): Promise<{ events: EventRecord[]; position: string | null }> {
+    return this.e.run(() => {
+      const from = after === null ? 0 : sqlitePosition(after);
+      const events = (this.e.rd(SQL.scan).all(from, limit) as Row[]).map(rowToEvent);
+      return { events, position: events.length ? events[events.length - 1]!.position : after };
+    });
+  }
+
+  comparePositions(a: string | null, b: string | null): number {
+    return (a === null ? 0 : sqlitePosition(a)) - (b === null ? 0 : sqlitePosition(b));
   }
 
   tail(): Promise<string | null> {

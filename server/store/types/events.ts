@@ -55,6 +55,18 @@ export interface EventLog {
    * following positions misses nothing.
    */
   read(after: string | null, f: EventFilter, limit: number): Promise<{ events: EventRecord[]; position: string | null }>;
+  /**
+   * Up to `limit` events after `position` (null = from the start) whoever may see them, oldest
+   * first, with the same commit-order guarantee as `read`: for one in-process reader that fans
+   * events out to many subscribers, each applying its own filter (`eventMatches`,
+   * server/events/filter.ts).
+   */
+  scan(after: string | null, limit: number): Promise<{ events: EventRecord[]; position: string | null }>;
+  /**
+   * Orders two positions of this log (negative: `a` is earlier; null = before every event). Pure,
+   * no I/O; throws `InvalidCursorError` for a position this log did not produce.
+   */
+  comparePositions(a: string | null, b: string | null): number;
   /** The latest position a reader can see now (null: empty log). Read before `read` to skip filtered-out rows. */
   tail(): Promise<string | null>;
   /** The position of event `id`, or null when unknown (pruned or never stored). */
