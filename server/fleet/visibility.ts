@@ -29,3 +29,29 @@ export async function visibleDevices(store: Store, cred: Credential): Promise<Se
   }
   return sns;
 }
+
+/**
+ * `visibleDevices` remembered per credential for `ttlMs`, for a loop that needs it on every pass
+ * (the webhook fan-out) where resolving it costs one registry page per 100 grants and one fleet
+ * query per visible dock. A change of the credential itself (its `updated_at`: allow-list,
+ * disabling) applies at once; a registry grant or an aircraft newly seen under a visible dock
+ * applies within `ttlMs`.
+ */
+export class VisibilityCache {
+  private readonly entries = new Map<string, { updated_at: string; until: number; devices: Promise<Set<string> | null> }>();
+
+  constructor(private readonly store: Store, private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+
+  get(cred: Credential): Promise<Set<string> | null> {
+    if (cred.allowed_devices === null) return Promise.resolve(null);
+    const t = this.now();
+    const hit = this.entries.get(cred.api_id);
+    if (hit && hit.updated_at === cred.updated_at && t < hit.until) return hit.devices;
+    const devices = visibleDevices(this.store, cred);
+    const entry = { updated_at: cred.updated_at, until: t + this.ttlMs, devices };
+    this.entries.set(cred.api_id, entry);
+    // A failed resolution is not remembered: the next pass tries again.
+    devices.catch(() => this.entries.get(cred.api_id) === entry && this.entries.delete(cred.api_id));
+    return devices;
+  }
+}

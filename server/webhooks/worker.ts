@@ -65,7 +65,7 @@ export class WebhookWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.schedulePoll(0);
+    this.claimNow();
   }
 
   /** Stops claiming; resolves when in-flight attempts have been recorded. */
@@ -79,29 +79,33 @@ export class WebhookWorker {
     this.agents.https.destroy();
   }
 
-  /** Claim now (something was enqueued). */
+  /** Claim now (something was enqueued, or a slot came free). */
   kick(): void {
     if (!this.running) return;
     if (this.claiming) {
       this.again = true;
       return;
     }
-    this.schedulePoll(0);
+    this.claimNow();
   }
 
   private schedulePoll(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.claiming = this.claim().finally(() => {
-        this.claiming = null;
-        if (!this.running) return;
-        const more = this.again;
-        this.again = false;
-        this.schedulePoll(more ? 0 : this.o.pollMs);
-      });
-    }, ms);
+    this.timer = setTimeout(() => this.claimNow(), ms);
     this.timer.unref?.();
+  }
+
+  private claimNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.claiming = this.claim().finally(() => {
+      this.claiming = null;
+      if (!this.running) return;
+      const more = this.again;
+      this.again = false;
+      if (more) this.claimNow();
+      else this.schedulePoll(this.o.pollMs);
+    });
   }
 
   private async claim(): Promise<void> {
