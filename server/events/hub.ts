@@ -112,6 +112,8 @@ export class EventHub {
 export class Subscription {
   /** On the hub's live feed (else catching up by its own reads, or waiting to join). */
   live = false;
+  /** Asked the hub to join; it will, between two scans. */
+  private joinPending = false;
   private closed = false;
   private queue: EventRecord[] = [];
   private waiter: (() => void) | null = null;
@@ -156,8 +158,6 @@ export class Subscription {
     this.hub.leave(this);
     this.waiter?.();
   }
-
-  private joinPending = false;
 
   private requestJoin(): void {
     this.joinPending = true;

@@ -4,12 +4,15 @@
  * scan per event, not a read each. On real stores (memory, SQLite): a subscription resuming from
  * an old position switches from its own reads to the hub's feed without losing or repeating an
  * event while events keep coming; a subscriber that stops reading leaves the feed after
- * `maxQueued` events, the others keep flowing, and it later catches up and rejoins.
+ * `maxQueued` events, the others keep flowing, and it later catches up and rejoins. The store
+ * cases run on PostgreSQL too (TEST_DATABASE_URL; skipped with a message when unreachable unless
+ * CI=true).
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDockgateClient, type DockgateClient } from '../../generated/client/index.js';
 import { createCredential } from '../../server/cli/credentials.js';
@@ -19,6 +22,7 @@ import { EventHub, type Subscription } from '../../server/events/hub.js';
 import { LogFollower } from '../../server/events/follower.js';
 import { startGateway, type Gateway } from '../../server/main.js';
 import { openMemoryStore } from '../../server/store/memory/store.js';
+import { openPostgresStore } from '../../server/store/postgres/store.js';
 import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import type { Store } from '../../server/store/types.js';
 import type { EventFilter, EventRecord, NewEvent } from '../../server/store/types/events.js';
@@ -87,9 +91,39 @@ describe('event streams over HTTP share one reader', () => {
   });
 });
 
+const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schemas: string[] = [];
+async function pgProblem(): Promise<string | null> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    return null;
+  } catch (e) {
+    return (e as Error).message;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+const problem = await pgProblem();
+if (problem && process.env.CI !== 'true') console.warn(`[test/events/hub] PostgreSQL cases SKIPPED: unreachable at ${PG_URL} (${problem})`);
+afterAll(async () => {
+  if (problem || schemas.length === 0) return;
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  for (const s of schemas) await c.query(`DROP SCHEMA IF EXISTS ${s} CASCADE`);
+  await c.end();
+});
+
 const kinds: [string, () => Promise<Store>][] = [
   ['memory', () => openMemoryStore()],
   ['sqlite', () => openSqliteStore(join(dir, `${randomUUID()}.sqlite`))],
+  ...(problem !== null && process.env.CI !== 'true'
+    ? []
+    : [['postgres', () => {
+        const schema = `dghub_${process.pid}_${randomBytes(3).toString('hex')}`;
+        schemas.push(schema);
+        return openPostgresStore(PG_URL, { schema });
+      }] as [string, () => Promise<Store>]]),
 ];
 
 const ALL: EventFilter = { api_id: 'api-1', allowed_devices: null };
