@@ -35,6 +35,8 @@ type Listener = () => void;
 /** The SQLite event log; `writeEvents` is for the store's write methods. */
 export class SqliteEventLog implements EventLog {
   private readonly listeners = new Set<Listener>();
+  /** A wake is scheduled (see `notifySoon`). */
+  private wakePending = false;
 
   constructor(private readonly e: SqliteEngine) {}
 
@@ -60,9 +62,20 @@ export class SqliteEventLog implements EventLog {
     return out;
   }
 
-  /** Wake followers after the group commit (a follower reads committed data only). */
+  /**
+   * Wake followers after the group commit (a follower reads committed data only), once for all the
+   * writes of a batch: each wake costs every follower a read of the log (the webhook fan-out, each
+   * event stream), and a batch holds tens of writes on the accept path. The batch's COMMIT was
+   * queued (setImmediate, at its BEGIN) before this write's wake, so the wake runs after it; a
+   * write once the first hop ran may be in a later batch and schedules its own wake.
+   */
   private notifySoon(): void {
-    setImmediate(() => setImmediate(() => this.notify()));
+    if (this.wakePending) return;
+    this.wakePending = true;
+    setImmediate(() => {
+      this.wakePending = false;
+      setImmediate(() => this.notify());
+    });
   }
 
   private notify(): void {
