@@ -6,7 +6,8 @@
  * `FOR UPDATE SKIP LOCKED` plus a lease for dispatch claims; one `UPDATE … RETURNING` for timeouts.
  *
  * Nonce purge as in the SQLite store (../sqlite/store.ts). A change that emits events (issue 13)
- * runs with them in one transaction (`withEvents`, ./events.ts).
+ * runs with them in one transaction (`withEvents`, ./events.ts); an accepted command and its event
+ * are one statement (`events.insertWithEvent`).
  */
 import { PostgresFleetStore } from './fleet.js';
 import type { CommandStatus } from '../../../spec/api.js';
