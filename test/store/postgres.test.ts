@@ -106,6 +106,27 @@ if (problem && process.env.CI === 'true') {
       }
     });
 
+    it('commits an accepted command only with its event: a refused event insert leaves no command', async () => {
+      const schema = freshSchema();
+      const store = await openPostgresStore(url, { schema, poolSize: 2 });
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await admin.query(`CREATE FUNCTION ${schema}.refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'event insert refused'; END $$`);
+        await admin.query(`CREATE TRIGGER refuse BEFORE INSERT ON ${schema}.events FOR EACH ROW EXECUTE FUNCTION ${schema}.refuse()`);
+        const c = command();
+        await expect(store.createCommand(c)).rejects.toThrow(/event insert refused/);
+        expect(await store.getCommand(c.command_id)).toBeNull();
+        await admin.query(`DROP TRIGGER refuse ON ${schema}.events`);
+        expect((await store.createCommand(c)).kind).toBe('created');
+        const { events } = await store.events.read(null, { api_id: c.api_id, allowed_devices: null }, 10);
+        expect(events.map((e) => [e.type, e.sequence])).toEqual([['command.accepted', 1]]);
+      } finally {
+        await admin.end();
+        await store.close();
+      }
+    });
+
     it('returns timestamps as ISO strings with ms and Z whatever the session time zone', async () => {
       const schema = freshSchema();
       const u = new URL(url);

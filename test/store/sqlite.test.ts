@@ -76,6 +76,28 @@ describe('sqlite store specifics', () => {
     }
   });
 
+  it('commits a change only with its events: a failing event write rolls back the whole batch, then writes go on', async () => {
+    const file = join(dir, 'atomic-events.sqlite');
+    const store = await openSqliteStore(file);
+    const raw = new Database(file);
+    try {
+      // Writes carry no savepoint: a command insert whose event insert fails must not commit.
+      raw.exec("CREATE TRIGGER fail_events BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'event insert refused'); END");
+      const [a, b] = [command(), command()];
+      const outcomes = await Promise.allSettled([store.createCommand(a), store.createCommand(b)]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+      expect(await store.getCommand(a.command_id)).toBeNull();
+      expect(await store.getCommand(b.command_id)).toBeNull();
+      raw.exec('DROP TRIGGER fail_events');
+      expect((await store.createCommand(a)).kind).toBe('created');
+      const { events } = await store.events.read(null, { api_id: a.api_id, allowed_devices: null }, 10);
+      expect(events.map((e) => [e.type, e.sequence])).toEqual([['command.accepted', 1]]);
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  });
+
   it('keeps an acknowledged write across an abrupt exit and shows it to a fresh process', async () => {
     const file = join(dir, 'durable.sqlite');
     const c = command({ payload: { flight_id: 'f-1', n: 3 } });

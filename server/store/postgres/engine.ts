@@ -100,15 +100,24 @@ export class PostgresEngine {
     this.pool.on('error', () => {});
   }
 
-  /** Run one statement, prepared once per connection under a stable name. */
-  async q(text: string, values: unknown[] = []): Promise<Row[]> {
+  /**
+   * `text` with `values` as a query prepared once per connection under a stable name (for `q`, and
+   * for `c.query` inside `tx`): PostgreSQL then parses and plans it once per connection instead of
+   * on every call, and pg sends only Bind/Execute.
+   */
+  named(text: string, values: unknown[] = []): pg.QueryConfig {
     let name = this.names.get(text);
     if (!name) {
       name = `dg${this.names.size + 1}`;
       this.names.set(text, name);
     }
+    return { name, text, values };
+  }
+
+  /** Run one statement, prepared once per connection under a stable name. */
+  async q(text: string, values: unknown[] = []): Promise<Row[]> {
     try {
-      return (await this.pool.query({ name, text, values })).rows;
+      return (await this.pool.query(this.named(text, values))).rows;
     } catch (err) {
       throw mapError(err);
     }

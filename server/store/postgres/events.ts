@@ -31,6 +31,28 @@ function pgPosition(p: string): [bigint, bigint] {
   return [BigInt(m[1]!), BigInt(m[2]!)];
 }
 
+const withEventSqls = new Map<string, string>();
+
+/**
+ * `change` (an `INSERT … RETURNING`, parameters $1…$n) and the insert of one event of a device
+ * (parameters $n+1…$n+6: id, type, timestamp, device_id, api_id, data) made only when the change
+ * returns a row, as one statement that returns the change's rows. Memoised by `change`.
+ */
+function withEventSql(change: string, n: number): string {
+  let sql = withEventSqls.get(change);
+  if (sql === undefined) {
+    const p = (i: number) => `$${n + i}`;
+    sql = `WITH c AS (${change}),
+      s AS (INSERT INTO event_seq (device_id, seq) SELECT ${p(4)}, 1 FROM (SELECT 1 FROM c LIMIT 1) AS one
+        ON CONFLICT (device_id) DO UPDATE SET seq = event_seq.seq + 1 RETURNING seq),
+      e AS (INSERT INTO events (id, type, timestamp, device_id, sequence, api_id, data)
+        SELECT ${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, s.seq, ${p(5)}, ${p(6)} FROM s RETURNING pos)
+    SELECT * FROM c`;
+    withEventSqls.set(change, sql);
+  }
+  return sql;
+}
+
 const position = (r: Row) => `${r.tx as string}:${r.pos as number}`;
 
 function rowToEvent(r: Row): EventRecord {
@@ -59,11 +81,23 @@ export class PostgresEventLog implements EventLog {
       const data = JSON.stringify(ev.data);
       const { rows } =
         ev.device_id === null
-          ? await c.query(SQL.insertNoDevice, [ev.id, ev.type, ev.timestamp, ev.api_id, data])
-          : await c.query(SQL.insertWithSeq, [ev.id, ev.type, ev.timestamp, ev.device_id, ev.api_id, data]);
+          ? await c.query(this.e.named(SQL.insertNoDevice, [ev.id, ev.type, ev.timestamp, ev.api_id, data]))
+          : await c.query(this.e.named(SQL.insertWithSeq, [ev.id, ev.type, ev.timestamp, ev.device_id, ev.api_id, data]));
       out.push({ ...ev, sequence: (rows[0].sequence as number | null) ?? null, position: position(rows[0]) });
     }
     return out;
+  }
+
+  /**
+   * Run `change` (an `INSERT … RETURNING` with parameters `values`) and, when it returns a row, write
+   * `ev` (an event of a device, known before the change runs), in one autocommitted statement: the
+   * same atomicity and per-device order as a transaction with `writeEvents`, in one round trip
+   * instead of four (BEGIN, change, event, COMMIT). Returns the change's rows; wakes followers.
+   */
+  async insertWithEvent(change: string, values: unknown[], ev: NewEvent & { device_id: string }): Promise<Row[]> {
+    const rows = await this.e.q(withEventSql(change, values.length), [...values, ev.id, ev.type, ev.timestamp, ev.device_id, ev.api_id, JSON.stringify(ev.data)]);
+    if (rows.length) this.committed();
+    return rows;
   }
 
   /** Wake local followers (after a commit that wrote events). */

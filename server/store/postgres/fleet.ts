@@ -66,18 +66,18 @@ export class PostgresFleetStore implements FleetStore {
   /** The history row and the events of presence change `ch` (null: none). */
   private async recordChange(c: pg.PoolClient, ch: PresenceChange | null): Promise<NewEvent[]> {
     if (!ch) return [];
-    await c.query(SQL.history, [ch.sn, ch.online, ch.reason, ch.at]);
-    const d = rowToFleetDevice((await c.query(SQL.device, [ch.sn])).rows[0] as Row);
+    await c.query(this.e.named(SQL.history, [ch.sn, ch.online, ch.reason, ch.at]));
+    const d = rowToFleetDevice((await c.query(this.e.named(SQL.device, [ch.sn]))).rows[0] as Row);
     return presenceEvents(ch, d);
   }
 
   seen(sn: string, at: string, facts: DeviceFacts, reason: PresenceReason = 'message'): Promise<PresenceChange | null> {
     const when = iso(at, 'at');
     return this.withEvents(async (c): Promise<PresenceChange | null> => {
-      const ins = await c.query(SQL.insertDevice, [sn, facts.kind, facts.model_key ?? null, facts.gateway_sn ?? null, when, reason]);
+      const ins = await c.query(this.e.named(SQL.insertDevice, [sn, facts.kind, facts.model_key ?? null, facts.gateway_sn ?? null, when, reason]));
       if (ins.rowCount === 0) {
-        await c.query(SQL.facts, [facts.kind, facts.model_key ?? null, facts.gateway_sn ?? null, when, sn]);
-        if ((await c.query(SQL.backOnline, [when, reason, sn])).rowCount === 0) return null;
+        await c.query(this.e.named(SQL.facts, [facts.kind, facts.model_key ?? null, facts.gateway_sn ?? null, when, sn]));
+        if ((await c.query(this.e.named(SQL.backOnline, [when, reason, sn]))).rowCount === 0) return null;
       }
       return { sn, online: true, reason, at: when };
     }, (ch, c) => this.recordChange(c, ch));
@@ -87,7 +87,7 @@ export class PostgresFleetStore implements FleetStore {
     const when = iso(at, 'at');
     const before = seenBefore === undefined ? null : iso(seenBefore, 'seenBefore');
     return this.withEvents(async (c): Promise<PresenceChange | null> => {
-      if ((await c.query(SQL.offline, [when, reason, sn, before])).rowCount === 0) return null;
+      if ((await c.query(this.e.named(SQL.offline, [when, reason, sn, before]))).rowCount === 0) return null;
       return { sn, online: false, reason, at: when };
     }, (ch, c) => this.recordChange(c, ch));
   }
@@ -135,20 +135,20 @@ export class PostgresFleetStore implements FleetStore {
   applyHmsReport(sn: string, items: HmsItem[], at: string): Promise<{ raised: AlarmRecord[]; cleared: AlarmRecord[] }> {
     const when = iso(at, 'at');
     return this.withEvents(async (c) => {
-      await c.query(SQL.lock, [`hms:${sn}`]);
-      const active = new Map(((await c.query(SQL.activeAlarms, [sn])).rows as Row[]).map(rowToAlarm).map((a) => [a.key, a]));
+      await c.query(this.e.named(SQL.lock, [`hms:${sn}`]));
+      const active = new Map(((await c.query(this.e.named(SQL.activeAlarms, [sn]))).rows as Row[]).map(rowToAlarm).map((a) => [a.key, a]));
       const reported = new Map(items.map((i) => [alarmKey(i), i]));
       const raised: AlarmRecord[] = [];
       const cleared: AlarmRecord[] = [];
       for (const [key, i] of reported) {
         if (active.has(key)) continue;
         const alarm_id = randomUUID();
-        await c.query(SQL.insertAlarm, [alarm_id, sn, ...alarmValues(i, key), when]);
+        await c.query(this.e.named(SQL.insertAlarm, [alarm_id, sn, ...alarmValues(i, key), when]));
         raised.push({ ...i, args: i.args ?? {}, alarm_id, sn, key, raised_at: when, cleared_at: null });
       }
       for (const [key, a] of active) {
         if (reported.has(key)) continue;
-        await c.query(SQL.clearAlarm, [when, a.alarm_id]);
+        await c.query(this.e.named(SQL.clearAlarm, [when, a.alarm_id]));
         cleared.push({ ...a, cleared_at: when });
       }
       return { raised, cleared };

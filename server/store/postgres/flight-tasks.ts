@@ -35,16 +35,16 @@ export class PostgresFlightTasks implements FlightTaskStore {
   async update(flight_id: string, change: (prev: FlightTaskRecord | null) => FlightTaskChange | null): Promise<FlightTaskRecord | null> {
     let wrote = false;
     const out = await this.e.tx(async (c) => {
-      await c.query(SQL.ensure, [flight_id]);
-      const r = (await c.query(SQL.lock, [flight_id])).rows[0] as Row | undefined;
+      await c.query(this.e.named(SQL.ensure, [flight_id]));
+      const r = (await c.query(this.e.named(SQL.lock, [flight_id]))).rows[0] as Row | undefined;
       const prev = isTask(r) ? toRecord(r) : null;
       const ch = change(prev);
       if (!ch) {
-        if (!prev) await c.query(SQL.drop, [flight_id]);
+        if (!prev) await c.query(this.e.named(SQL.drop, [flight_id]));
         return null;
       }
       const n = ch.next;
-      await c.query(SQL.save, [flight_id, n.gateway_sn, n.status, n.terminal, n.created_at, n.updated_at, JSON.stringify(n)]);
+      await c.query(this.e.named(SQL.save, [flight_id, n.gateway_sn, n.status, n.terminal, n.created_at, n.updated_at, JSON.stringify(n)]));
       if (ch.events.length) wrote = (await this.events.writeEvents(c, ch.events)).length > 0;
       return n;
     });

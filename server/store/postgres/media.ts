@@ -21,9 +21,9 @@ export class PostgresMedia implements MediaStore {
   async add(rec: MediaRecord, events: NewEvent[]): Promise<boolean> {
     let wrote = false;
     const added = await this.e.tx(async (c) => {
-      const r = await c.query(SQL.insert, [rec.media_id, rec.gateway_sn, rec.flight_id, rec.object_key, rec.received_at, JSON.stringify(rec)]);
+      const r = await c.query(this.e.named(SQL.insert, [rec.media_id, rec.gateway_sn, rec.flight_id, rec.object_key, rec.received_at, JSON.stringify(rec)]));
       if (!r.rowCount) return false;
-      if (rec.flight_id !== null) await c.query(SQL.countOnTask, [rec.flight_id]);
+      if (rec.flight_id !== null) await c.query(this.e.named(SQL.countOnTask, [rec.flight_id]));
       if (events.length) wrote = (await this.events.writeEvents(c, events)).length > 0;
       return true;
     });

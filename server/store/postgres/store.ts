@@ -6,7 +6,8 @@
  * `FOR UPDATE SKIP LOCKED` plus a lease for dispatch claims; one `UPDATE … RETURNING` for timeouts.
  *
  * Nonce purge as in the SQLite store (../sqlite/store.ts). A change that emits events (issue 13)
- * runs with them in one transaction (`withEvents`, ./events.ts).
+ * runs with them in one transaction (`withEvents`, ./events.ts); an accepted command and its event
+ * are one statement (`events.insertWithEvent`).
  */
 import { PostgresFleetStore } from './fleet.js';
 import type { CommandStatus } from '../../../spec/api.js';
@@ -243,12 +244,12 @@ export class PostgresStore implements Store {
   async createCommand(c: CommandRecord, claim?: DispatchClaim): Promise<CreateOutcome> {
     const rec = newCommand(c);
     // Under a concurrent insert of the same key, ON CONFLICT waits for it to commit, so the
-    // read-back below always finds the winner.
-    const created = await this.withEvents(
-      async (c) => (await c.query(SQL.insertCommand, commandValues(rec, claim))).rows.length === 1,
-      (ok) => (ok ? acceptedEvents(rec) : []),
-    );
-    if (created) return { kind: 'created', command: rec };
+    // read-back below always finds the winner. The event is known before the insert, so both go
+    // in one statement (the hot path of every accepted command).
+    const [accepted] = acceptedEvents(rec);
+    if ((await this.events.insertWithEvent(SQL.insertCommand, commandValues(rec, claim), { ...accepted, device_id: rec.device_id })).length === 1) {
+      return { kind: 'created', command: rec };
+    }
     const [r] = await this.e.q(SQL.commandByKey, [c.api_id, c.idempotency_key]);
     if (!r) throw new Error(`command insert for ${c.api_id}/${c.idempotency_key} ignored but no row found`);
     const existing = rowToCommand(r);
@@ -304,8 +305,8 @@ export class PostgresStore implements Store {
     return this.withEvents(
       async (c) => {
         // The stored progress, locked, when the patch sets one: a repeated progress emits no event.
-        if (patch.progress != null) before = ((x) => (x ? JSON.parse(x) : null))((await c.query('SELECT progress FROM commands WHERE command_id = $1 FOR UPDATE', [command_id])).rows[0]?.progress);
-        return ((r) => (r ? rowToCommand(r) : null))((await c.query(sql, p.values)).rows[0]);
+        if (patch.progress != null) before = ((x) => (x ? JSON.parse(x) : null))((await c.query(this.e.named('SELECT progress FROM commands WHERE command_id = $1 FOR UPDATE', [command_id]))).rows[0]?.progress);
+        return ((r) => (r ? rowToCommand(r) : null))((await c.query(this.e.named(sql, p.values))).rows[0]);
       },
       (rec) => (rec ? transitionEvents(patch, rec, before) : []),
     );
@@ -338,7 +339,7 @@ export class PostgresStore implements Store {
 
   async expireCommands(now: string): Promise<CommandRecord[]> {
     return this.withEvents(
-      async (c) => (await c.query(SQL.expire, [iso(now, 'now')])).rows.map(rowToCommand).sort(byAcceptance),
+      async (c) => (await c.query(this.e.named(SQL.expire, [iso(now, 'now')]))).rows.map(rowToCommand).sort(byAcceptance),
       (recs) => recs.flatMap((rec) => transitionEvents({ status: rec.status, updated_at: rec.updated_at }, rec)),
     );
   }
@@ -355,7 +356,7 @@ export class PostgresStore implements Store {
 
   async insertDeviceRequest(r: DeviceRequestRecord): Promise<DeviceRequestRecord> {
     const created = await this.withEvents(
-      async (c) => ((x) => (x ? rowToDeviceRequest(x) : null))((await c.query(SQL.insertDeviceRequest, deviceRequestValues(r))).rows[0]),
+      async (c) => ((x) => (x ? rowToDeviceRequest(x) : null))((await c.query(this.e.named(SQL.insertDeviceRequest, deviceRequestValues(r)))).rows[0]),
       (rec) => (rec ? requestReceivedEvents(rec) : []),
     );
     if (created) return created;
@@ -390,7 +391,7 @@ export class PostgresStore implements Store {
 
   async replyDeviceRequest(request_id: string, reply: DeviceRequestReply): Promise<DeviceRequestRecord | null> {
     return this.withEvents(
-      async (c) => ((x) => (x ? rowToDeviceRequest(x) : null))((await c.query(SQL.replyDeviceRequest, [...deviceRequestReplyValues(reply), request_id])).rows[0]),
+      async (c) => ((x) => (x ? rowToDeviceRequest(x) : null))((await c.query(this.e.named(SQL.replyDeviceRequest, [...deviceRequestReplyValues(reply), request_id]))).rows[0]),
       (rec) => (rec ? requestRepliedEvents(rec) : []),
     );
   }
@@ -400,9 +401,9 @@ export class PostgresStore implements Store {
   async setTopology(gateway_sn: string, sub_devices: string[], at: string): Promise<void> {
     const when = iso(at, 'at');
     await this.e.tx(async (c) => {
-      await c.query(SQL.clearTopology, [gateway_sn]);
+      await c.query(this.e.named(SQL.clearTopology, [gateway_sn]));
       for (const sn of new Set(sub_devices)) {
-        if (sn !== gateway_sn) await c.query(SQL.putTopology, [sn, gateway_sn, when]);
+        if (sn !== gateway_sn) await c.query(this.e.named(SQL.putTopology, [sn, gateway_sn, when]));
       }
     });
   }

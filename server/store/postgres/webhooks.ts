@@ -114,8 +114,8 @@ export class PostgresWebhooks implements WebhookStore {
 
   async completeAttempt(delivery_id: string, o: WebhookAttemptOutcome): Promise<void> {
     await this.e.tx(async (c) => {
-      await c.query(SQL.insertAttempt, valuesOf(ATTEMPT_COLUMNS, o.attempt));
-      await c.query(SQL.completeDelivery, [o.status, o.next_attempt_at, o.attempt.attempted_at, delivery_id]);
+      await c.query(this.e.named(SQL.insertAttempt, valuesOf(ATTEMPT_COLUMNS, o.attempt)));
+      await c.query(this.e.named(SQL.completeDelivery, [o.status, o.next_attempt_at, o.attempt.attempted_at, delivery_id]));
     });
   }
 

@@ -146,12 +146,16 @@ export class SqliteEngine {
    * Why: a commit costs about as much as the write itself, and the hot path makes several writes
    * per command (bench/README.md, accept path).
    *
-   * Every write is one SQL statement (setTopology's several run in a nested db.transaction, i.e. a
-   * savepoint), and SQLite undoes a failing statement alone and keeps the transaction (its default
-   * ABORT conflict resolution), so one bad write rejects alone without a savepoint of its own. Some
-   * errors (I/O, disk full) make SQLite roll the whole transaction back: then every write of the
-   * batch rejects, never resolves as if committed. Transaction control goes through cached
-   * prepared statements: db.exec() parses its SQL text on every call.
+   * A write is one SQL statement, and SQLite undoes a failing statement alone and keeps the
+   * transaction (its default ABORT conflict resolution), so one bad write rejects alone without a
+   * savepoint of its own. A write of several statements either runs them in a nested
+   * db.transaction (a savepoint: setTopology, the fleet's presence changes), or, when only its
+   * first statement can fail on its input, calls `abortBatch` if a later one fails (a change and
+   * its events: the event log's `writeEvents`); a savepoint costs ≈ 30 µs per write
+   * (bench/README.md, 2026-12-05). Some errors (I/O, disk full) make SQLite roll the whole
+   * transaction back: then every write of the batch rejects, never resolves as if committed.
+   * Transaction control goes through cached prepared statements: db.exec() parses its SQL text on
+   * every call.
    */
   write<T>(fn: () => T, settle: 'committed' | 'executed' = 'committed'): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -181,6 +185,21 @@ export class SqliteEngine {
       }
       this.batch!.push({ ok: () => resolve(value), fail: reject });
     });
+  }
+
+  /**
+   * Roll the open batch back and reject every write in it (with `err`, mapped), for a write whose
+   * statement failed after an earlier statement of the same write applied: a write runs without a
+   * savepoint of its own (see `write`), so this is how its statements still commit or fail
+   * together. The caller rethrows `err` for its own write.
+   */
+  abortBatch(err: unknown): void {
+    try {
+      if (this.db.inTransaction) this.st('ROLLBACK').run();
+    } catch {
+      // SQLite rolled it back already
+    }
+    this.failBatch(mapError(err));
   }
 
   /** The open transaction is gone (SQLite rolled it back): none of its writes happened. */

@@ -1,7 +1,7 @@
 /**
- * The event log on SQLite (server/store/types/events.ts). `writeEvents` runs inside a store write
- * (the same savepoint as the change that causes the events); SQLite has one writer, so `pos`
- * (rowid) order is commit order and a reader following `pos` misses nothing.
+ * The event log on SQLite (server/store/types/events.ts). `writeEvents` runs inside the store write
+ * of the change that causes the events, after it, so both join one transaction; SQLite has one
+ * writer, so `pos` (rowid) order is commit order and a reader following `pos` misses nothing.
  */
 import { InvalidCursorError } from '../cursor.js';
 import type { Row } from '../rows.js';
@@ -42,24 +42,47 @@ type Listener = () => void;
 /** The SQLite event log; `writeEvents` is for the store's write methods. */
 export class SqliteEventLog implements EventLog {
   private readonly listeners = new Set<Listener>();
+  /** A wake is scheduled (see `notifySoon`). */
+  private wakePending = false;
 
   constructor(private readonly e: SqliteEngine) {}
 
-  /** Write `events` inside the caller's write (call within `e.write`, in its savepoint). */
+  /**
+   * Write `events` inside the caller's write (call within `e.write`, after the change that causes
+   * them). Throws when a statement fails, after rolling back the whole open batch
+   * (`e.abortBatch`): the change before it has applied and has no savepoint to return to, and a
+   * change must not commit without its events.
+   */
   writeEvents(events: NewEvent[]): EventRecord[] {
     const out: EventRecord[] = [];
-    for (const ev of events) {
-      const sequence = ev.device_id === null ? null : (this.e.st(SQL.bumpSeq).pluck().get(ev.device_id) as number);
-      const pos = this.e.st(SQL.insert).pluck().get(ev.id, ev.type, ev.timestamp, ev.device_id, sequence, ev.api_id, JSON.stringify(ev.data)) as number;
-      out.push({ ...ev, sequence, position: String(pos) });
+    try {
+      for (const ev of events) {
+        const sequence = ev.device_id === null ? null : (this.e.st(SQL.bumpSeq).pluck().get(ev.device_id) as number);
+        const pos = this.e.st(SQL.insert).pluck().get(ev.id, ev.type, ev.timestamp, ev.device_id, sequence, ev.api_id, JSON.stringify(ev.data)) as number;
+        out.push({ ...ev, sequence, position: String(pos) });
+      }
+    } catch (err) {
+      this.e.abortBatch(err);
+      throw err;
     }
     if (out.length) this.notifySoon();
     return out;
   }
 
-  /** Wake followers after the group commit (a follower reads committed data only). */
+  /**
+   * Wake followers after the group commit (a follower reads committed data only), once for all the
+   * writes of a batch: each wake costs every follower a read of the log (the webhook fan-out, each
+   * event stream), and a batch holds tens of writes on the accept path. The batch's COMMIT was
+   * queued (setImmediate, at its BEGIN) before this write's wake, so the wake runs after it; a
+   * write once the first hop ran may be in a later batch and schedules its own wake.
+   */
   private notifySoon(): void {
-    setImmediate(() => setImmediate(() => this.notify()));
+    if (this.wakePending) return;
+    this.wakePending = true;
+    setImmediate(() => {
+      this.wakePending = false;
+      setImmediate(() => this.notify());
+    });
   }
 
   private notify(): void {
@@ -67,7 +90,7 @@ export class SqliteEventLog implements EventLog {
   }
 
   append(events: NewEvent[]): Promise<EventRecord[]> {
-    return this.e.write(() => this.e.db.transaction(() => this.writeEvents(events))());
+    return this.e.write(() => this.writeEvents(events));
   }
 
   read(after: string | null, f: EventFilter, limit: number): Promise<{ events: EventRecord[]; position: string | null }> {

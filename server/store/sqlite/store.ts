@@ -67,7 +67,10 @@ export class SqliteStore implements Store {
   private readonly e: SqliteEngine;
   readonly devices: SqliteDevices;
   private nonceInserts = 0;
-  /** The event log; the write methods below add their events to it in the same savepoint. */
+  /**
+   * The event log; the write methods below run their change (one statement), then write its events
+   * in the same write: both commit or fail together (`writeEvents` rolls the batch back if it fails).
+   */
   readonly events: SqliteEventLog;
   /** Webhook endpoints, subscriptions, deliveries and attempts (./webhooks.ts). */
   readonly webhooks: SqliteWebhooks;
@@ -90,11 +93,6 @@ export class SqliteStore implements Store {
     if (patch.progress == null) return undefined;
     const p = this.e.st('SELECT progress FROM commands WHERE command_id = ?').pluck().get(command_id) as string | null | undefined;
     return p ? (JSON.parse(p) as CommandProgress) : null;
-  }
-
-  /** Run `fn` in a savepoint of the open batch, so a change and its events commit or fail together. */
-  private atomic<T>(fn: () => T): T {
-    return this.e.db.transaction(fn)();
   }
 
   migrate(): Promise<void> {
@@ -171,12 +169,10 @@ export class SqliteStore implements Store {
   createCommand(c: CommandRecord, claim?: DispatchClaim): Promise<CreateOutcome> {
     return this.e.write(() => {
       const rec = newCommand(c);
-      const created = this.atomic(() => {
-        if (this.e.st(SQL.insertCommand).run(commandValues(rec, claim)).changes !== 1) return false;
+      if (this.e.st(SQL.insertCommand).run(commandValues(rec, claim)).changes === 1) {
         this.events.writeEvents(acceptedEvents(rec));
-        return true;
-      });
-      if (created) return { kind: 'created', command: rec };
+        return { kind: 'created', command: rec };
+      }
       const r = this.e.st(SQL.commandByKey).get(c.api_id, c.idempotency_key) as Row | undefined;
       if (!r) throw new Error(`command insert for ${c.api_id}/${c.idempotency_key} ignored but no row found`);
       const existing = rowToCommand(r);
@@ -241,12 +237,10 @@ export class SqliteStore implements Store {
         const m = recordedMessageJson(message);
         values.push(m, m);
       }
-      return this.atomic(() => {
-        const before = this.progressBefore(command_id, patch);
-        const rec = this.one(this.e.st(sql), ...values, command_id);
-        if (rec) this.events.writeEvents(transitionEvents(patch, rec, before));
-        return rec;
-      });
+      const before = this.progressBefore(command_id, patch);
+      const rec = this.one(this.e.st(sql), ...values, command_id);
+      if (rec) this.events.writeEvents(transitionEvents(patch, rec, before));
+      return rec;
     });
   }
 
@@ -257,12 +251,10 @@ export class SqliteStore implements Store {
       if (patch.status === undefined && patch.progress == null && patch.delivered_at == null) {
         return this.e.st(transitionSql(cols.map(([c]) => c), from, false)).run(...cols.map(([, v]) => v), command_id).changes === 1;
       }
-      return this.atomic(() => {
-        const before = this.progressBefore(command_id, patch);
-        const rec = this.one(this.e.st(transitionSql(cols.map(([c]) => c), from, true)), ...cols.map(([, v]) => v), command_id);
-        if (rec) this.events.writeEvents(transitionEvents(patch, rec, before));
-        return rec !== null;
-      });
+      const before = this.progressBefore(command_id, patch);
+      const rec = this.one(this.e.st(transitionSql(cols.map(([c]) => c), from, true)), ...cols.map(([, v]) => v), command_id);
+      if (rec) this.events.writeEvents(transitionEvents(patch, rec, before));
+      return rec !== null;
     });
   }
 
@@ -290,13 +282,11 @@ export class SqliteStore implements Store {
   }
 
   expireCommands(now: string): Promise<CommandRecord[]> {
-    return this.e.write(() =>
-      this.atomic(() => {
-        const recs = (this.e.st(SQL.expire).all({ now: iso(now, 'now') }) as Row[]).map(rowToCommand).sort(byAcceptance);
-        for (const rec of recs) this.events.writeEvents(transitionEvents({ status: rec.status, updated_at: rec.updated_at }, rec));
-        return recs;
-      }),
-    );
+    return this.e.write(() => {
+      const recs = (this.e.st(SQL.expire).all({ now: iso(now, 'now') }) as Row[]).map(rowToCommand).sort(byAcceptance);
+      for (const rec of recs) this.events.writeEvents(transitionEvents({ status: rec.status, updated_at: rec.updated_at }, rec));
+      return recs;
+    });
   }
 
   countPending(): Promise<number> {
@@ -312,13 +302,11 @@ export class SqliteStore implements Store {
   insertDeviceRequest(r: DeviceRequestRecord): Promise<DeviceRequestRecord> {
     return this.e.write(() => {
       const values = deviceRequestValues(r);
-      const created = this.atomic(() => {
-        if (this.e.st(SQL.insertDeviceRequest).run(values).changes !== 1) return null;
+      if (this.e.st(SQL.insertDeviceRequest).run(values).changes === 1) {
         const rec: DeviceRequestRecord = { ...r, received_at: values[7] as string, replied_at: values[13] as string | null };
         this.events.writeEvents(requestReceivedEvents(rec));
         return rec;
-      });
-      if (created) return created;
+      }
       return rowToDeviceRequest(this.e.st(SQL.deviceRequestByTid).get(r.device_id, r.tid) as Row);
     });
   }
@@ -359,13 +347,11 @@ export class SqliteStore implements Store {
 
   replyDeviceRequest(request_id: string, reply: DeviceRequestReply): Promise<DeviceRequestRecord | null> {
     return this.e.write(() => {
-      return this.atomic(() => {
-        const r = this.e.st(SQL.replyDeviceRequest).get(...deviceRequestReplyValues(reply), request_id) as Row | undefined;
-        if (!r) return null;
-        const rec = rowToDeviceRequest(r);
-        this.events.writeEvents(requestRepliedEvents(rec));
-        return rec;
-      });
+      const r = this.e.st(SQL.replyDeviceRequest).get(...deviceRequestReplyValues(reply), request_id) as Row | undefined;
+      if (!r) return null;
+      const rec = rowToDeviceRequest(r);
+      this.events.writeEvents(requestRepliedEvents(rec));
+      return rec;
     });
   }
 
