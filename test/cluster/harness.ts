@@ -22,9 +22,10 @@ import { signRequest } from '../../spec/signing.js';
 import { createCredential } from '../../server/cli/credentials.js';
 import { openPostgresStore } from '../../server/store/postgres/store.js';
 import type { Credential } from '../../server/store/types.js';
+import { PG_URL, postgresProblem } from '../support/postgres.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export { PG_URL };
 export const MQTT_URL = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const LOG = process.env.CLUSTER_TEST_LOG === '1';
 
@@ -56,15 +57,8 @@ export async function waitFor<T>(what: string, fn: () => T | Promise<T>, timeout
 
 /** Why the cluster tests cannot run here (PostgreSQL or Mosquitto unreachable, no mosquitto binary), or null. */
 export async function missingPrerequisite(o: { mosquittoBinary?: boolean } = {}): Promise<string | null> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-  } catch (err) {
-    return `PostgreSQL unreachable at ${PG_URL}: ${(err as Error).message}`;
-  } finally {
-    await c.end().catch(() => {});
-  }
+  const pgProblem = await postgresProblem();
+  if (pgProblem) return `PostgreSQL unreachable at ${PG_URL}: ${pgProblem}`;
   const m = mqtt.connect(MQTT_URL, { reconnectPeriod: 0, connectTimeout: 3000, clientId: `dgcl-probe-${RUN}` });
   m.on('error', () => {});
   const ok = await new Promise<boolean>((r) => {

@@ -26,6 +26,7 @@ import { openPostgresStore } from '../../server/store/postgres/store.js';
 import { openSqliteStore } from '../../server/store/sqlite/store.js';
 import type { Store } from '../../server/store/types.js';
 import type { EventFilter, EventRecord, NewEvent } from '../../server/store/types/events.js';
+import { PG_URL, postgresProblem } from '../support/postgres.js';
 import { signRequest } from '../../spec/signing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dockgate-hub-'));
@@ -91,20 +92,8 @@ describe('event streams over HTTP share one reader', () => {
   });
 });
 
-const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const schemas: string[] = [];
-async function pgProblem(): Promise<string | null> {
-  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-const problem = await pgProblem();
+const problem = await postgresProblem();
 if (problem && process.env.CI !== 'true') console.warn(`[test/events/hub] PostgreSQL cases SKIPPED: unreachable at ${PG_URL} (${problem})`);
 afterAll(async () => {
   if (problem || schemas.length === 0) return;

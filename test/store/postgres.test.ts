@@ -11,23 +11,11 @@ import { loadMigrations } from '../../server/store/migrations.js';
 import { openPostgresStore, PostgresStore } from '../../server/store/postgres/store.js';
 import { StoreUnavailableError } from '../../server/store/types.js';
 import { command, describeStoreContract } from './contract.js';
+import { PG_URL, postgresProblem } from '../support/postgres.js';
 
-const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = PG_URL;
 
-async function reachable(): Promise<string | null> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    await c.query('SELECT 1');
-    return null;
-  } catch (err) {
-    return (err as Error).message || String(err);
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-
-const problem = await reachable();
+const problem = await postgresProblem();
 const prefix = `dgtest_${process.pid}_${randomBytes(3).toString('hex')}`;
 let n = 0;
 const schemas: string[] = [];

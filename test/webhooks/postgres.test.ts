@@ -11,21 +11,11 @@ import { enqueueEvent } from '../../server/webhooks/publish.js';
 import { WebhookWorker } from '../../server/webhooks/worker.js';
 import { endpoint } from '../store/contract-webhooks.js';
 import { startReceiver } from './receiver.js';
+import { PG_URL, postgresProblem } from '../support/postgres.js';
 
-const url = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const url = PG_URL;
 const schema = `dgwh_${process.pid}_${randomBytes(3).toString('hex')}`;
-async function reachable(): Promise<string | null> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
-  try {
-    await c.connect();
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  } finally {
-    await c.end().catch(() => {});
-  }
-}
-const problem = await reachable();
+const problem = await postgresProblem();
 if (problem && process.env.CI !== 'true') console.warn(`[test/webhooks/postgres] SKIPPED: PostgreSQL unreachable at ${url} (${problem})`);
 
 afterAll(async () => {
