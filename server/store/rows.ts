@@ -6,6 +6,7 @@
 import { COMMAND_STATUSES } from '../../spec/api.js';
 import { OPEN_STATUSES } from '../commands/transitions.js';
 import { encodeCursor } from './cursor.js';
+import type { EventRecord } from './types/events.js';
 import type { CommandPatch, CommandRecord, Credential, DispatchClaim, RecordedMessage, DeviceRequestRecord, DeviceRequestReply, Page } from './types.js';
 
 export type Row = Record<string, unknown>;
@@ -286,6 +287,23 @@ export function rowToDeviceRequest(r: Row): DeviceRequestRecord {
 }
 
 /** Every status with its count (0 for none), for metrics. */
+/**
+ * An `events` row (the same columns in both dialects; `data` as JSON text) as an EventRecord at
+ * `position`, the dialect's encoding of the row's place in the log.
+ */
+export function rowToEvent(r: Row, position: string): EventRecord {
+  return {
+    id: r.id as string,
+    type: r.type as EventRecord['type'],
+    timestamp: r.timestamp as string,
+    device_id: (r.device_id as string | null) ?? null,
+    sequence: (r.sequence as number | null) ?? null,
+    api_id: (r.api_id as string | null) ?? null,
+    data: JSON.parse(r.data as string),
+    position,
+  };
+}
+
 export function statusCounts(rows: Row[]): Record<string, number> {
   const out: Record<string, number> = Object.fromEntries(COMMAND_STATUSES.map((s) => [s, 0]));
   for (const r of rows) out[str(r.status)] = Number(r.n);

@@ -7,7 +7,7 @@
  */
 import type pg from 'pg';
 import { InvalidCursorError } from '../cursor.js';
-import type { Row } from '../rows.js';
+import { rowToEvent, type Row } from '../rows.js';
 import type { EventFilter, EventLog, EventRecord, NewEvent } from '../types/events.js';
 import type { PostgresEngine } from './engine.js';
 
@@ -54,19 +54,6 @@ function withEventSql(change: string, n: number): string {
 }
 
 const position = (r: Row) => `${r.tx as string}:${r.pos as number}`;
-
-function rowToEvent(r: Row): EventRecord {
-  return {
-    id: r.id as string,
-    type: r.type as EventRecord['type'],
-    timestamp: r.timestamp as string,
-    device_id: (r.device_id as string | null) ?? null,
-    sequence: (r.sequence as number | null) ?? null,
-    api_id: (r.api_id as string | null) ?? null,
-    data: JSON.parse(r.data as string),
-    position: position(r),
-  };
-}
 
 /** The PostgreSQL event log; `writeEvents` is for the store's transactions. */
 export class PostgresEventLog implements EventLog {
@@ -124,14 +111,14 @@ export class PostgresEventLog implements EventLog {
     if (f.device_id) where.push(`device_id = ${p(f.device_id)}`);
     if (f.since) where.push(`timestamp >= ${p(f.since)}::timestamptz`);
     const rows = await this.e.q(`SELECT *, tx::text AS tx FROM events WHERE ${where.join(' AND ')} ORDER BY events.tx, pos LIMIT ${p(limit)}`, v);
-    const events = rows.map(rowToEvent);
+    const events = rows.map((r) => rowToEvent(r, position(r)));
     return { events, position: events.length ? events[events.length - 1]!.position : after };
   }
 
   async scan(after: string | null, limit: number): Promise<{ events: EventRecord[]; position: string | null }> {
     const [tx, pos] = after === null ? [0n, 0n] : pgPosition(after);
     const rows = await this.e.q(SQL.scan, [String(tx), String(pos), limit]);
-    const events = rows.map(rowToEvent);
+    const events = rows.map((r) => rowToEvent(r, position(r)));
     return { events, position: events.length ? events[events.length - 1]!.position : after };
   }
 

@@ -4,7 +4,7 @@
  * writer, so `pos` (rowid) order is commit order and a reader following `pos` misses nothing.
  */
 import { InvalidCursorError } from '../cursor.js';
-import type { Row } from '../rows.js';
+import { rowToEvent, type Row } from '../rows.js';
 import type { EventFilter, EventLog, EventRecord, NewEvent } from '../types/events.js';
 import type { SqliteEngine } from './engine.js';
 
@@ -16,19 +16,6 @@ const SQL = {
   scan: 'SELECT * FROM events WHERE pos > ? ORDER BY pos LIMIT ?',
   prune: 'DELETE FROM events WHERE pos IN (SELECT pos FROM events WHERE timestamp < ? ORDER BY pos LIMIT ?)',
 } as const;
-
-function rowToEvent(r: Row): EventRecord {
-  return {
-    id: r.id as string,
-    type: r.type as EventRecord['type'],
-    timestamp: r.timestamp as string,
-    device_id: (r.device_id as string | null) ?? null,
-    sequence: (r.sequence as number | null) ?? null,
-    api_id: (r.api_id as string | null) ?? null,
-    data: JSON.parse(r.data as string),
-    position: String(r.pos),
-  };
-}
 
 /** A position of this log as its rowid. */
 function sqlitePosition(p: string): number {
@@ -123,7 +110,7 @@ export class SqliteEventLog implements EventLog {
         params.push(f.since);
       }
       const rows = this.e.rd(`SELECT * FROM events WHERE ${where.join(' AND ')} ORDER BY pos LIMIT ?`).all(...params, limit) as Row[];
-      const events = rows.map(rowToEvent);
+      const events = rows.map((r) => rowToEvent(r, String(r.pos)));
       return { events, position: events.length ? events[events.length - 1]!.position : after };
     });
   }
@@ -131,7 +118,7 @@ export class SqliteEventLog implements EventLog {
   scan(after: string | null, limit: number): Promise<{ events: EventRecord[]; position: string | null }> {
     return this.e.run(() => {
       const from = after === null ? 0 : sqlitePosition(after);
-      const events = (this.e.rd(SQL.scan).all(from, limit) as Row[]).map(rowToEvent);
+      const events = (this.e.rd(SQL.scan).all(from, limit) as Row[]).map((r) => rowToEvent(r, String(r.pos)));
       return { events, position: events.length ? events[events.length - 1]!.position : after };
     });
   }
